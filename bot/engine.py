@@ -1,0 +1,401 @@
+"""The dialogue engine: one turn of a conversation, ``Engine.turn(session, input) -> Reply``.
+
+Each flow of a loaded version compiles once to a ``transitions`` machine. Sessions are small
+plain data; a turn points the flow's shared machine at the session's state, triggers, and reads
+the state back, with no ``await`` in between. A turn, in order:
+
+1. screen free text (``screen`` hook); a hit interrupts the flow with a crisis flow
+2. global commands (``help``, ``menu``, ``end``), typed or sent as a command
+3. the flow step: an option by id, label or number, or text into the state's slot
+4. render: locale keys to text, with the user's own words put in literally
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from transitions import Machine
+
+from bot.catalog import COMMANDS, Catalog, clean_text, normalise
+from bot.content import Content
+from bot.errors import InputError, LintFailed, SessionEnded, UnknownVersion
+from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
+from bot.lint import lint_paths
+from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
+
+__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen"]
+
+Screen = Callable[[str, str], Sequence[str]]
+"""``screen(text, locale) -> categories``: the crisis screening hook."""
+
+MAX_INPUT_CHARS = 2000
+MAX_STACK = 8
+MAX_HOPS = 64
+
+
+class _Cursor:
+    """The one model object a compiled flow's machine moves; ``state`` is set per turn."""
+
+    state: str
+
+
+class CompiledFlow:
+    """A flow and its machine: states, and a trigger per in-flow transition."""
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.cursor = _Cursor()
+        self.machine = Machine(
+            model=self.cursor,
+            states=list(flow.states),
+            initial=flow.start,
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+        )
+        for name, state in flow.states.items():
+            for opt in getattr(state, "options", None) or ():
+                if opt.go is not None:
+                    self.machine.add_transition(_trigger("choose", opt.id), name, opt.go)
+            if isinstance(state, AskState | SayState) and state.go is not None:
+                kind = "answer" if isinstance(state, AskState) else "next"
+                self.machine.add_transition(kind, name, state.go)
+        self.events = self.machine.events
+
+    def step(self, state: str, trigger: str) -> str:
+        """The state that ``trigger`` leads to from ``state``."""
+        self.cursor.state = state
+        self.events[trigger].trigger(self.cursor)
+        return self.cursor.state
+
+
+def _trigger(kind: str, option_id: str) -> str:
+    return f"{kind}:{option_id}"
+
+
+class FlowSet:
+    """One immutable version of the program: compiled flows and catalogs."""
+
+    def __init__(self, content: Content) -> None:
+        if content.program is None:
+            raise LintFailed([])
+        self.version = content.version
+        self.program: Program = content.program
+        self.catalogs: dict[str, Catalog] = content.catalogs
+        self.flows = {fid: CompiledFlow(flow) for fid, flow in content.flows.items()}
+        self.commands: dict[str, str] = {}
+        for cat in self.catalogs.values():
+            self.commands.update(cat.command_words())
+        self._choices: dict[tuple[str, str, str], dict[str, int]] = {}
+
+    @classmethod
+    def from_paths(cls, flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> FlowSet:
+        """Load, lint and compile; refuses (``LintFailed``) on any error."""
+        content, problems = lint_paths(flows_dir, locale_dir, base=base)
+        if any(p.severity == "error" for p in problems):
+            raise LintFailed(problems)
+        return cls(content)
+
+    def choice_index(self, locale: str, flow: str, state: str) -> dict[str, int]:
+        """Normalised option id and label -> option index, for typed choices."""
+        key = (locale, flow, state)
+        index = self._choices.get(key)
+        if index is None:
+            index = {}
+            options = getattr(self.flows[flow].flow.states[state], "options", None) or ()
+            messages = self.catalogs[locale].messages
+            for i, opt in enumerate(options):
+                index.setdefault(normalise(messages[opt.label].render(None)), i)
+            for i, opt in enumerate(options):
+                index.setdefault(normalise(opt.id.replace("_", " ")), i)
+            self._choices[key] = index
+        return index
+
+
+class Engine:
+    """Runs conversations on loaded versions of the program."""
+
+    def __init__(
+        self,
+        flowset: FlowSet,
+        *,
+        screen: Screen | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.versions: dict[str, FlowSet] = {flowset.version: flowset}
+        self.current = flowset
+        self.screen = screen
+        self.clock = clock
+
+    # -- versions ------------------------------------------------------------------------
+
+    def load(self, flowset: FlowSet) -> None:
+        """Serve ``flowset`` to new conversations; those in progress keep their version."""
+        self.versions[flowset.version] = flowset
+        self.current = flowset
+
+    def forget_versions_except(self, live: set[str]) -> None:
+        """Drop versions no live session uses (never the current one)."""
+        for v in list(self.versions):
+            if v not in live and v != self.current.version:
+                del self.versions[v]
+
+    @property
+    def locales(self) -> list[str]:
+        return list(self.current.catalogs)
+
+    # -- conversation --------------------------------------------------------------------
+
+    def start(self, locale: str = "en", flow: str | None = None) -> tuple[Session, Reply]:
+        """A new session at the start of ``flow`` (the program's start by default)."""
+        fs = self.current
+        if locale not in fs.catalogs:
+            raise InputError(f"unknown locale '{locale}' (known: {', '.join(fs.catalogs)})")
+        flow_id = flow or fs.program.start
+        if flow_id not in fs.flows:
+            raise InputError(f"unknown flow '{flow_id}'")
+        now = self.clock()
+        session = Session(
+            locale=locale,
+            version=fs.version,
+            flow=flow_id,
+            state=fs.flows[flow_id].flow.start,
+            started=now,
+            touched=now,
+        )
+        out: list[Message] = []
+        self._enter(fs, session, out)
+        return session, self._reply(fs, session, out)
+
+    def turn(self, session: Session, user: UserInput) -> Reply:
+        """Answer one input; mutates ``session`` (the caller stores it)."""
+        if session.ended:
+            raise SessionEnded("this conversation has ended")
+        fs = self.versions.get(session.version)
+        if fs is None:
+            raise UnknownVersion(f"flow version '{session.version}' is no longer loaded")
+        session.touched = self.clock()
+        session.seq += 1
+        out: list[Message] = []
+        screened: tuple[str, ...] = ()
+
+        command = user.command
+        text: str | None = None
+        if user.text is not None:
+            text = clean_text(user.text)
+            if len(text) > MAX_INPUT_CHARS:
+                raise InputError(f"text is longer than {MAX_INPUT_CHARS} characters")
+            if self.screen is not None and text:
+                screened = tuple(self.screen(text, session.locale))
+                if screened and self._interrupt(fs, session, screened, out):
+                    return self._reply(fs, session, out, screened)
+            if command is None:
+                command = fs.commands.get(normalise(text))
+        if command is not None:
+            if command not in COMMANDS:
+                raise InputError(f"unknown command '{command}'")
+            self._command(fs, session, command, out)
+            return self._reply(fs, session, out, screened)
+
+        self._step(fs, session, user.choice, text, out)
+        return self._reply(fs, session, out, screened)
+
+    # -- the steps -----------------------------------------------------------------------
+
+    def _interrupt(self, fs: FlowSet, session: Session, categories: tuple[str, ...], out: list[Message]) -> bool:
+        """Run the crisis flow of the most urgent category hit (most urgent first); later
+        categories wait on the stack and run when it ends. False when nothing new applies."""
+        active = {session.flow, *(f for f, _ in session.stack or ())}
+        flows = [
+            flow for cat, flow in fs.program.crisis.items() if cat in categories and flow not in active
+        ]
+        if not flows:
+            return False
+        self._push(session, session.flow, session.state)
+        for flow in reversed(flows[1:]):
+            self._push(session, flow, "")
+        session.flow, session.state = flows[0], fs.flows[flows[0]].flow.start
+        self._enter(fs, session, out)
+        return True
+
+    def _command(self, fs: FlowSet, session: Session, command: str, out: list[Message]) -> None:
+        if command == "end":
+            out.append(self._message(fs, session, "system.goodbye"))
+            session.ended = True
+            session.stack = None
+            session.slots = None
+            return
+        target = fs.program.help if command == "help" else fs.program.menu
+        if command == "help" and session.flow != target:
+            self._push(session, session.flow, session.state)
+        self._go_flow(fs, session, target)
+        self._enter(fs, session, out)
+
+    def _step(self, fs: FlowSet, session: Session, choice: str | None, text: str | None, out: list[Message]) -> None:
+        compiled = fs.flows[session.flow]
+        state = compiled.flow.states[session.state]
+        options: Sequence[Option] = getattr(state, "options", None) or ()
+        index = self._resolve(fs, session, options, choice, text)
+        if index is not None:
+            opt = options[index]
+            if opt.save is not None:
+                label = fs.catalogs[session.locale].messages[opt.label].render(session.slots)
+                session.slots = {**(session.slots or {}), opt.save: label}
+            self._follow(fs, session, opt, _trigger("choose", opt.id), out)
+            return
+        if isinstance(state, AskState) and text is not None and choice is None:
+            if not text:
+                self._repeat(fs, session, state, "system.empty", out)
+                return
+            if len(text) > state.max:
+                self._repeat(fs, session, state, "system.too_long", out, {"max": str(state.max)})
+                return
+            slots = session.slots if session.slots is not None else {}
+            slots[state.ask] = text
+            session.slots = slots
+            self._follow(fs, session, state, "answer", out)
+            return
+        self._repeat(fs, session, state, "system.not_understood", out)
+
+    def _resolve(
+        self, fs: FlowSet, session: Session, options: Sequence[Option], choice: str | None, text: str | None
+    ) -> int | None:
+        if not options:
+            return None
+        if choice is not None:
+            for i, opt in enumerate(options):
+                if opt.id == choice:
+                    return i
+            return None
+        if not text:
+            return None
+        typed = normalise(text)
+        found = fs.choice_index(session.locale, session.flow, session.state).get(typed)
+        if found is not None:
+            return found
+        if typed.isdigit() and 1 <= int(typed) <= len(options):
+            return int(typed) - 1
+        return None
+
+    def _follow(
+        self, fs: FlowSet, session: Session, source: Option | AskState | SayState, trigger: str, out: list[Message]
+    ) -> None:
+        target = source.target()
+        assert target is not None  # the schema guarantees one
+        kind, dest = target
+        if kind == "go":
+            session.state = fs.flows[session.flow].step(session.state, trigger)
+        elif kind == "flow":
+            self._go_flow(fs, session, dest)
+        else:
+            self._back(fs, session)
+        self._enter(fs, session, out)
+
+    def _go_flow(self, fs: FlowSet, session: Session, flow: str) -> None:
+        if flow == fs.program.menu:
+            session.stack = None  # the menu is home: choosing from it starts afresh
+        session.flow, session.state = flow, fs.flows[flow].flow.start
+
+    def _back(self, fs: FlowSet, session: Session) -> None:
+        if session.stack:
+            flow, state = session.stack.pop()
+            if not session.stack:
+                session.stack = None
+            session.flow, session.state = flow, state or fs.flows[flow].flow.start
+        else:
+            self._go_flow(fs, session, fs.program.menu)
+
+    def _enter(self, fs: FlowSet, session: Session, out: list[Message]) -> None:
+        """Say the current state's messages; run on through say states and flow ends until the
+        conversation waits for the user (or ends)."""
+        for _ in range(MAX_HOPS):
+            state = fs.flows[session.flow].flow.states[session.state]
+            self._say(fs, session, state.say, out)
+            if isinstance(state, SayState):
+                self._follow_quietly(fs, session, state)
+                continue
+            if isinstance(state, EndState):
+                if session.stack:
+                    flow, pending = session.stack[-1]
+                    if pending == "":  # a crisis flow waiting its turn: run it now
+                        self._back(fs, session)
+                    else:
+                        self._go_flow(fs, session, fs.program.resume)
+                    continue
+                session.ended = True
+                session.slots = None
+            return
+        raise RuntimeError(f"more than {MAX_HOPS} states without input at {session.flow}.{session.state}")
+
+    def _follow_quietly(self, fs: FlowSet, session: Session, state: SayState) -> None:
+        kind, dest = state.target() or ("go", session.state)
+        if kind == "go":
+            session.state = fs.flows[session.flow].step(session.state, "next")
+        elif kind == "flow":
+            self._go_flow(fs, session, dest)
+        else:
+            self._back(fs, session)
+
+    def _repeat(
+        self,
+        fs: FlowSet,
+        session: Session,
+        state: ChoiceState | AskState | SayState | EndState,
+        key: str,
+        out: list[Message],
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        """Say ``key`` politely, then the state's question again (its last message)."""
+        out.append(self._message(fs, session, key, extra))
+        if state.say:
+            self._say(fs, session, state.say[-1:], out)
+
+    def _say(self, fs: FlowSet, session: Session, refs: Sequence[MessageRef], out: list[Message]) -> None:
+        slots = session.slots
+        for ref in refs:
+            if ref.if_filled is not None and not (slots and slots.get(ref.if_filled)):
+                continue
+            out.append(self._message(fs, session, ref.key, slots))
+
+    @staticmethod
+    def _message(fs: FlowSet, session: Session, key: str, slots: dict[str, str] | None = None) -> Message:
+        return Message(key, fs.catalogs[session.locale].messages[key].render(slots))
+
+    @staticmethod
+    def _push(session: Session, flow: str, state: str) -> None:
+        stack = session.stack if session.stack is not None else []
+        stack.append((flow, state))
+        del stack[:-MAX_STACK]
+        session.stack = stack
+
+    def _reply(
+        self, fs: FlowSet, session: Session, out: list[Message], screened: tuple[str, ...] = ()
+    ) -> Reply:
+        state = fs.flows[session.flow].flow.states[session.state]
+        kind: InputKind
+        options: tuple[ReplyOption, ...] = ()
+        if session.ended:
+            kind = "none"
+        else:
+            messages = fs.catalogs[session.locale].messages
+            opts = getattr(state, "options", None) or ()
+            options = tuple(
+                ReplyOption(o.id, messages[o.label].render(session.slots)) for o in opts
+            )
+            if isinstance(state, AskState):
+                kind = "choice_or_text" if options else "text"
+            else:
+                kind = "choice"
+        return Reply(
+            messages=tuple(out),
+            options=options,
+            input=kind,
+            ended=session.ended,
+            flow=session.flow,
+            state=session.state,
+            locale=session.locale,
+            seq=session.seq,
+            screened=screened,
+            max_text=state.max if isinstance(state, AskState) else MAX_INPUT_CHARS,
+        )

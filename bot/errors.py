@@ -1,0 +1,65 @@
+"""The exceptions redirection-bot raises, in one tree.
+
+    BotError
+    ├── ContentError            flows, catalogs or scripts that cannot be used
+    │   └── LintFailed          carries every Problem found; raised at start-up
+    ├── SessionError            a session the engine cannot continue
+    │   ├── SessionEnded        the conversation is over (ended, expired, quick exit)
+    │   └── UnknownVersion      the session's flow version is no longer loaded
+    └── InputError              input the engine refuses (too long, empty, malformed)
+
+The engine raises; only the edges (``cli``, ``web``) turn an error into output, and the web edge
+always adds the crisis resources.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.problems import Problem
+
+__all__ = [
+    "BotError",
+    "ContentError",
+    "InputError",
+    "LintFailed",
+    "SessionEnded",
+    "SessionError",
+    "UnknownVersion",
+]
+
+
+class BotError(Exception):
+    """Base of every error redirection-bot raises on purpose."""
+
+
+class ContentError(BotError):
+    """Flows, catalogs or scripts that cannot be used."""
+
+
+class LintFailed(ContentError):
+    """Content has errors; ``problems`` lists every one, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.severity == "error"]
+        lines = "\n".join(str(p) for p in errors[:20])
+        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
+        super().__init__(f"{len(errors)} error(s) in the content:\n{lines}{more}")
+
+
+class SessionError(BotError):
+    """A session the engine cannot continue."""
+
+
+class SessionEnded(SessionError):
+    """The conversation has ended; nothing more can be said in it."""
+
+
+class UnknownVersion(SessionError):
+    """The session started on a flow version that is no longer loaded."""
+
+
+class InputError(BotError):
+    """Input the engine refuses: too long, empty or malformed."""

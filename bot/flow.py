@@ -1,0 +1,212 @@
+"""The flow format: what a content designer writes in ``flows/*.yaml``.
+
+A flow is an id, a start state and named states. A state says messages (locale keys) and then
+does one of four things, told apart by the key it has::
+
+    options: [...]     offer choices; each option leads somewhere       (a choice state)
+    ask: slot_name     take free text into a slot, then lead somewhere  (an ask state)
+    go / flow / back   lead somewhere straight away                     (a say state)
+    end: true          finish the flow                                  (an end state)
+
+"Somewhere" is ``go: state`` (this flow), ``flow: other_flow`` (from its start) or
+``back: true`` (where the user was before this flow interrupted them; the menu if nowhere).
+See docs/flows.md for the whole guide.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "AskState",
+    "ChoiceState",
+    "EndState",
+    "Flow",
+    "MessageRef",
+    "Option",
+    "Program",
+    "SayState",
+    "State",
+]
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=128)]
+
+DEFAULT_MAX_TEXT = 500
+MAX_TEXT_LIMIT = 2000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class MessageRef(_Strict):
+    """A message to say only when a slot has been filled: ``{key: plan.reasons, if: reasons}``."""
+
+    key: Key
+    if_filled: Name | None = Field(default=None, alias="if")
+
+
+def _message_ref(value: Any) -> Any:
+    return {"key": value} if isinstance(value, str) else value
+
+
+class _Target(_Strict):
+    """Where to go next: exactly one of ``go``, ``flow`` or ``back``."""
+
+    go: Name | None = None
+    flow: Name | None = None
+    back: Literal[True] | None = None
+
+    def target(self) -> tuple[str, str] | None:
+        """``("go", state)``, ``("flow", flow_id)``, ``("back", "")`` or None."""
+        if self.go is not None:
+            return ("go", self.go)
+        if self.flow is not None:
+            return ("flow", self.flow)
+        if self.back:
+            return ("back", "")
+        return None
+
+    def _count_targets(self) -> int:
+        return sum(x is not None for x in (self.go, self.flow, self.back))
+
+
+class Option(_Target):
+    """One choice: an id (what scripts and typed input use), a label key, and a target."""
+
+    id: Name
+    label: Key
+    save: Name | None = None
+    """Keep this option's label in a slot (a rating, a choice the plan will show later)."""
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Option:
+        n = self._count_targets()
+        if n != 1:
+            raise ValueError(
+                f"option '{self.id}' needs exactly one of go, flow or back (it has {n})"
+            )
+        return self
+
+
+class _StateBase(_Strict):
+    say: list[MessageRef] = Field(default_factory=list)
+    note: str | None = None  # for designers; never shown to users
+
+    @field_validator("say", mode="before")
+    @classmethod
+    def _refs(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        return [_message_ref(v) for v in value] if isinstance(value, list) else value
+
+
+class ChoiceState(_StateBase):
+    options: list[Option] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ChoiceState:
+        _check_unique(self.options)
+        return self
+
+
+class AskState(_StateBase, _Target):
+    ask: Name
+    max: int = Field(default=DEFAULT_MAX_TEXT, ge=1, le=MAX_TEXT_LIMIT)
+    options: list[Option] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> AskState:
+        if self._count_targets() != 1:
+            raise ValueError(
+                f"an ask state needs exactly one of go, flow or back for after the answer "
+                f"(slot '{self.ask}')"
+            )
+        _check_unique(self.options)
+        return self
+
+
+class SayState(_StateBase, _Target):
+    @model_validator(mode="after")
+    def _one_target(self) -> SayState:
+        if self._count_targets() != 1:
+            raise ValueError(
+                "a state needs exactly one of: options, ask, go, flow, back or end: true"
+            )
+        return self
+
+
+class EndState(_StateBase):
+    end: Literal[True]
+
+
+def _state_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        if "end" in value:
+            return "end"
+        if "ask" in value:
+            return "ask"
+        if "options" in value:
+            return "choice"
+        return "say"
+    if isinstance(value, BaseModel):
+        return {ChoiceState: "choice", AskState: "ask", SayState: "say", EndState: "end"}[
+            type(value)
+        ]
+    return "say"
+
+
+State = Annotated[
+    Annotated[ChoiceState, Tag("choice")]
+    | Annotated[AskState, Tag("ask")]
+    | Annotated[SayState, Tag("say")]
+    | Annotated[EndState, Tag("end")],
+    Discriminator(_state_kind),
+]
+
+STATE_KIND_TAGS = frozenset({"choice", "ask", "say", "end"})
+
+
+def _check_unique(options: list[Option]) -> None:
+    seen: set[str] = set()
+    for opt in options:
+        if opt.id in seen:
+            raise ValueError(f"option id '{opt.id}' is used twice in this state")
+        seen.add(opt.id)
+
+
+class Flow(_Strict):
+    """One flow file."""
+
+    flow: Name
+    title: Key | None = None
+    description: str | None = None
+    start: Name
+    states: dict[Name, State] = Field(min_length=1)
+
+
+class Program(_Strict):
+    """``flows/program.yaml``: which flows play which part."""
+
+    start: Name
+    menu: Name
+    help: Name
+    resume: Name
+    crisis: dict[Name, Name] = Field(default_factory=dict)
+    """Screening category -> crisis flow, in priority order (first is most urgent)."""
+
+
+class ProgramFile(_Strict):
+    program: Program

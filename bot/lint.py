@@ -1,0 +1,332 @@
+"""Checks that need the whole program: targets, reachability, dead ends, keys and slots.
+
+``lint_content`` returns problems sorted by file and line; errors stop the server from starting,
+warnings do not (``redirection-bot lint --strict`` fails on them too).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.catalog import Catalog
+from bot.content import Content, load_content, message_refs
+from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState
+from bot.problems import Place, Problem, did_you_mean
+from bot.yamlsource import Source
+
+__all__ = ["SYSTEM_KEYS", "lint_content", "lint_paths"]
+
+SYSTEM_KEYS = (
+    "system.not_understood",
+    "system.too_long",
+    "system.empty",
+    "system.goodbye",
+)
+"""Messages the engine itself says; every language must have them."""
+
+CODE_KEY_PREFIXES = ("system.", "web.")
+"""Keys with these prefixes are said by code, not flows: never reported as unused."""
+
+
+def lint_paths(flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> tuple[Content, list[Problem]]:
+    """Load and check everything; problems are sorted by place."""
+    content, problems = load_content(flows_dir, locale_dir, base=base)
+    problems.extend(lint_content(content))
+    return content, sorted(set(problems), key=Problem.sort_key)
+
+
+def lint_content(content: Content) -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_program(content)
+    for flow_id, flow in content.flows.items():
+        src = content.sources[flow_id]
+        problems += _check_targets(flow, src, content)
+        problems += _check_graph(flow, src)
+        problems += _check_slots(flow, src, content)
+    problems += _check_keys(content)
+    return problems
+
+
+def _exits(state: object) -> Iterator[tuple[tuple[str | int, ...], tuple[str, str] | None]]:
+    """(path suffix, target) for every way out of a state."""
+    if isinstance(state, ChoiceState | AskState):
+        for i, opt in enumerate(state.options):
+            yield ("options", i, _target_key(opt)), opt.target()
+    if isinstance(state, AskState | SayState):
+        yield (_target_key(state),), state.target()
+
+
+def _target_key(obj: Option | AskState | SayState) -> str:
+    kind, _ = obj.target() or ("go", "")
+    return kind
+
+
+def _check_program(content: Content) -> list[Problem]:
+    program, src = content.program, content.program_source
+    if program is None or src is None:
+        return []
+    out = []
+    for role in ("start", "menu", "help", "resume"):
+        flow_id = getattr(program, role)
+        if flow_id not in content.flows:
+            out.append(
+                Problem(
+                    src.place(("program", role)),
+                    f"{role} flow '{flow_id}' is not a flow{did_you_mean(flow_id, content.flows)}",
+                )
+            )
+    for category, flow_id in program.crisis.items():
+        if flow_id not in content.flows:
+            out.append(
+                Problem(
+                    src.place(("program", "crisis", category)),
+                    f"crisis flow '{flow_id}' for '{category}' is not a flow"
+                    f"{did_you_mean(flow_id, content.flows)}",
+                )
+            )
+    return out
+
+
+def _check_targets(flow: Flow, src: Source, content: Content) -> list[Problem]:
+    out = []
+    if flow.start not in flow.states:
+        out.append(
+            Problem(
+                src.place(("start",)),
+                f"start state '{flow.start}' is not a state of flow '{flow.flow}'"
+                f"{did_you_mean(flow.start, flow.states)}",
+            )
+        )
+    for name, state in flow.states.items():
+        for suffix, target in _exits(state):
+            if target is None:
+                continue
+            kind, dest = target
+            path = ("states", name, *suffix)
+            where = f"state '{name}'"
+            if len(suffix) == 3:
+                opt = state.options[int(suffix[1])]  # type: ignore[union-attr]
+                where += f", option '{opt.id}'"
+            if kind == "go" and dest not in flow.states:
+                out.append(
+                    Problem(
+                        src.place(path),
+                        f"{where}: go '{dest}' is not a state of flow '{flow.flow}'"
+                        f"{did_you_mean(dest, flow.states)}",
+                    )
+                )
+            elif kind == "flow" and dest not in content.flows:
+                out.append(
+                    Problem(
+                        src.place(path),
+                        f"{where}: flow '{dest}' is not a flow{did_you_mean(dest, content.flows)}",
+                    )
+                )
+    return out
+
+
+def _edges(flow: Flow) -> dict[str, list[str]]:
+    """In-flow successors of each state."""
+    edges: dict[str, list[str]] = {}
+    for name, state in flow.states.items():
+        edges[name] = [t[1] for _, t in _exits(state) if t and t[0] == "go" and t[1] in flow.states]
+    return edges
+
+
+def _leaves_flow(state: object) -> bool:
+    if isinstance(state, EndState):
+        return True
+    return any(t is not None and t[0] != "go" for _, t in _exits(state))
+
+
+def _check_graph(flow: Flow, src: Source) -> list[Problem]:
+    out: list[Problem] = []
+    if flow.start not in flow.states:
+        return out
+    edges = _edges(flow)
+    seen = {flow.start}
+    queue = deque([flow.start])
+    while queue:
+        for nxt in edges[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    for name in flow.states:
+        if name not in seen:
+            out.append(
+                Problem(
+                    src.place(("states", name), key=True),
+                    f"state '{name}' cannot be reached from start state '{flow.start}'",
+                )
+            )
+    # dead ends: states from which the user can never leave the flow
+    reverse: dict[str, list[str]] = {n: [] for n in flow.states}
+    for n, succ in edges.items():
+        for m in succ:
+            reverse[m].append(n)
+    alive = {n for n, s in flow.states.items() if _leaves_flow(s)}
+    queue = deque(alive)
+    while queue:
+        for prev in reverse[queue.popleft()]:
+            if prev not in alive:
+                alive.add(prev)
+                queue.append(prev)
+    for name in flow.states:
+        if name in seen and name not in alive:
+            out.append(
+                Problem(
+                    src.place(("states", name), key=True),
+                    f"state '{name}' is a dead end: no path from it ends the flow or leads out of it",
+                )
+            )
+    # loops that never wait for the user (say states only)
+    for name, state in flow.states.items():
+        chain, cur = [name], state
+        while isinstance(cur, SayState) and cur.go is not None and cur.go in flow.states:
+            if cur.go in chain:
+                if cur.go == name:
+                    loop = " -> ".join([*chain, cur.go])
+                    out.append(
+                        Problem(
+                            src.place(("states", name), key=True),
+                            f"states {loop} loop without waiting for the user",
+                        )
+                    )
+                break
+            chain.append(cur.go)
+            cur = flow.states[cur.go]
+    return out
+
+
+def _state_slots(state: object, catalogs: dict[str, Catalog]) -> list[tuple[tuple[str | int, ...], str, str | None]]:
+    """(path suffix, slot used, guard) for every slot a state's messages use, in any language."""
+    out = []
+    refs: list[tuple[tuple[str | int, ...], str, str | None]] = []
+    for i, ref in enumerate(state.say):  # type: ignore[attr-defined]
+        refs.append((("say", i), ref.key, ref.if_filled))
+    for i, opt in enumerate(getattr(state, "options", []) or []):
+        refs.append((("options", i, "label"), opt.label, None))
+    for suffix, key, guard in refs:
+        used: set[str] = set()
+        for cat in catalogs.values():
+            tpl = cat.messages.get(key)
+            if tpl is not None:
+                used.update(tpl.slots)
+        out.extend((suffix, slot, guard) for slot in sorted(used))
+    return out
+
+
+def _check_slots(flow: Flow, src: Source, content: Content) -> list[Problem]:
+    """A slot shown before any path through this flow can have filled it is an error."""
+    if flow.start not in flow.states:
+        return []
+    edges = _edges(flow)
+    every = {s.ask for s in flow.states.values() if isinstance(s, AskState)}
+    preds: dict[str, list[str]] = {n: [] for n in flow.states}
+    for n, succ in edges.items():
+        for m in succ:
+            preds[m].append(n)
+
+    every |= {
+        o.save for s in flow.states.values() for o in getattr(s, "options", None) or () if o.save
+    }
+    filled_in = {n: set(every) for n in flow.states}
+    filled_in[flow.start] = set()
+
+    def edge_fills(src_name: str, dest: str) -> list[set[str]]:
+        """What each edge from ``src_name`` to ``dest`` has filled on arrival."""
+        st = flow.states[src_name]
+        base = filled_in[src_name]
+        fills = []
+        for opt in getattr(st, "options", None) or ():
+            if opt.go == dest:
+                fills.append(base | ({opt.save} if opt.save else set()))
+        if isinstance(st, AskState) and st.go == dest:
+            fills.append(base | {st.ask})
+        if isinstance(st, SayState) and st.go == dest:
+            fills.append(set(base))
+        return fills
+
+    changed = True
+    while changed:
+        changed = False
+        for n in flow.states:
+            if n == flow.start:
+                continue
+            arrivals = [f for p in set(preds[n]) for f in edge_fills(p, n)]
+            new = set.intersection(*arrivals) if arrivals else set()
+            if new != filled_in[n]:
+                filled_in[n] = new
+                changed = True
+    out = []
+    for name, state in flow.states.items():
+        for suffix, slot, guard in _state_slots(state, content.catalogs):
+            if slot == guard or slot in filled_in[name]:
+                continue
+            out.append(
+                Problem(
+                    src.place(("states", name, *suffix)),
+                    f"state '{name}': message uses slot '{slot}' before any state of flow "
+                    f"'{flow.flow}' can fill it (ask for it earlier, or show the message "
+                    f"only `if: {slot}`)",
+                )
+            )
+    return out
+
+
+def _check_keys(content: Content) -> list[Problem]:
+    out: list[Problem] = []
+    catalogs = content.catalogs
+    used: dict[str, Place] = {}
+    for flow_id, flow in content.flows.items():
+        src = content.sources[flow_id]
+        for path, ref in message_refs(flow):
+            key = ref.key if isinstance(ref, MessageRef) else ref.label
+            used.setdefault(key, src.place(path))
+            if catalogs and not any(key in c.messages for c in catalogs.values()):
+                known = {k for c in catalogs.values() for k in c.messages}
+                out.append(
+                    Problem(
+                        src.place(path),
+                        f"message key '{key}' is not in any catalog{did_you_mean(key, known)}",
+                    )
+                )
+    for key in SYSTEM_KEYS:
+        used.setdefault(key, Place("bot/lint.py"))
+        for lang, cat in catalogs.items():
+            if key not in cat.messages:
+                out.append(
+                    Problem(
+                        Place(f"locale/{lang}"),
+                        f"message '{key}' is missing (the engine says it; every language needs it)",
+                    )
+                )
+    all_keys = sorted({k for c in catalogs.values() for k in c.messages})
+    for key in all_keys:
+        have = [lang for lang, c in catalogs.items() if key in c.messages]
+        first = catalogs[have[0]]
+        for lang, cat in catalogs.items():
+            if key not in cat.messages and key not in SYSTEM_KEYS:
+                out.append(
+                    Problem(
+                        first.places[key],
+                        f"message '{key}' is in {', '.join(have)} but missing from '{lang}' "
+                        f"(add it to {first.files[key].replace('/' + have[0] + '/', '/' + lang + '/')})",
+                    )
+                )
+        slot_sets = {lang: set(catalogs[lang].messages[key].slots) for lang in have}
+        if len({frozenset(s) for s in slot_sets.values()}) > 1:
+            detail = "; ".join(f"{lang}: {sorted(s) or 'none'}" for lang, s in slot_sets.items())
+            out.append(Problem(first.places[key], f"message '{key}' uses different slots by language ({detail})"))
+        if key not in used and not key.startswith(CODE_KEY_PREFIXES):
+            for lang in have:
+                out.append(
+                    Problem(
+                        catalogs[lang].places[key],
+                        f"message '{key}' is not used by any flow",
+                        "warning",
+                    )
+                )
+    return out

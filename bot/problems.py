@@ -1,0 +1,46 @@
+"""Problems found in content, each with a place a designer can jump to.
+
+    flows/urges.yaml:31:11: error: state 'breathe': next 'brethe' is not a state ...
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A position in a file: 1-based line and column, as editors count."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    place: Place
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.severity}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.place.file, self.place.line, self.place.column, self.message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'breathe'?)`` when a close match exists, else ``''``."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
