@@ -25,10 +25,13 @@ from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, 
 from bot.lint import lint_paths
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
-__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen"]
+__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen", "Tally"]
 
 Screen = Callable[[str, str], Sequence[str]]
 """``screen(text, locale) -> categories``: the crisis screening hook."""
+
+Tally = Callable[[str, str, str], None]
+"""``tally(flow, state, option_id)``: counts a ``tally: true`` choice in aggregate only."""
 
 MAX_INPUT_CHARS = 2000
 MAX_STACK = 8
@@ -121,11 +124,13 @@ class Engine:
         flowset: FlowSet,
         *,
         screen: Screen | None = None,
+        tally: Tally | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.versions: dict[str, FlowSet] = {flowset.version: flowset}
         self.current = flowset
         self.screen = screen
+        self.tally = tally
         self.clock = clock
 
     # -- versions ------------------------------------------------------------------------
@@ -239,6 +244,8 @@ class Engine:
         index = self._resolve(fs, session, options, choice, text)
         if index is not None:
             opt = options[index]
+            if opt.tally and self.tally is not None:
+                self.tally(session.flow, session.state, opt.id)
             if opt.save is not None:
                 label = fs.catalogs[session.locale].messages[opt.label].render(session.slots)
                 session.slots = {**(session.slots or {}), opt.save: label}

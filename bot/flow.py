@@ -90,6 +90,8 @@ class Option(_Target):
     label: Key
     save: Name | None = None
     """Keep this option's label in a slot (a rating, a choice the plan will show later)."""
+    tally: bool = False
+    """Count this choice in aggregate only (feedback); never kept with the conversation."""
 
     @model_validator(mode="after")
     def _one_target(self) -> Option:

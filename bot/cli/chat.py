@@ -13,7 +13,8 @@ import sys
 import textwrap
 from typing import TextIO
 
-from bot.engine import Engine, FlowSet
+from bot.bootstrap import load_engine
+from bot.engine import Engine
 from bot.errors import InputError
 from bot.paths import add_content_argument
 from bot.session import Reply, UserInput
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = Engine(FlowSet.from_paths(args.content / "flows", args.content / "locale"))
+    engine = load_engine(args.content)
     return converse(engine, args.locale, args.flow, sys.stdin, sys.stdout)
 
 

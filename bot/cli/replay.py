@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.engine import Engine, FlowSet
+from bot.bootstrap import load_engine
 from bot.errors import ContentError
 from bot.paths import add_content_argument, content_root
 from bot.script import EngineDriver, find_scripts, load_script, run_script
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    engine = Engine(FlowSet.from_paths(args.content / "flows", args.content / "locale"))
+    engine = load_engine(args.content)
     paths = args.paths or [content_root() / DEFAULT_SCRIPTS]
     passed = failed = 0
     for path in find_scripts(paths):
