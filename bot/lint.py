@@ -14,6 +14,7 @@ from bot.catalog import Catalog
 from bot.content import Content, load_content, message_refs
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState
 from bot.problems import Place, Problem, did_you_mean
+from bot.resources import lint_resources, load_resources
 from bot.yamlsource import Source
 
 __all__ = ["SYSTEM_KEYS", "lint_content", "lint_paths"]
@@ -34,6 +35,7 @@ def lint_paths(flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -
     """Load and check everything; problems are sorted by place."""
     content, problems = load_content(flows_dir, locale_dir, base=base)
     problems.extend(lint_content(content))
+    problems.extend(_check_resources(flows_dir.parent / "resources", content, base))
     return content, sorted(set(problems), key=Problem.sort_key)
 
 
@@ -330,3 +332,13 @@ def _check_keys(content: Content) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _check_resources(folder: Path, content: Content, base: Path | None) -> list[Problem]:
+    """The resource directory beside ``flows/``, if there is one."""
+    if not folder.is_dir():
+        return []
+    directory, problems = load_resources(folder, base=base if base is not None else Path.cwd())
+    categories = content.program.crisis if content.program is not None else {}
+    return problems + lint_resources(directory, categories)
+
