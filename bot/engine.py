@@ -330,6 +330,9 @@ class Engine:
                     else:
                         self._go_flow(fs, session, fs.program.resume)
                     continue
+                if session.flow in fs.program.crisis.values():  # S4: even with nothing to resume
+                    self._go_flow(fs, session, fs.program.resume)
+                    continue
                 session.ended = True
                 session.slots = None
             return
