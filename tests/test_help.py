@@ -89,7 +89,15 @@ def test_the_help_page_names_emergency_numbers_lines_and_that_the_bot_cannot_ale
         assert number in text
     keys = [m.key for m in reply.messages]
     assert {"help.child_danger", "help.cannot_alert", "help.stop_it_now"} <= set(keys)
-    assert [o.id for o in reply.options] == ["back", "urge", "suicide", "child", "report", "menu"]
+    assert [o.id for o in reply.options] == [
+        "back",
+        "urge",
+        "suicide",
+        "child",
+        "report",
+        "country",
+        "menu",
+    ]
 
 
 def test_the_urge_sos_from_help_ends_in_the_offer_to_resume(engine: Engine) -> None:
