@@ -169,7 +169,12 @@ def load_resources(folder: Path, *, base: Path | None = None) -> tuple[Directory
     try:
         src = load_yaml(path, name)
     except YamlError as err:
-        return Directory([]), [err.problem]
+        problem = err.problem
+        if "timestamp" in problem.message:  # an unquoted date: YAML would make it a datetime
+            problem = Problem(
+                problem.place, 'a date must be in quotes, like verified: "2026-11-25"'
+            )
+        return Directory([]), [problem]
     if not isinstance(src.data, dict):
         return Directory([]), [Problem(src.place(), "expected `resources:` and a list of entries")]
     problems: list[Problem] = []

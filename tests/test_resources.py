@@ -65,6 +65,16 @@ def test_an_entry_without_source_or_verified_is_an_error(tmp_path: Path, field: 
     ]
 
 
+def test_an_unquoted_date_says_to_quote_it(tmp_path: Path) -> None:
+    _, problems = load_resources(
+        write(tmp_path, ENTRY.replace('"2026-11-25"', "2026-11-25")), base=tmp_path
+    )
+    assert [str(p) for p in problems] == [
+        "resources/resources.yaml:10:15: error: "
+        'a date must be in quotes, like verified: "2026-11-25"'
+    ]
+
+
 def test_an_unknown_key_is_an_error_at_its_place(tmp_path: Path) -> None:
     _, problems = load_resources(write(tmp_path, ENTRY + "    phone: '988'\n"), base=tmp_path)
     assert [str(p) for p in problems] == [
