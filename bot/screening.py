@@ -220,13 +220,24 @@ class Screener:
         return tuple(sorted(self._languages))
 
     def screen(self, text: str, locale: str) -> list[str]:
-        """Every category ``text`` calls for, most urgent first (an empty list for none)."""
+        """Every category ``text`` calls for, most urgent first (an empty list for none).
+
+        ``es-MX`` uses ``es`` unless it has its own patterns; an unknown language is a
+        ``ContentError``, never a silent "nothing found".
+        """
+        return self._language(locale).screen(text)
+
+    def check_locale(self, locale: str) -> None:
+        """Raise ``ContentError`` unless ``locale`` (or its language) has patterns."""
+        self._language(locale)
+
+    def _language(self, locale: str) -> _Language:
         lang = self._languages.get(locale) or self._languages.get(locale.split("-")[0])
         if lang is None:
             raise ContentError(
                 f"no screening patterns for locale '{locale}' (have: {', '.join(self.languages)})"
             )
-        return lang.screen(text)
+        return lang
 
     __call__ = screen
 
@@ -291,7 +302,10 @@ def _load_file(
     try:
         src = load_yaml(path, name)
     except YamlError as err:
-        problems.append(err.problem)
+        p = err.problem
+        if p.message.startswith("YAML syntax"):
+            p = Problem(p.place, f"{p.message} (quote a phrase that starts with '[', '{{' or '*')")
+        problems.append(p)
         return None
     if not isinstance(src.data, dict):
         problems.append(
@@ -312,6 +326,7 @@ def _load_file(
         except PhraseError as err:
             where = _column(src.place(("sets", set_name, err.entry)), lines, err.column)
             problems.append(Problem(where, f"set '{set_name}': {err}: '{entries[err.entry]}'"))
+            sets[set_name] = Phrase("", "(?:)", frozenset())  # known, so uses are not errors too
     parsed: _Parsed = {}
     for cat, patterns in spec.categories.items():
         if cat not in CATEGORIES:
