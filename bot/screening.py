@@ -142,6 +142,7 @@ class _Language:
                 continue
             for key in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
                 self.near[key] = (*self.near.get(key, ()), w)
+        self.any = _compile([p.regex for pos, _ in parsed.values() for p in pos])
         self.categories = [
             _Category(
                 name,
@@ -151,17 +152,24 @@ class _Language:
             for name in CATEGORIES
             if name in parsed
         ]
+        # Every phrase and unless phrase in one RE2 set: one pass says which of them match.
+        # A set has no slower fallback when its DFA runs out of memory (it just reports no
+        # match), so it is only asked after ``any`` has matched, and an empty answer then means
+        # "ask each category's regex" (see ``screen``).
+        self.set = re2.Set.SearchSet(_RE2_OPTIONS)
+        self.owner: list[tuple[int, bool]] = []
+        for i, cat in enumerate(self.categories):
+            for kind, items in ((False, parsed[cat.name][0]), (True, parsed[cat.name][1])):
+                for p in items:
+                    self.set.Add(p.regex.encode())
+                    self.owner.append((i, kind))
+        self.set.Compile()
 
     def units(self, text: str) -> bytes:
         """Folded, number-read, typo-corrected tokens as b" t1  t2  t3 " (see bot.phrases)."""
-        known = self.known
-        out = []
-        for word in words(text):
-            unit = known.get(word)
-            if unit is None:
-                unit = self._unknown(word)
-            out.append(unit)
-        return (" " + "  ".join(out) + " ").encode()
+        known, unknown = self.known, self._unknown
+        units = "  ".join([known.get(w) or unknown(w) for w in words(text)])
+        return f" {units} ".encode()
 
     def _unknown(self, word: str) -> str:
         out = []
@@ -184,16 +192,44 @@ class _Language:
 
     def screen(self, text: str) -> list[str]:
         units = self.units(text)
-        out = []
-        for cat in self.categories:
+        if self.any.search(units) is None:  # everyday talk: one search and done
+            return []
+        hit = self.set.Match(units)
+        if not hit:  # cannot happen unless the set's DFA ran out of memory: ask every category
+            return [cat.name for cat in self.categories if self._applies(cat, units, None)]
+        found: set[int] = set()
+        masked: set[int] = set()
+        for i in hit:
+            cat, unless = self.owner[i]
+            (masked if unless else found).add(cat)
+        cats = self.categories
+        return [
+            cats[i].name
+            for i in sorted(found)
+            if i not in masked or self._applies(cats[i], units, True)
+        ]
+
+    @staticmethod
+    def _applies(cat: _Category, units: bytes, unless_hit: bool | None) -> bool:
+        """Whether ``cat`` applies; ``unless_hit`` None means not known yet."""
+        if unless_hit is None:
             if cat.phrases.search(units) is None:
-                continue
-            if cat.unless is not None:
-                masked = cat.unless.sub(b" _ ", units)
-                if masked != units and cat.phrases.search(masked) is None:
-                    continue
-            out.append(cat.name)
-        return out
+                return False
+            unless_hit = cat.unless is not None and cat.unless.search(units) is not None
+        if not unless_hit or cat.unless is None:
+            return True
+        return cat.phrases.search(b" _ ".join(_outside(cat.unless, units))) is not None
+
+
+def _outside(regex: re2._Regexp, units: bytes) -> list[bytes]:
+    """The parts of ``units`` that ``regex`` does not match."""
+    parts, pos = [], 0
+    for m in regex.finditer(units):
+        start, end = m.span()
+        parts.append(units[pos:start])
+        pos = end
+    parts.append(units[pos:])
+    return parts
 
 
 def _compile(regexes: list[str]) -> re2._Regexp:
