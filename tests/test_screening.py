@@ -153,7 +153,7 @@ def test_dev_set_false_positives_are_at_most_5_percent(dev_score: report.Score) 
     assert dev_score.fp_rate <= 0.05, [(ex.text, got) for ex, got in dev_score.alarms]
 
 
-@pytest.mark.parametrize("kind", ["dev", "heldout"])
+@pytest.mark.parametrize("kind", report.KINDS)
 def test_labelled_sets_cover_both_languages_and_every_category(kind: str) -> None:
     examples = report.load_set(kind)
     for lang in ("en", "es"):
@@ -162,11 +162,10 @@ def test_labelled_sets_cover_both_languages_and_every_category(kind: str) -> Non
         assert any(not ex.labels for ex in examples if ex.lang == lang)
 
 
-def test_held_out_utterances_are_not_in_the_dev_set() -> None:
+@pytest.mark.parametrize("kind", ["heldout", "fresh"])
+def test_held_out_utterances_are_not_in_the_dev_set(kind: str) -> None:
     dev = {(ex.lang, ex.text.casefold()) for ex in report.load_set("dev")}
-    assert [
-        ex.text for ex in report.load_set("heldout") if (ex.lang, ex.text.casefold()) in dev
-    ] == []
+    assert [ex.text for ex in report.load_set(kind) if (ex.lang, ex.text.casefold()) in dev] == []
 
 
 # -- the phrase language ---------------------------------------------------------------------
