@@ -124,6 +124,22 @@ def test_an_unknown_locale_is_an_error_not_silence(screener: Screener) -> None:
         screener.screen("hello", "fr")
 
 
+def test_a_set_that_answers_nothing_falls_back_to_each_category(
+    screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RE2 sets report "no match" when their DFA runs out of memory; that must not hide a crisis."""
+
+    class Exhausted:
+        def Match(self, units: bytes) -> None:
+            return None
+
+    lang = screener._language("en")
+    monkeypatch.setattr(lang, "set", Exhausted())
+    assert screener.screen("im 15 and i wanna kms", "en") == ["suicide", "minor"]
+    assert screener.screen("the urge passed but now i want to look at it", "en") == ["urge"]
+    assert screener.screen("the urge passed", "en") == []
+
+
 def test_screening_logs_nothing(screener: Screener, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     screener.screen("i want to kill myself", "en")
