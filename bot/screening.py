@@ -14,17 +14,20 @@ language of :mod:`bot.phrases` and ``unless`` phrases for everyday talk that loo
 
 How a text is screened (``Screener.screen``):
 
-1. Fold it (:func:`bot.phrases.fold`): lower case, no accents or apostrophes, runs of one
-   letter squeezed ("kiiill myselff" -> "kil myself"), split into words and numbers.
+1. Fold it (:func:`bot.phrases.words`, :func:`bot.phrases.squeeze`): lower case, no accents or
+   apostrophes, runs of one letter squeezed ("kiiill myselff" -> "kil myself"), digits parted
+   from letters ("15yo" -> "15 yo").
 2. Read number words as numbers (``numbers:``, "fifteen" -> 15) and correct light typos: a word
    of 5+ letters that is not a phrase word but is one edit (insert, delete, replace, swap; by
    rapidfuzz's OSA distance) from exactly one phrase word of 5+ letters is read as that word
    ("suicdie" -> "suicide"). Words listed in ``keep:`` are never corrected.
-3. For each category, one RE2 search for any of its phrases. RE2 runs in time linear in the text
-   and never backtracks, so no phrase a designer writes can make screening slow.
-4. Where a category's phrase matched and one of its ``unless`` phrases matched too, the unless
-   spans are blanked out and the category's phrases searched again: "the urge passed" is not an
-   urge, but "the urge passed but now i want to look" still is.
+3. One RE2 search for any phrase of any category; everyday talk stops here. RE2 runs in time
+   linear in the text and never backtracks, so no phrase a designer writes can make this slow.
+4. One pass of an RE2 set names every phrase and unless phrase that matched. Where a category's
+   phrase matched and one of its ``unless`` phrases matched too, the unless spans are blanked
+   out and the category's phrases searched again: "the urge passed" is not an urge, but "the
+   urge passed but now i want to look" still is. (A set whose DFA ran out of memory answers
+   nothing; then every category's own regex is asked instead, so nothing is missed.)
 
 Categories come back most urgent first (:data:`CATEGORIES`). Nothing here logs or keeps text.
 See docs/screening.md for the guide for content designers.
