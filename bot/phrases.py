@@ -23,7 +23,18 @@ from dataclasses import dataclass
 
 from bot.problems import did_you_mean
 
-__all__ = ["MAX_GAP", "Phrase", "PhraseError", "fold", "parse_phrase", "parse_set", "tokens"]
+__all__ = [
+    "MAX_GAP",
+    "Phrase",
+    "PhraseError",
+    "ascii_words",
+    "fold",
+    "parse_phrase",
+    "parse_set",
+    "squeeze",
+    "tokens",
+    "words",
+]
 
 MAX_GAP = 6
 """The widest gap (``*6``) a phrase may leave between two words."""
@@ -64,6 +75,18 @@ def words(text: str) -> list[str]:
         return _WORD_ASCII.findall(text.replace("'", "").replace("`", ""))
     text = _DROP.sub("", unicodedata.normalize("NFKD", text)).translate(_SPECIAL)
     return _WORD.findall(text)
+
+
+_ASCII_FOLD = bytes(
+    c + 32 if 65 <= c <= 90 else c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256)
+)
+
+
+def ascii_words(text: str) -> list[bytes] | None:
+    """:func:`words` for ASCII text, as bytes and several times faster; None for other text."""
+    if not text.isascii():
+        return None
+    return text.encode().translate(_ASCII_FOLD, b"'`").split()
 
 
 def squeeze(word: str) -> list[str]:
