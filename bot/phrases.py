@@ -305,4 +305,21 @@ def _number_range(body: str, at: int) -> str:
         raise PhraseError(
             f"'{{{body}}}' is not a range from low to high (at most {MAX_RANGE} apart)", at
         )
-    return " (?:" + "|".join(str(v) for v in range(lo, hi + 1)) + ") "
+    return f" (?:{_range_regex(lo, hi)}) "
+
+
+def _range_regex(lo: int, hi: int) -> str:
+    """A compact regex for the numbers lo..hi: ``10-17`` -> ``1[0-7]``, ``1-15`` -> ``[1-9]|1[0-5]``.
+
+    Numbers that share all but their last digit become one character class, which keeps the
+    compiled program (and RE2's DFA) small where a set of ages is used many times.
+    """
+    groups: dict[str, list[int]] = {}
+    for v in range(lo, hi + 1):
+        text = str(v)
+        groups.setdefault(text[:-1], []).append(int(text[-1]))
+    alts = []
+    for head, digits in groups.items():
+        first, last = digits[0], digits[-1]  # contiguous, as the range is
+        alts.append(head + (str(first) if first == last else f"[{first}-{last}]"))
+    return "|".join(alts)

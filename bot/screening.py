@@ -21,12 +21,11 @@ How a text is screened (``Screener.screen``):
    of 5+ letters that is not a phrase word but is one edit (insert, delete, replace, swap; by
    rapidfuzz's OSA distance) from exactly one phrase word of 5+ letters is read as that word
    ("suicdie" -> "suicide"). Words listed in ``keep:`` are never corrected.
-3. One RE2 search for any phrase of any category; everyday talk stops here. RE2 runs in time
-   linear in the text and never backtracks, so no phrase a designer writes can make this slow.
-4. For each category, one RE2 search of its phrases. Where one matched and one of its
-   ``unless`` phrases matched too, the unless spans are blanked out and the category's phrases
-   searched again: "the urge passed" is not an urge, but "the urge passed but now i want to
-   look" still is.
+3. For each category, one RE2 search of its phrases. RE2 runs in time linear in the text and
+   never backtracks, so no phrase a designer writes can make screening slow. Where a phrase
+   matched and one of the category's ``unless`` phrases matched too, the unless spans are
+   blanked out and the phrases searched again: "the urge passed" is not an urge, but "the urge
+   passed but now i want to look" still is.
 
 Categories come back most urgent first (:data:`CATEGORIES`). Nothing here logs or keeps text.
 See docs/screening.md for the guide for content designers.
@@ -77,6 +76,9 @@ FUZZY_MIN = 5
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
 _RE2_OPTIONS.never_capture = True
+# Units are bytes and words are split by spaces only, so the regexes work on bytes: a gap's
+# "[^ ]" is then one instruction instead of a UTF-8 decoder, which keeps the DFA small.
+_RE2_OPTIONS.encoding = re2.Options.Encoding.LATIN1
 
 Text = Annotated[str, StringConstraints(max_length=MAX_PHRASE_CHARS)]
 
@@ -179,7 +181,6 @@ class _Language:
                 continue
             for key in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
                 self.near[key] = (*self.near.get(key, ()), w)
-        self.any = _compile([p.regex for pos, _ in parsed.values() for p in pos])
         self.categories = [
             _Category(
                 name,
@@ -226,8 +227,6 @@ class _Language:
 
     def screen(self, text: str) -> list[str]:
         units = self.units(text)
-        if not self.any.found(units):  # everyday talk: one search and done
-            return []
         return [cat.name for cat in self.categories if _applies(cat, units)]
 
 
