@@ -309,7 +309,7 @@ def _number_range(body: str, at: int) -> str:
 
 
 def _range_regex(lo: int, hi: int) -> str:
-    """A compact regex for the numbers lo..hi: ``10-17`` -> ``1[0-7]``, ``1-15`` -> ``[1-9]|1[0-5]``.
+    """A compact regex for lo..hi: ``10-17`` -> ``1[0-7]``, ``1-15`` -> ``[1-9]|1[0-5]``.
 
     Numbers that share all but their last digit become one character class, which keeps the
     compiled program (and RE2's DFA) small where a set of ages is used many times.
