@@ -4,8 +4,8 @@
     .venv/bin/python bench/screening_report.py --misses   # also list every miss and false alarm
 
 The labelled sets live in ``tests/screening/``: ``dev.<lang>.txt`` (the patterns are tuned on
-it), ``heldout.<lang>.txt`` and ``fresh.<lang>.txt`` (never tuned on; honest estimates of how
-the screener does on utterances it has not seen). One utterance a line: ``categories | text``,
+it) and ``heldout.<lang>.txt`` (never tuned on; an honest estimate of how the screener does on
+utterances it has not seen). One utterance a line: ``categories | text``,
 ``-`` for none, ``#`` for a comment.
 """
 
@@ -26,9 +26,8 @@ sys.path.insert(0, str(ROOT))
 from bot.screening import CATEGORIES, Screener  # noqa: E402
 
 SETS_DIR = ROOT / "tests" / "screening"
-KINDS = ("dev", "heldout", "fresh")
-"""dev: tuned on. heldout: never tuned on (its first run is in docs/screening.md). fresh: a
-second held-out set, written after the first held-out run and before any further tuning."""
+KINDS = ("dev", "heldout")
+"""dev: tuned on. heldout: never tuned on (its first run is in docs/screening.md)."""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,18 @@ from dataclasses import dataclass
 
 from bot.problems import did_you_mean
 
-__all__ = ["MAX_GAP", "Phrase", "PhraseError", "fold", "parse_phrase", "parse_set", "tokens"]
+__all__ = [
+    "MAX_GAP",
+    "Phrase",
+    "PhraseError",
+    "ascii_words",
+    "fold",
+    "parse_phrase",
+    "parse_set",
+    "squeeze",
+    "tokens",
+    "words",
+]
 
 MAX_GAP = 6
 """The widest gap (``*6``) a phrase may leave between two words."""
@@ -64,6 +75,18 @@ def words(text: str) -> list[str]:
         return _WORD_ASCII.findall(text.replace("'", "").replace("`", ""))
     text = _DROP.sub("", unicodedata.normalize("NFKD", text)).translate(_SPECIAL)
     return _WORD.findall(text)
+
+
+_ASCII_FOLD = bytes(
+    c + 32 if 65 <= c <= 90 else c if (48 <= c <= 57 or 97 <= c <= 122) else 32 for c in range(256)
+)
+
+
+def ascii_words(text: str) -> list[bytes] | None:
+    """:func:`words` for ASCII text, as bytes and several times faster; None for other text."""
+    if not text.isascii():
+        return None
+    return text.encode().translate(_ASCII_FOLD, b"'`").split()
 
 
 def squeeze(word: str) -> list[str]:
@@ -282,4 +305,21 @@ def _number_range(body: str, at: int) -> str:
         raise PhraseError(
             f"'{{{body}}}' is not a range from low to high (at most {MAX_RANGE} apart)", at
         )
-    return " (?:" + "|".join(str(v) for v in range(lo, hi + 1)) + ") "
+    return f" (?:{_range_regex(lo, hi)}) "
+
+
+def _range_regex(lo: int, hi: int) -> str:
+    """A compact regex for lo..hi: ``10-17`` -> ``1[0-7]``, ``1-15`` -> ``[1-9]|1[0-5]``.
+
+    Numbers that share all but their last digit become one character class, which keeps the
+    compiled program (and RE2's DFA) small where a set of ages is used many times.
+    """
+    groups: dict[str, list[int]] = {}
+    for v in range(lo, hi + 1):
+        text = str(v)
+        groups.setdefault(text[:-1], []).append(int(text[-1]))
+    alts = []
+    for head, digits in groups.items():
+        first, last = digits[0], digits[-1]  # contiguous, as the range is
+        alts.append(head + (str(first) if first == last else f"[{first}-{last}]"))
+    return "|".join(alts)

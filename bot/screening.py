@@ -14,17 +14,18 @@ language of :mod:`bot.phrases` and ``unless`` phrases for everyday talk that loo
 
 How a text is screened (``Screener.screen``):
 
-1. Fold it (:func:`bot.phrases.fold`): lower case, no accents or apostrophes, runs of one
-   letter squeezed ("kiiill myselff" -> "kil myself"), split into words and numbers.
+1. Fold it (:func:`bot.phrases.words`, :func:`bot.phrases.squeeze`): lower case, no accents or
+   apostrophes, runs of one letter squeezed ("kiiill myselff" -> "kil myself"), digits parted
+   from letters ("15yo" -> "15 yo").
 2. Read number words as numbers (``numbers:``, "fifteen" -> 15) and correct light typos: a word
    of 5+ letters that is not a phrase word but is one edit (insert, delete, replace, swap; by
    rapidfuzz's OSA distance) from exactly one phrase word of 5+ letters is read as that word
    ("suicdie" -> "suicide"). Words listed in ``keep:`` are never corrected.
-3. For each category, one RE2 search for any of its phrases. RE2 runs in time linear in the text
-   and never backtracks, so no phrase a designer writes can make screening slow.
-4. Where a category's phrase matched and one of its ``unless`` phrases matched too, the unless
-   spans are blanked out and the category's phrases searched again: "the urge passed" is not an
-   urge, but "the urge passed but now i want to look" still is.
+3. For each category, one RE2 search of its phrases. RE2 runs in time linear in the text and
+   never backtracks, so no phrase a designer writes can make screening slow. Where a phrase
+   matched and one of the category's ``unless`` phrases matched too, the unless spans are
+   blanked out and the phrases searched again: "the urge passed" is not an urge, but "the urge
+   passed but now i want to look" still is.
 
 Categories come back most urgent first (:data:`CATEGORIES`). Nothing here logs or keeps text.
 See docs/screening.md for the guide for content designers.
@@ -47,6 +48,7 @@ from bot.phrases import (
     MAX_PHRASE_CHARS,
     Phrase,
     PhraseError,
+    ascii_words,
     parse_phrase,
     parse_set,
     squeeze,
@@ -74,6 +76,9 @@ FUZZY_MIN = 5
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
 _RE2_OPTIONS.never_capture = True
+# Units are bytes and words are split by spaces only, so the regexes work on bytes: a gap's
+# "[^ ]" is then one instruction instead of a UTF-8 decoder, which keeps the DFA small.
+_RE2_OPTIONS.encoding = re2.Options.Encoding.LATIN1
 
 Text = Annotated[str, StringConstraints(max_length=MAX_PHRASE_CHARS)]
 
@@ -109,11 +114,43 @@ class ScreeningFile(BaseModel):
     categories: dict[str, CategoryPatterns]
 
 
+class _Regex:
+    """Phrases compiled to one RE2 regex over units (bytes).
+
+    Calls google-re2's binding (``_regexp.Match``) directly: the public wrapper builds a match
+    object per call, which costs more than the search itself on this hot path.
+    tests/test_screening.py checks that both agree.
+    """
+
+    __slots__ = ("_match", "regex")
+
+    def __init__(self, regexes: list[str]) -> None:
+        self.regex = re2.compile("|".join(f"(?:{r})" for r in regexes).encode(), _RE2_OPTIONS)
+        self._match = self.regex._regexp.Match
+
+    def found(self, units: bytes) -> bool:
+        return bool(self._match(_UNANCHORED, units, 0, len(units))[0][0] >= 0)
+
+    def spans(self, units: bytes) -> list[tuple[int, int]]:
+        """Where it matches, left to right, without overlaps (a phrase never matches empty)."""
+        out, pos, end = [], 0, len(units)
+        while pos < end:
+            start, stop = self._match(_UNANCHORED, units, pos, end)[0]
+            if start < 0:
+                break
+            out.append((start, stop))
+            pos = max(stop, pos + 1)
+        return out
+
+
+_UNANCHORED = re2._Anchor.UNANCHORED
+
+
 @dataclass(frozen=True)
 class _Category:
     name: str
-    phrases: re2._Regexp
-    unless: re2._Regexp | None
+    phrases: _Regex
+    unless: _Regex | None
 
 
 class _Language:
@@ -131,10 +168,12 @@ class _Language:
             for w in words(spelling):
                 self.known.setdefault(w, "  ".join(squeeze(w)))
                 self.known.update((t, t) for t in squeeze(w))
+        self.known.update((str(n), str(n)) for n in range(1000))
         for word, value in spec.numbers.items():
             for w in words(word):
                 self.known[w] = str(value)
                 self.known.update((t, str(value)) for t in squeeze(w))
+        self.known_ascii = {k.encode(): v.encode() for k, v in self.known.items() if k.isascii()}
         # Every fuzzy target and each of its one-letter deletions -> the targets it came from.
         self.near: dict[str, tuple[str, ...]] = {}
         for w in sorted(vocab):
@@ -142,7 +181,6 @@ class _Language:
                 continue
             for key in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
                 self.near[key] = (*self.near.get(key, ()), w)
-        self.any = _compile([p.regex for pos, _ in parsed.values() for p in pos])
         self.categories = [
             _Category(
                 name,
@@ -152,24 +190,22 @@ class _Language:
             for name in CATEGORIES
             if name in parsed
         ]
-        # Every phrase and unless phrase in one RE2 set: one pass says which of them match.
-        # A set has no slower fallback when its DFA runs out of memory (it just reports no
-        # match), so it is only asked after ``any`` has matched, and an empty answer then means
-        # "ask each category's regex" (see ``screen``).
-        self.set = re2.Set.SearchSet(_RE2_OPTIONS)
-        self.owner: list[tuple[int, bool]] = []
-        for i, cat in enumerate(self.categories):
-            for kind, items in ((False, parsed[cat.name][0]), (True, parsed[cat.name][1])):
-                for p in items:
-                    self.set.Add(p.regex.encode())
-                    self.owner.append((i, kind))
-        self.set.Compile()
 
     def units(self, text: str) -> bytes:
         """Folded, number-read, typo-corrected tokens as b" t1  t2  t3 " (see bot.phrases)."""
+        typed = ascii_words(text)
+        if typed is None:
+            return self.units_of_words(words(text))
+        known, unknown = self.known_ascii, self._unknown_ascii
+        return b" " + b"  ".join([known.get(w) or unknown(w) for w in typed]) + b" "
+
+    def units_of_words(self, typed: list[str]) -> bytes:
+        """:meth:`units` for words from :func:`bot.phrases.words` (any script)."""
         known, unknown = self.known, self._unknown
-        units = "  ".join([known.get(w) or unknown(w) for w in words(text)])
-        return f" {units} ".encode()
+        return f" {'  '.join([known.get(w) or unknown(w) for w in typed])} ".encode()
+
+    def _unknown_ascii(self, word: bytes) -> bytes:
+        return self._unknown(word.decode()).encode()
 
     def _unknown(self, word: str) -> str:
         out = []
@@ -181,60 +217,36 @@ class _Language:
         return "  ".join(out)
 
     def _correct(self, tok: str) -> str:
-        near = self.near
-        found: set[str] = set(near.get(tok, ()))
-        for i in range(len(tok)):
-            found.update(near.get(tok[:i] + tok[i + 1 :], ()))
-        if not found:
+        """The one phrase word ``tok`` is a typo of, else ``tok`` (symmetric deletion)."""
+        get = self.near.get
+        hits = [h for h in map(get, [tok, *(tok[:i] + tok[i + 1 :] for i in range(len(tok)))]) if h]
+        if not hits:
             return tok
-        close = [w for w in found if OSA.distance(tok, w, score_cutoff=1) <= 1]
-        return close[0] if len(close) == 1 else tok
+        close = {w for h in hits for w in h if OSA.distance(tok, w, score_cutoff=1) <= 1}
+        return close.pop() if len(close) == 1 else tok
 
     def screen(self, text: str) -> list[str]:
         units = self.units(text)
-        if self.any.search(units) is None:  # everyday talk: one search and done
-            return []
-        hit = self.set.Match(units)
-        if not hit:  # cannot happen unless the set's DFA ran out of memory: ask every category
-            return [cat.name for cat in self.categories if self._applies(cat, units, None)]
-        found: set[int] = set()
-        masked: set[int] = set()
-        for i in hit:
-            cat, unless = self.owner[i]
-            (masked if unless else found).add(cat)
-        cats = self.categories
-        return [
-            cats[i].name
-            for i in sorted(found)
-            if i not in masked or self._applies(cats[i], units, True)
-        ]
-
-    @staticmethod
-    def _applies(cat: _Category, units: bytes, unless_hit: bool | None) -> bool:
-        """Whether ``cat`` applies; ``unless_hit`` None means not known yet."""
-        if unless_hit is None:
-            if cat.phrases.search(units) is None:
-                return False
-            unless_hit = cat.unless is not None and cat.unless.search(units) is not None
-        if not unless_hit or cat.unless is None:
-            return True
-        return cat.phrases.search(b" _ ".join(_outside(cat.unless, units))) is not None
+        return [cat.name for cat in self.categories if _applies(cat, units)]
 
 
-def _outside(regex: re2._Regexp, units: bytes) -> list[bytes]:
-    """The parts of ``units`` that ``regex`` does not match."""
+def _applies(cat: _Category, units: bytes) -> bool:
+    if not cat.phrases.found(units):
+        return False
+    spans = cat.unless.spans(units) if cat.unless is not None else []
+    if not spans:
+        return True
+    # blank out what the unless phrases cover, and look again
     parts, pos = [], 0
-    for m in regex.finditer(units):
-        start, end = m.span()
+    for start, stop in spans:
         parts.append(units[pos:start])
-        pos = end
+        pos = stop
     parts.append(units[pos:])
-    return parts
+    return cat.phrases.found(b" _ ".join(parts))
 
 
-def _compile(regexes: list[str]) -> re2._Regexp:
-    # bytes in, bytes searched: the text is encoded once per screen, not once per search
-    return re2.compile("|".join(f"(?:{r})" for r in regexes).encode(), _RE2_OPTIONS)
+def _compile(regexes: list[str]) -> _Regex:
+    return _Regex(regexes)
 
 
 class Screener:
