@@ -98,6 +98,10 @@ EXAMPLES = [
     pytest.param("en", "i would never hurt a child", [], id="en-never-act"),
     pytest.param("en", "it is child sexual abuse material", [], id="en-material-is-not-disclosure"),
     pytest.param("es", "me aburro en las noches", [], id="es-keep-word-is-not-a-typo"),
+    pytest.param("en", "i'm proud of myself today", [], id="en-of-myself-is-not-off-myself"),
+    pytest.param("en", "im gonna off myself", ["suicide"], id="en-slang-off-myself"),
+    pytest.param("en", "the urge is at a 9", ["urge"], id="en-high-urge-rating"),
+    pytest.param("en", "the urge is at a 2 now", [], id="en-low-urge-rating"),
     pytest.param("en", "", [], id="empty"),
 ]
 
