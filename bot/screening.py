@@ -70,6 +70,10 @@ CATEGORIES = ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
 """Every screening category, most urgent first; the names are the interface."""
 
 SCREENING_FILE = "screening.yaml"
+MAX_PROGRAM = 60_000
+"""Most RE2 instructions one category's phrases (or unless phrases) may compile to. Matching
+stays linear in the text whatever the size, but each new DFA state costs time in proportion to
+it; the shipped categories are under 25,000."""
 FUZZY_MIN = 5
 """Words shorter than this are never corrected (short words are too close to each other)."""
 
@@ -122,11 +126,12 @@ class _Regex:
     tests/test_screening.py checks that both agree.
     """
 
-    __slots__ = ("_match", "regex")
+    __slots__ = ("_match", "regex", "size")
 
     def __init__(self, regexes: list[str]) -> None:
         self.regex = re2.compile("|".join(f"(?:{r})" for r in regexes).encode(), _RE2_OPTIONS)
         self._match = self.regex._regexp.Match
+        self.size: int = self.regex._regexp.ProgramSize()
 
     def found(self, units: bytes) -> bool:
         return bool(self._match(_UNANCHORED, units, 0, len(units))[0][0] >= 0)
@@ -412,11 +417,25 @@ def _load_file(
     if len(problems) > before:
         return None
     try:
-        _Language(spec, parsed)
+        lang = _Language(spec, parsed)
     except re2.error as err:  # the phrase language keeps RE2 happy; say so loudly if not
         problems.append(
             Problem(src.place(("categories",), key=True), f"patterns do not compile: {err}")
         )
+        return None
+    for compiled in lang.categories:
+        for kind, regex in (("phrases", compiled.phrases), ("unless", compiled.unless)):
+            size = regex.size if regex is not None else 0
+            if size > MAX_PROGRAM:
+                problems.append(
+                    Problem(
+                        src.place(("categories", compiled.name, kind), key=True),
+                        f"{compiled.name} {kind} compile to {size} RE2 instructions (at most "
+                        f"{MAX_PROGRAM}): screening would slow down; use fewer or shorter "
+                        "phrases, or a smaller <set> in fewer places",
+                    )
+                )
+    if len(problems) > before:
         return None
     return spec, parsed
 

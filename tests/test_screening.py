@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import logging
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -350,6 +351,25 @@ def test_a_phrase_yaml_reads_as_a_whole_list_gets_a_hint(tmp_path: Path) -> None
         "a phrase that starts with '[' or '{' must be in quotes, or YAML reads it as a list or a "
         "mapping"
     ]
+
+
+def test_a_category_that_compiles_too_big_is_refused(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    huge = "".join(f"      - <child> *6 <child> *6 <child> word{i}\n" for i in range(60))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  urge:\n    phrases:\n", "  urge:\n    phrases:\n" + huge, 1),
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in lint_screening(locale, tmp_path)]
+    assert len(problems) == 1
+    assert re.fullmatch(
+        r"locale/en/screening.yaml:\d+:5: error: urge phrases compile to \d+ RE2 instructions "
+        r"\(at most 60000\): screening would slow down; use fewer or shorter phrases, or a "
+        r"smaller <set> in fewer places",
+        problems[0],
+    )
 
 
 def test_the_screener_refuses_to_start_on_bad_patterns() -> None:
