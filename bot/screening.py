@@ -111,6 +111,12 @@ class ScreeningFile(BaseModel):
         default_factory=list
     )
     """Real words never read as a typo of a phrase word ("tough" is not "touch")."""
+    aliases: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=40)],
+        Annotated[str, StringConstraints(min_length=1, max_length=80)],
+    ] = Field(default_factory=dict)
+    """Spellings read as other words: text-speak and common misspellings too short for typo
+    correction ("kiero" -> "quiero", "wnt" -> "want", "ima" -> "i'm going to")."""
     sets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], list[Text]] = Field(
         default_factory=dict
     )
@@ -178,6 +184,11 @@ class _Language:
             for w in words(word):
                 self.known[w] = str(value)
                 self.known.update((t, str(value)) for t in squeeze(w))
+        for alias, meant in spec.aliases.items():
+            reading = "  ".join(self.known.get(t, t) for t in tokens(meant))
+            for w in words(alias):
+                self.known[w] = reading
+                self.known.update((t, reading) for t in squeeze(w))
         self.known_ascii = {k.encode(): v.encode() for k, v in self.known.items() if k.isascii()}
         # Every fuzzy target and each of its one-letter deletions -> the targets it came from.
         self.near: dict[str, tuple[str, ...]] = {}
@@ -404,6 +415,14 @@ def _load_file(
                     src.place(("categories",), key=True),
                     f"category '{cat}' is missing: every language screens for "
                     f"{', '.join(CATEGORIES)}",
+                )
+            )
+    for alias, meant in spec.aliases.items():
+        if len(words(alias)) != 1 or not tokens(meant):
+            problems.append(
+                Problem(
+                    src.place(("aliases", alias), key=True),
+                    f"aliases: '{alias}: {meant}' must be one typed word read as some words",
                 )
             )
     for word, value in spec.numbers.items():

@@ -103,6 +103,9 @@ EXAMPLES = [
     pytest.param("en", "im gonna off myself", ["suicide"], id="en-slang-off-myself"),
     pytest.param("en", "the urge is at a 9", ["urge"], id="en-high-urge-rating"),
     pytest.param("en", "the urge is at a 2 now", [], id="en-low-urge-rating"),
+    pytest.param("es", "me kiero matar", ["suicide"], id="es-alias-kiero"),
+    pytest.param("es", "tngo 15", ["minor"], id="es-alias-tngo"),
+    pytest.param("en", "ima kms fr", ["suicide"], id="en-alias-text-speak"),
     pytest.param("en", "", [], id="empty"),
 ]
 
@@ -294,6 +297,20 @@ def test_lint_places_every_mistake_in_the_bad_fixture() -> None:
         "locale/es/screening.yaml: error: language 'es' has no screening.yaml, so its free text "
         "would not be screened (copy locale/en/screening.yaml and translate it)",
     ]
+
+
+def test_an_alias_must_be_one_typed_word(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  want to: wanna\n", 1),
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in lint_screening(locale, tmp_path)]
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        ":3: error: aliases: 'want to: wanna' must be one typed word read as some words"
+    )
 
 
 def test_a_category_missing_from_a_language_is_an_error(tmp_path: Path) -> None:
