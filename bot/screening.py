@@ -188,7 +188,8 @@ class _Language:
             reading = "  ".join(self.known.get(t, t) for t in tokens(meant))
             for w in words(alias):
                 self.known[w] = reading
-                self.known.update((t, reading) for t in squeeze(w))
+                if len(squeeze(w)) == 1:  # "2day" parts as "2 day": its "2" is not "today"
+                    self.known[squeeze(w)[0]] = reading
         self.known_ascii = {k.encode(): v.encode() for k, v in self.known.items() if k.isascii()}
         # Every fuzzy target and each of its one-letter deletions -> the targets it came from.
         self.near: dict[str, tuple[str, ...]] = {}

@@ -106,6 +106,9 @@ EXAMPLES = [
     pytest.param("es", "me kiero matar", ["suicide"], id="es-alias-kiero"),
     pytest.param("es", "tngo 15", ["minor"], id="es-alias-tngo"),
     pytest.param("en", "ima kms fr", ["suicide"], id="en-alias-text-speak"),
+    pytest.param(
+        "en", "i'm 2 weeks clean and doing ok", [], id="en-digit-alias-part-is-still-a-digit"
+    ),
     pytest.param("en", "", [], id="empty"),
 ]
 
