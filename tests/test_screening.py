@@ -109,6 +109,9 @@ EXAMPLES = [
     pytest.param(
         "en", "i'm 2 weeks clean and doing ok", [], id="en-digit-alias-part-is-still-a-digit"
     ),
+    pytest.param(
+        "en", "i touched a child last week", ["child_at_risk"], id="en-offence-is-not-abused"
+    ),
     pytest.param("en", "", [], id="empty"),
 ]
 
