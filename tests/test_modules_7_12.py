@@ -1,0 +1,127 @@
+"""Modules 7-12 (urges, environment, wellbeing, my_plan, more_help, feedback): the content rules
+a machine can check, the plan's contract with the other modules, and their scripted
+conversations."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.bootstrap import load_engine
+from bot.content import load_content
+from bot.engine import Engine
+from bot.flow import AskState, ChoiceState, Flow
+from bot.script import EngineDriver, load_script, run_script
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "tests" / "conversations" / "modules"
+
+MODULES = {
+    # flow id -> the flow its "continue" option leads to
+    "urges": "environment",
+    "environment": "wellbeing",
+    "wellbeing": "my_plan",
+    "my_plan": "more_help",
+    "more_help": "feedback",
+    "feedback": "menu",
+}
+LOCALES = ("en", "es")
+PUBLISHED_NUMBERS = {"0808 1000 900", "1-888-773-8368"}
+"""Phone numbers of 7 digits or more that the content guide lists and these modules use (Stop It
+Now UK and Ireland, Stop It Now US); emergency numbers are too short for the check."""
+MAX_BUBBLE = 280
+
+
+@pytest.fixture(scope="module")
+def content():  # type: ignore[no-untyped-def]
+    loaded, problems = load_content(ROOT / "flows", ROOT / "locale", base=ROOT)
+    assert not [p for p in problems if p.severity == "error"]
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return load_engine(ROOT)
+
+
+def _catalog(flow_id: str, lang: str) -> dict[str, str]:
+    data = yaml.safe_load((ROOT / "locale" / lang / f"{flow_id}.yaml").read_text("utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+@pytest.mark.parametrize("flow_id", MODULES)
+def test_english_and_spanish_catalogs_have_the_same_keys(flow_id: str) -> None:
+    assert set(_catalog(flow_id, "en")) == set(_catalog(flow_id, "es"))
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+@pytest.mark.parametrize("flow_id", MODULES)
+def test_every_bubble_is_short(flow_id: str, lang: str) -> None:
+    long = {k: len(v) for k, v in _catalog(flow_id, lang).items() if len(v) > MAX_BUBBLE}
+    assert not long, f"bubbles over {MAX_BUBBLE} characters: {long}"
+
+
+FORBIDDEN = re.compile(r"child porn|pornograf[ií]a infantil|\bkiddie|\bCP\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+@pytest.mark.parametrize("flow_id", MODULES)
+def test_no_forbidden_terms(flow_id: str, lang: str) -> None:
+    bad = {k: v for k, v in _catalog(flow_id, lang).items() if FORBIDDEN.search(v)}
+    assert not bad
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+@pytest.mark.parametrize("flow_id", MODULES)
+def test_only_published_phone_numbers(flow_id: str, lang: str) -> None:
+    """Every phone-like number is one the content guide lists: never invent a number."""
+    for key, text in _catalog(flow_id, lang).items():
+        for number in re.findall(r"\d[\d -]{5,}\d", text):
+            if sum(c.isdigit() for c in number) < 7:  # "5-4-3-2-1" is an exercise
+                continue
+            assert number in PUBLISHED_NUMBERS, f"{key}: {number!r} is not a listed number"
+
+
+def _flow(content, flow_id: str) -> Flow:  # type: ignore[no-untyped-def]
+    flow: Flow = content.flows[flow_id]
+    if "recap" not in flow.states:
+        pytest.skip(f"{flow_id} is still a stub")
+    return flow
+
+
+@pytest.mark.parametrize("flow_id", MODULES)
+def test_every_free_text_prompt_carries_the_privacy_reminder(content, flow_id: str) -> None:  # type: ignore[no-untyped-def]
+    for name, state in _flow(content, flow_id).states.items():
+        if isinstance(state, AskState):
+            keys = [ref.key for ref in state.say]
+            assert "common.privacy_reminder" in keys, f"{flow_id}.{name}"
+
+
+@pytest.mark.parametrize("flow_id", MODULES)
+def test_every_module_ends_with_a_recap_and_a_way_on(content, flow_id: str) -> None:  # type: ignore[no-untyped-def]
+    recap = _flow(content, flow_id).states["recap"]
+    assert isinstance(recap, ChoiceState)
+    assert recap.say[0].key == f"{flow_id}.recap"
+    by_id = {o.id: o for o in recap.options}
+    assert by_id["continue"].target() == ("flow", MODULES[flow_id])
+    assert by_id["menu"].target() == ("flow", "menu")
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+@pytest.mark.parametrize("flow_id", MODULES)
+def test_every_module_has_two_scripts_per_language(content, flow_id: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+    _flow(content, flow_id)
+    scripts = [load_script(p) for p in SCRIPTS.glob(f"{flow_id}_*.yaml")]
+    assert len([s for s in scripts if s.locale == lang]) >= 2
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SCRIPTS.glob("*.yaml")), ids=lambda p: p.stem
+)
+def test_scripted_conversation(engine: Engine, path: Path) -> None:
+    result = run_script(load_script(path), EngineDriver(engine))
+    assert result.ok, "\n".join([result.error or "", *(f.render() for f in result.failures)])
