@@ -11,10 +11,11 @@ import pytest
 import yaml
 
 from bot.bootstrap import load_engine
-from bot.content import load_content
+from bot.content import Content, load_content
 from bot.engine import Engine
 from bot.flow import AskState, ChoiceState, Flow
 from bot.script import EngineDriver, load_script, run_script
+from bot.session import UserInput
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "tests" / "conversations" / "modules"
@@ -36,7 +37,7 @@ MAX_BUBBLE = 280
 
 
 @pytest.fixture(scope="module")
-def content():  # type: ignore[no-untyped-def]
+def content() -> Content:
     loaded, problems = load_content(ROOT / "flows", ROOT / "locale", base=ROOT)
     assert not [p for p in problems if p.severity == "error"]
     return loaded
@@ -86,7 +87,7 @@ def test_only_published_phone_numbers(flow_id: str, lang: str) -> None:
             assert number in PUBLISHED_NUMBERS, f"{key}: {number!r} is not a listed number"
 
 
-def _flow(content, flow_id: str) -> Flow:  # type: ignore[no-untyped-def]
+def _flow(content: Content, flow_id: str) -> Flow:
     flow: Flow = content.flows[flow_id]
     if "recap" not in flow.states:
         pytest.skip(f"{flow_id} is still a stub")
@@ -94,7 +95,9 @@ def _flow(content, flow_id: str) -> Flow:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("flow_id", MODULES)
-def test_every_free_text_prompt_carries_the_privacy_reminder(content, flow_id: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_free_text_prompt_carries_the_privacy_reminder(
+    content: Content, flow_id: str
+) -> None:
     for name, state in _flow(content, flow_id).states.items():
         if isinstance(state, AskState):
             keys = [ref.key for ref in state.say]
@@ -102,7 +105,7 @@ def test_every_free_text_prompt_carries_the_privacy_reminder(content, flow_id: s
 
 
 @pytest.mark.parametrize("flow_id", MODULES)
-def test_every_module_ends_with_a_recap_and_a_way_on(content, flow_id: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_module_ends_with_a_recap_and_a_way_on(content: Content, flow_id: str) -> None:
     recap = _flow(content, flow_id).states["recap"]
     assert isinstance(recap, ChoiceState)
     assert recap.say[0].key == f"{flow_id}.recap"
@@ -113,7 +116,9 @@ def test_every_module_ends_with_a_recap_and_a_way_on(content, flow_id: str) -> N
 
 @pytest.mark.parametrize("lang", LOCALES)
 @pytest.mark.parametrize("flow_id", MODULES)
-def test_every_module_has_two_scripts_per_language(content, flow_id: str, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_module_has_two_scripts_per_language(
+    content: Content, flow_id: str, lang: str
+) -> None:
     _flow(content, flow_id)
     scripts = [load_script(p) for p in SCRIPTS.glob(f"{flow_id}_*.yaml")]
     assert len([s for s in scripts if s.locale == lang]) >= 2
@@ -125,3 +130,59 @@ def test_every_module_has_two_scripts_per_language(content, flow_id: str, lang: 
 def test_scripted_conversation(engine: Engine, path: Path) -> None:
     result = run_script(load_script(path), EngineDriver(engine))
     assert result.ok, "\n".join([result.error or "", *(f.render() for f in result.failures)])
+
+
+# -- the plan (module 10) ------------------------------------------------------------------
+
+PLAN_SLOTS = {
+    "reason", "value", "readiness",            # 1. why change
+    "pattern",                                  # 2. understanding my use
+    "trigger_inner", "trigger_outer", "high_risk",  # 4. triggers
+    "need", "other_way",                        # 5. needs
+    "trap", "answer",                           # 6. thinking traps
+    "coping",                                   # 7. urges
+    "env_step",                                 # 8. environment
+    "wellbeing_step",                           # 9. wellbeing
+    "warning_signs", "safe_person",             # 10. the plan's own
+}
+"""The slots the plan gathers: the contract between module 10 and the modules that fill them."""
+
+FIXED_SUMMARY = ["my_plan.summary_head", "my_plan.line_services", "my_plan.missing_parts",
+                 "my_plan.keep_it"]
+
+
+def test_the_plan_summary_gathers_exactly_the_contracted_slots(content: Content) -> None:
+    summary = content.flows["my_plan"].states["summary"]
+    shown: set[str] = set()
+    for ref in summary.say:
+        used = {s for cat in content.catalogs.values() for s in cat.messages[ref.key].slots}
+        assert len(used) <= 1, f"{ref.key} uses {sorted(used)}: one slot per line"
+        if used:
+            (slot,) = used
+            assert ref.if_filled == slot, f"{ref.key} shows {slot} without `if: {slot}`"
+            shown.add(slot)
+    assert shown == PLAN_SLOTS
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_a_full_plan_shows_every_answer(engine: Engine, lang: str) -> None:
+    session, _ = engine.start(lang, "my_plan")
+    session.slots = {slot: f"answer-for-{slot}" for slot in PLAN_SLOTS}
+    reply = engine.turn(session, UserInput(choice="show"))
+    text = "\n".join(m.text for m in reply.messages)
+    for slot in PLAN_SLOTS:
+        assert f"answer-for-{slot}" in text
+    keys = [m.key for m in reply.messages]
+    assert keys[0] == "my_plan.summary_head"
+    assert keys[-3:] == FIXED_SUMMARY[1:]
+    assert len(keys) == len(PLAN_SLOTS) + len(FIXED_SUMMARY)
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_an_empty_plan_shows_only_the_fixed_parts_and_offers_to_fill_them(
+    engine: Engine, lang: str
+) -> None:
+    session, _ = engine.start(lang, "my_plan")
+    reply = engine.turn(session, UserInput(choice="show"))
+    assert [m.key for m in reply.messages] == FIXED_SUMMARY
+    assert "fill" in [o.id for o in reply.options]
