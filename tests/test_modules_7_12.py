@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.bootstrap import load_engine
+from bot.bootstrap import load_engine, load_flowset
 from bot.content import Content, load_content
 from bot.engine import Engine
-from bot.flow import AskState, ChoiceState, Flow
+from bot.flow import AskState, ChoiceState, EndState, Flow
 from bot.script import EngineDriver, load_script, run_script
 from bot.session import UserInput
 
@@ -27,7 +27,7 @@ MODULES = {
     "wellbeing": "my_plan",
     "my_plan": "more_help",
     "more_help": "feedback",
-    "feedback": "menu",
+    "feedback": None,  # the end of the program: the menu, or end the conversation
 }
 LOCALES = ("en", "es")
 PUBLISHED_NUMBERS = {"0808 1000 900", "1-888-773-8368"}
@@ -110,8 +110,14 @@ def test_every_module_ends_with_a_recap_and_a_way_on(content: Content, flow_id: 
     assert isinstance(recap, ChoiceState)
     assert recap.say[0].key == f"{flow_id}.recap"
     by_id = {o.id: o for o in recap.options}
-    assert by_id["continue"].target() == ("flow", MODULES[flow_id])
     assert by_id["menu"].target() == ("flow", "menu")
+    following = MODULES[flow_id]
+    if following is not None:
+        assert by_id["continue"].target() == ("flow", following)
+    else:
+        kind, state = by_id["finish"].target() or ("", "")
+        assert kind == "go"
+        assert isinstance(_flow(content, flow_id).states[state], EndState)
 
 
 @pytest.mark.parametrize("lang", LOCALES)
@@ -186,3 +192,31 @@ def test_an_empty_plan_shows_only_the_fixed_parts_and_offers_to_fill_them(
     reply = engine.turn(session, UserInput(choice="show"))
     assert [m.key for m in reply.messages] == FIXED_SUMMARY
     assert "fill" in [o.id for o in reply.options]
+
+
+# -- feedback (module 12) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_feedback_is_tallied_in_aggregate_and_never_kept_with_the_conversation(lang: str) -> None:
+    counted: list[tuple[str, str, str]] = []
+    engine = Engine(load_flowset(ROOT), tally=lambda *choice: counted.append(choice))
+    session, _ = engine.start(lang, "feedback")
+    for choice in ("yes", "a_lot", "c7"):
+        engine.turn(session, UserInput(choice=choice))
+    assert counted == [("feedback", "helped", "a_lot"), ("feedback", "confidence", "c7")]
+    assert not session.slots
+    reply = engine.turn(session, UserInput(text="10"))  # not an option here: nothing counted
+    assert counted[-1] == ("feedback", "confidence", "c7")
+    assert reply.state == "recap"
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_typing_a_number_picks_that_confidence(lang: str) -> None:
+    counted: list[tuple[str, str, str]] = []
+    engine = Engine(load_flowset(ROOT), tally=lambda *choice: counted.append(choice))
+    session, _ = engine.start(lang, "feedback")
+    engine.turn(session, UserInput(choice="yes"))
+    engine.turn(session, UserInput(choice="somewhat"))
+    engine.turn(session, UserInput(text="10"))
+    assert counted[-1] == ("feedback", "confidence", "c10")
