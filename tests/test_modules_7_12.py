@@ -142,6 +142,21 @@ def test_scripted_conversation(engine: Engine, path: Path) -> None:
     assert result.ok, "\n".join([result.error or "", *(f.render() for f in result.failures)])
 
 
+def test_every_question_of_these_modules_is_reached_by_a_script(engine: Engine) -> None:
+    """Every state that waits for the user (a choice or a question) is where some script rests."""
+    reached = set()
+    for path in SCRIPTS.glob("*.yaml"):
+        result = run_script(load_script(path), EngineDriver(engine))
+        reached |= {(r["flow"], r["state"]) for r in result.replies}
+    missing = [
+        f"{flow_id}.{name}"
+        for flow_id in MODULES
+        for name, state in engine.current.flows[flow_id].flow.states.items()
+        if isinstance(state, ChoiceState | AskState) and (flow_id, name) not in reached
+    ]
+    assert missing == []
+
+
 # -- the plan (module 10) ------------------------------------------------------------------
 
 PLAN_SLOTS = {
