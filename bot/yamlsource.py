@@ -59,6 +59,8 @@ class Source:
     data: Any
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems that did not stop the load (a duplicate key keeps its first value)."""
 
     def place(self, path: PathKey = (), *, key: bool = False) -> Place:
         """The place of ``path``, or of its nearest ancestor that has one.
@@ -93,12 +95,13 @@ def _build(loader: _Loader, node: yaml.Node, path: PathKey, src: Source) -> Any:
                 key = str(key)
             if key in out:
                 first = src.keys[(*path, key)]
-                raise YamlError(
+                src.problems.append(
                     Problem(
                         Place(src.file, *_pos(key_node)),
                         f"duplicate key '{key}' (first at line {first[0]})",
                     )
                 )
+                continue
             src.keys[(*path, key)] = _pos(key_node)
             out[key] = _build(loader, value_node, (*path, key), src)
         return out
