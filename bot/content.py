@@ -235,11 +235,15 @@ def schema_problems(err: ValidationError, src: Source) -> list[Problem]:
             out.append(Problem(src.place(path, key=True),
                                f"'{e.get('input')}' is not a valid name (use lower case letters, digits and _)"))
         elif _context(path) == "state" and kind not in ("missing",) and len(e["loc"]) <= 3:
-            out.append(Problem(src.place(path, key=True), f"{prefix}{e['msg'].removeprefix('Value error, ')}"))
+            msg = e["msg"].removeprefix("Value error, ")
+            out.append(Problem(src.place(path, key=True), f"{prefix}{msg}"))
         elif kind == "extra_forbidden":
             key = str(path[-1])
             known = _KNOWN_KEYS.get(_context(path[:-1]), set())
-            out.append(Problem(src.place(path, key=True), f"{_describe(src.data, path[:-1]) or 'file'}: unknown key '{key}'{did_you_mean(key, known)}"))
+            owner = _describe(src.data, path[:-1]) or "file"
+            out.append(
+                Problem(src.place(path, key=True), f"{owner}: unknown key '{key}'{did_you_mean(key, known)}")
+            )
         elif kind == "missing":
             field_name = str(e["loc"][-1])
             out.append(Problem(src.place(path), f"{prefix}'{field_name}' is required"))
@@ -298,7 +302,8 @@ def _describe(data: Any, path: PathKey) -> str:
     if len(path) >= 4 and path[2] == "options":
         try:
             opt = data["states"][path[1]]["options"][path[3]]
-            text += f", option '{opt['id']}'" if isinstance(opt, dict) and "id" in opt else f", option {int(path[3]) + 1}"
+            named = isinstance(opt, dict) and "id" in opt
+            text += f", option '{opt['id']}'" if named else f", option {int(path[3]) + 1}"
         except (KeyError, IndexError, TypeError, ValueError):
             text += ", options"
     return text

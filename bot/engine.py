@@ -324,7 +324,7 @@ class Engine:
                 continue
             if isinstance(state, EndState):
                 if session.stack:
-                    flow, pending = session.stack[-1]
+                    _, pending = session.stack[-1]
                     if pending == "":  # a crisis flow waiting its turn: run it now
                         self._back(fs, session)
                     else:

@@ -7,7 +7,7 @@ warnings do not (``redirection-bot lint --strict`` fails on them too).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from bot.catalog import Catalog
@@ -135,7 +135,7 @@ def _edges(flow: Flow) -> dict[str, list[str]]:
     return edges
 
 
-def _leaves_flow(state: object, states: dict[str, object]) -> bool:
+def _leaves_flow(state: object, states: Mapping[str, object]) -> bool:
     """Ends the flow, leads out of it, or has a broken target (reported on its own)."""
     if isinstance(state, EndState):
         return True
@@ -208,7 +208,7 @@ def _check_graph(flow: Flow, src: Source) -> list[Problem]:
 
 def _state_slots(state: object, catalogs: dict[str, Catalog]) -> list[tuple[tuple[str | int, ...], str, str | None]]:
     """(path suffix, slot used, guard) for every slot a state's messages use, in any language."""
-    out = []
+    out: list[tuple[tuple[str | int, ...], str, str | None]] = []
     refs: list[tuple[tuple[str | int, ...], str, str | None]] = []
     for i, ref in enumerate(state.say):  # type: ignore[attr-defined]
         refs.append((("say", i), ref.key, ref.if_filled))

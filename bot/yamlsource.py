@@ -83,8 +83,14 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 def _build(loader: _Loader, node: yaml.Node, path: PathKey, src: Source) -> Any:
     src.values[path] = _pos(node)
+    allowed = _SCALAR_TAGS if isinstance(node, yaml.ScalarNode) else _COLLECTION_TAGS
+    if node.tag not in allowed:
+        raise YamlError(Problem(Place(src.file, *_pos(node)), f"unsupported YAML tag '{node.tag}'"))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -107,10 +113,6 @@ def _build(loader: _Loader, node: yaml.Node, path: PathKey, src: Source) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), src) for i, item in enumerate(node.value)]
-    if node.tag not in _SCALAR_TAGS:
-        raise YamlError(
-            Problem(Place(src.file, *_pos(node)), f"unsupported YAML tag '{node.tag}'")
-        )
     return loader.construct_object(node)
 
 
