@@ -230,3 +230,33 @@ def test_unknown_locale_is_refused(engine: Engine) -> None:
 def test_user_input_takes_exactly_one_thing() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         UserInput(choice="a", text="b")
+
+
+def test_a_crisis_flow_chosen_as_an_option_ends_by_offering_to_resume(tiny: Path) -> None:
+    crisis = (
+        "flow: c_one\nstart: s\nstates:\n  s:\n    say: [help.now]\n    options:\n      - id: ok\n"
+        "        label: help.opt_back\n        go: e\n  e:\n    end: true\n"
+    )
+    program = "program:\n  start: menu\n  menu: menu\n  help: help\n  resume: resume\n  crisis:\n    suicide: c_one\n"
+    menu = MENU.replace("        go: breathe\n", "        flow: c_one\n").replace(
+        "  breathe:\n    say: [menu.breathe]\n    ask: feeling\n    go: reflect\n  reflect:\n"
+        "    say: [menu.reflect]\n    go: choose\n", "")
+    engine = load_engine(write_content(tiny, flows={"program.yaml": program, "c_one.yaml": crisis, "menu.yaml": menu}))
+    session, _ = engine.start("en")
+    assert engine.turn(session, UserInput(choice="breathe")).flow == "c_one"
+    reply = engine.turn(session, UserInput(choice="ok"))
+    assert (reply.flow, reply.ended) == ("resume", False)
+    assert engine.turn(session, UserInput(choice="resume")).state == "choose"
+
+
+def test_asking_again_repeats_the_question_with_its_privacy_reminder(tiny: Path) -> None:
+    flows = {"menu.yaml": MENU.replace("[menu.breathe]", "[menu.intro, menu.breathe, common.privacy_reminder]")}
+    locale = {
+        "en/more.yaml": "common.privacy_reminder: No names, please.\n",
+        "es/more.yaml": "common.privacy_reminder: Sin nombres, por favor.\n",
+    }
+    engine = load_engine(write_content(tiny, flows=flows, locale=locale))
+    session, _ = engine.start("en")
+    engine.turn(session, UserInput(choice="breathe"))
+    reply = engine.turn(session, UserInput(text=" "))
+    assert keys(reply) == ["system.empty", "menu.breathe", "common.privacy_reminder"]
