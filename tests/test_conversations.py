@@ -62,11 +62,11 @@ def test_each_written_module_is_walked_by_two_scripts_per_language(walked, flow,
     assert len(walked[(flow, locale)]) >= MIN_SCRIPTS, sorted(walked[(flow, locale)])
 
 
-def test_the_script_shown_in_the_content_guide_replays(engine: Engine, tmp_path: Path) -> None:
+def test_the_script_shown_in_the_content_guide_replays(shipped_engine: Engine, tmp_path: Path) -> None:
     guide = (REPO_ROOT / "docs" / "content-guide.md").read_text(encoding="utf-8")
     blocks = [b.split("\n", 1)[1] for b in guide.split("```yaml")[1:]]
     example = next(b.split("```")[0] for b in blocks if b.startswith("script:"))
     path = tmp_path / "example.yaml"
     path.write_text(example, encoding="utf-8")
-    result = run_script(load_script(path), EngineDriver(engine))
+    result = run_script(load_script(path), EngineDriver(shipped_engine))
     assert result.ok, result.error or "\n".join(f.render() for f in result.failures)
