@@ -25,8 +25,14 @@ WRITTEN = (
     "triggers",
     "needs",
     "thinking_traps",
+    "urges",
+    "environment",
+    "wellbeing",
+    "my_plan",
+    "more_help",
+    "feedback",
 )
-"""Modules 0-6. The other modules and the crisis paths add themselves here as they are written."""
+"""Modules 0-12. The crisis paths add themselves here as they are written."""
 
 
 def test_there_are_scripts_to_replay() -> None:
