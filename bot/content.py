@@ -205,7 +205,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "flow": set(Flow.model_fields),
     "state": {"say", "note", "options", "ask", "max", "go", "flow", "back", "end"},
     "option": set(Option.model_fields),
-    "message": {"key", "if"},
+    "message": {"key", "if", "unless"},
 }
 
 

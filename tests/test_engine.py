@@ -260,3 +260,12 @@ def test_asking_again_repeats_the_question_with_its_privacy_reminder(tiny: Path)
     engine.turn(session, UserInput(choice="breathe"))
     reply = engine.turn(session, UserInput(text=" "))
     assert keys(reply) == ["system.empty", "menu.breathe", "common.privacy_reminder"]
+
+
+def test_a_message_can_be_said_only_while_slots_are_empty(tiny: Path) -> None:
+    menu = MENU.replace("    say: [menu.intro]\n", "    say: [menu.intro, {key: menu.bye, unless: [feeling]}]\n")
+    engine = load_engine(write_content(tiny, flows={"menu.yaml": menu}))
+    session, reply = engine.start("en")
+    assert keys(reply) == ["menu.intro", "menu.bye"]
+    engine.turn(session, UserInput(choice="breathe"))
+    assert keys(engine.turn(session, UserInput(text="calm"))) == ["menu.reflect", "menu.intro"]

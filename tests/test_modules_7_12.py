@@ -103,12 +103,16 @@ PLAN_SLOTS = {
 
 FIXED_SUMMARY = ["my_plan.summary_head", "my_plan.line_services", "my_plan.missing_parts",
                  "my_plan.keep_it"]
+EMPTY_SUMMARY = [*FIXED_SUMMARY[:1], "my_plan.nothing_yet", *FIXED_SUMMARY[1:]]
 
 
 def test_the_plan_summary_gathers_exactly_the_contracted_slots(shipped_engine: Engine) -> None:
     summary = _flow(shipped_engine, "my_plan").states["summary"]
     catalogs = shipped_engine.current.catalogs.values()
     shown: set[str] = set()
+    empty = [ref for ref in summary.say if ref.unless]
+    assert [ref.key for ref in empty] == ["my_plan.nothing_yet"]
+    assert set(empty[0].unless or ()) == PLAN_SLOTS, "'nothing yet' is said only while every plan slot is empty"
     for ref in summary.say:
         used = {s for cat in catalogs for s in cat.messages[ref.key].slots}
         assert len(used) <= 1, f"{ref.key} uses {sorted(used)}: one slot per line"
@@ -149,7 +153,7 @@ def test_an_empty_plan_shows_only_the_fixed_parts_and_offers_to_fill_them(
 ) -> None:
     session, _ = shipped_engine.start(lang, "my_plan")
     reply = shipped_engine.turn(session, UserInput(choice="show"))
-    assert [m.key for m in reply.messages] == FIXED_SUMMARY
+    assert [m.key for m in reply.messages] == EMPTY_SUMMARY
     assert "fill" in [o.id for o in reply.options]
 
 
