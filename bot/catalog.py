@@ -18,7 +18,6 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-
 from bot.problems import Place
 
 __all__ = [

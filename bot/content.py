@@ -38,6 +38,8 @@ class Content:
     sources: dict[str, Source] = field(default_factory=dict)
     """Flow id -> the YAML it came from (for places)."""
     catalogs: dict[str, Catalog] = field(default_factory=dict)
+    broken_flows: set[str] = field(default_factory=set)
+    """Ids of flows whose file has errors: other checks treat them as present, to avoid noise."""
     version: str = ""
     """A short hash of every file's bytes: the same files give the same version."""
     root: Path | None = None
@@ -99,7 +101,9 @@ def _load_flow_file(path: Path, name: str, content: Content, problems: list[Prob
         src = load_yaml(path, name)
     except YamlError as err:
         problems.append(err.problem)
+        content.broken_flows.add(path.stem)
         return
+    problems.extend(src.problems)
     if path.name == PROGRAM_FILE:
         model = _validate(ProgramFile, src, problems)
         if model is not None:
@@ -108,6 +112,9 @@ def _load_flow_file(path: Path, name: str, content: Content, problems: list[Prob
         return
     flow = _validate(Flow, src, problems)
     if flow is None:
+        content.broken_flows.add(path.stem)
+        if isinstance(src.data, dict) and isinstance(src.data.get("flow"), str):
+            content.broken_flows.add(src.data["flow"])
         return
     if flow.flow in content.flows:
         other = content.sources[flow.flow].file
@@ -136,6 +143,7 @@ def _load_catalog(lang_dir: Path, base: Path, problems: list[Problem]) -> Catalo
     except YamlError as err:
         problems.append(err.problem)
         return None
+    problems.extend(meta_src.problems)
     meta = _validate(LanguageMeta, meta_src, problems)
     if meta is None:
         return None
@@ -165,6 +173,7 @@ def _load_catalog(lang_dir: Path, base: Path, problems: list[Problem]) -> Catalo
         except YamlError as err:
             problems.append(err.problem)
             continue
+        problems.extend(src.problems)
         if src.data is None:
             continue
         if not isinstance(src.data, dict):
@@ -196,7 +205,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "flow": set(Flow.model_fields),
     "state": {"say", "note", "options", "ask", "max", "go", "flow", "back", "end"},
     "option": set(Option.model_fields),
-    "message": {"key", "if"},
+    "message": {"key", "if", "unless"},
 }
 
 
@@ -219,10 +228,22 @@ def schema_problems(err: ValidationError, src: Source) -> list[Problem]:
         where = _describe(src.data, path)
         prefix = f"{where}: " if where else ""
         kind = e["type"]
-        if kind == "extra_forbidden":
+        is_key = bool(path) and path[-1] == "[key]"
+        if is_key:
+            path = path[:-1]
+        if kind == "string_pattern_mismatch" and is_key:
+            out.append(Problem(src.place(path, key=True),
+                               f"'{e.get('input')}' is not a valid name (use lower case letters, digits and _)"))
+        elif _context(path) == "state" and kind not in ("missing",) and len(e["loc"]) <= 3:
+            msg = e["msg"].removeprefix("Value error, ")
+            out.append(Problem(src.place(path, key=True), f"{prefix}{msg}"))
+        elif kind == "extra_forbidden":
             key = str(path[-1])
             known = _KNOWN_KEYS.get(_context(path[:-1]), set())
-            out.append(Problem(src.place(path, key=True), f"{_describe(src.data, path[:-1]) or 'file'}: unknown key '{key}'{did_you_mean(key, known)}"))
+            owner = _describe(src.data, path[:-1]) or "file"
+            out.append(
+                Problem(src.place(path, key=True), f"{owner}: unknown key '{key}'{did_you_mean(key, known)}")
+            )
         elif kind == "missing":
             field_name = str(e["loc"][-1])
             out.append(Problem(src.place(path), f"{prefix}'{field_name}' is required"))
@@ -245,13 +266,15 @@ def _data_path(data: Any, loc: tuple[int | str, ...]) -> PathKey:
     path: list[str | int] = []
     node = data
     for part in loc:
+        if len(path) == 2 and path[0] == "states" and part in STATE_KIND_TAGS:
+            continue  # the union tag pydantic adds after a state's name (may equal a key: say)
         if isinstance(node, dict) and part in node:
             path.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(part, str) and (part in STATE_KIND_TAGS or part.startswith("function-")):
+        elif isinstance(part, str) and part.startswith("function-"):
             continue
         else:
             path.append(part)
@@ -279,7 +302,8 @@ def _describe(data: Any, path: PathKey) -> str:
     if len(path) >= 4 and path[2] == "options":
         try:
             opt = data["states"][path[1]]["options"][path[3]]
-            text += f", option '{opt['id']}'" if isinstance(opt, dict) and "id" in opt else f", option {int(path[3]) + 1}"
+            named = isinstance(opt, dict) and "id" in opt
+            text += f", option '{opt['id']}'" if named else f", option {int(path[3]) + 1}"
         except (KeyError, IndexError, TypeError, ValueError):
             text += ", options"
     return text

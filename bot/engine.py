@@ -34,6 +34,8 @@ Tally = Callable[[str, str, str], None]
 """``tally(flow, state, option_id)``: counts a ``tally: true`` choice in aggregate only."""
 
 MAX_INPUT_CHARS = 2000
+PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
+"""Messages whose key ends so are reminders, repeated with a question but never as one."""
 MAX_STACK = 8
 MAX_HOPS = 64
 
@@ -87,6 +89,8 @@ class FlowSet:
         self.program: Program = content.program
         self.catalogs: dict[str, Catalog] = content.catalogs
         self.flows = {fid: CompiledFlow(flow) for fid, flow in content.flows.items()}
+        self.interruptions = frozenset({self.program.help, *self.program.crisis.values()})
+        """Flows that interrupt: however they are entered, they end by offering to resume."""
         self.commands: dict[str, str] = {}
         for cat in self.catalogs.values():
             self.commands.update(cat.command_words())
@@ -231,10 +235,7 @@ class Engine:
             session.stack = None
             session.slots = None
             return
-        target = fs.program.help if command == "help" else fs.program.menu
-        if command == "help" and session.flow != target:
-            self._push(session, session.flow, session.state)
-        self._go_flow(fs, session, target)
+        self._go_flow(fs, session, fs.program.help if command == "help" else fs.program.menu)
         self._enter(fs, session, out)
 
     def _step(self, fs: FlowSet, session: Session, choice: str | None, text: str | None, out: list[Message]) -> None:
@@ -302,6 +303,8 @@ class Engine:
     def _go_flow(self, fs: FlowSet, session: Session, flow: str) -> None:
         if flow == fs.program.menu:
             session.stack = None  # the menu is home: choosing from it starts afresh
+        elif flow in fs.interruptions and flow != session.flow:
+            self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
 
     def _back(self, fs: FlowSet, session: Session) -> None:
@@ -324,7 +327,7 @@ class Engine:
                 continue
             if isinstance(state, EndState):
                 if session.stack:
-                    flow, pending = session.stack[-1]
+                    _, pending = session.stack[-1]
                     if pending == "":  # a crisis flow waiting its turn: run it now
                         self._back(fs, session)
                     else:
@@ -356,15 +359,20 @@ class Engine:
         out: list[Message],
         extra: dict[str, str] | None = None,
     ) -> None:
-        """Say ``key`` politely, then the state's question again (its last message)."""
+        """Say ``key`` politely, then the state's question again: its last message, with any
+        privacy reminder after it (a reminder alone is not a question)."""
         out.append(self._message(fs, session, key, extra))
-        if state.say:
-            self._say(fs, session, state.say[-1:], out)
+        start = len(state.say) - 1
+        while start > 0 and state.say[start].key.endswith(PRIVACY_REMINDER_SUFFIX):
+            start -= 1
+        self._say(fs, session, state.say[max(start, 0):], out)
 
     def _say(self, fs: FlowSet, session: Session, refs: Sequence[MessageRef], out: list[Message]) -> None:
         slots = session.slots
         for ref in refs:
             if ref.if_filled is not None and not (slots and slots.get(ref.if_filled)):
+                continue
+            if ref.unless is not None and slots and any(slots.get(name) for name in ref.unless):
                 continue
             out.append(self._message(fs, session, ref.key, slots))
 

@@ -52,10 +52,17 @@ class _Strict(BaseModel):
 
 
 class MessageRef(_Strict):
-    """A message to say only when a slot has been filled: ``{key: plan.reasons, if: reasons}``."""
+    """A message said only when a slot is filled (``{key: plan.reason, if: reason}``), or only
+    when none of some slots is (``{key: plan.empty, unless: [reason, coping]}``)."""
 
     key: Key
     if_filled: Name | None = Field(default=None, alias="if")
+    unless: list[Name] | None = None
+
+    @field_validator("unless", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
 
 def _message_ref(value: Any) -> Any:

@@ -7,7 +7,7 @@ warnings do not (``redirection-bot lint --strict`` fails on them too).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from bot.catalog import Catalog
@@ -75,7 +75,7 @@ def _check_program(content: Content) -> list[Problem]:
     out = []
     for role in ("start", "menu", "help", "resume"):
         flow_id = getattr(program, role)
-        if flow_id not in content.flows:
+        if flow_id not in content.flows and flow_id not in content.broken_flows:
             out.append(
                 Problem(
                     src.place(("program", role)),
@@ -83,7 +83,7 @@ def _check_program(content: Content) -> list[Problem]:
                 )
             )
     for category, flow_id in program.crisis.items():
-        if flow_id not in content.flows:
+        if flow_id not in content.flows and flow_id not in content.broken_flows:
             out.append(
                 Problem(
                     src.place(("program", "crisis", category)),
@@ -122,7 +122,7 @@ def _check_targets(flow: Flow, src: Source, content: Content) -> list[Problem]:
                         f"{did_you_mean(dest, flow.states)}",
                     )
                 )
-            elif kind == "flow" and dest not in content.flows:
+            elif kind == "flow" and dest not in content.flows and dest not in content.broken_flows:
                 out.append(
                     Problem(
                         src.place(path),
@@ -140,17 +140,14 @@ def _edges(flow: Flow) -> dict[str, list[str]]:
     return edges
 
 
-def _leaves_flow(state: object) -> bool:
+def _leaves_flow(state: object, states: Mapping[str, object]) -> bool:
+    """Ends the flow, leads out of it, or has a broken target (reported on its own)."""
     if isinstance(state, EndState):
         return True
-    return any(t is not None and t[0] != "go" for _, t in _exits(state))
+    return any(t is not None and (t[0] != "go" or t[1] not in states) for _, t in _exits(state))
 
 
-def _check_graph(flow: Flow, src: Source) -> list[Problem]:
-    out: list[Problem] = []
-    if flow.start not in flow.states:
-        return out
-    edges = _edges(flow)
+def _reachable(flow: Flow, edges: dict[str, list[str]]) -> set[str]:
     seen = {flow.start}
     queue = deque([flow.start])
     while queue:
@@ -158,6 +155,15 @@ def _check_graph(flow: Flow, src: Source) -> list[Problem]:
             if nxt not in seen:
                 seen.add(nxt)
                 queue.append(nxt)
+    return seen
+
+
+def _check_graph(flow: Flow, src: Source) -> list[Problem]:
+    out: list[Problem] = []
+    if flow.start not in flow.states:
+        return out
+    edges = _edges(flow)
+    seen = _reachable(flow, edges)
     for name in flow.states:
         if name not in seen:
             out.append(
@@ -171,7 +177,7 @@ def _check_graph(flow: Flow, src: Source) -> list[Problem]:
     for n, succ in edges.items():
         for m in succ:
             reverse[m].append(n)
-    alive = {n for n, s in flow.states.items() if _leaves_flow(s)}
+    alive = {n for n, s in flow.states.items() if _leaves_flow(s, flow.states)}
     queue = deque(alive)
     while queue:
         for prev in reverse[queue.popleft()]:
@@ -207,7 +213,7 @@ def _check_graph(flow: Flow, src: Source) -> list[Problem]:
 
 def _state_slots(state: object, catalogs: dict[str, Catalog]) -> list[tuple[tuple[str | int, ...], str, str | None]]:
     """(path suffix, slot used, guard) for every slot a state's messages use, in any language."""
-    out = []
+    out: list[tuple[tuple[str | int, ...], str, str | None]] = []
     refs: list[tuple[tuple[str | int, ...], str, str | None]] = []
     for i, ref in enumerate(state.say):  # type: ignore[attr-defined]
         refs.append((("say", i), ref.key, ref.if_filled))
@@ -266,7 +272,10 @@ def _check_slots(flow: Flow, src: Source, content: Content) -> list[Problem]:
                 filled_in[n] = new
                 changed = True
     out = []
+    reachable = _reachable(flow, edges)
     for name, state in flow.states.items():
+        if name not in reachable:
+            continue  # reported as unreachable
         for suffix, slot, guard in _state_slots(state, content.catalogs):
             if slot == guard or slot in filled_in[name]:
                 continue
@@ -325,7 +334,7 @@ def _check_keys(content: Content) -> list[Problem]:
         if len({frozenset(s) for s in slot_sets.values()}) > 1:
             detail = "; ".join(f"{lang}: {sorted(s) or 'none'}" for lang, s in slot_sets.items())
             out.append(Problem(first.places[key], f"message '{key}' uses different slots by language ({detail})"))
-        if key not in used and not key.startswith(CODE_KEY_PREFIXES):
+        if key not in used and not key.startswith(CODE_KEY_PREFIXES) and not content.broken_flows:
             for lang in have:
                 out.append(
                     Problem(

@@ -192,14 +192,17 @@ class Failure:
 
     def render(self) -> str:
         head = f"  turn {self.turn} ({self.described}): {self.field}"
-        if isinstance(self.expected, list) and isinstance(self.actual, list):
-            diff = difflib.unified_diff(
-                [str(x) for x in self.expected], [str(x) for x in self.actual],
-                "expected", "actual", lineterm="", n=max(len(self.expected), len(self.actual)),
-            )
-            body = "\n".join("      " + line for line in list(diff)[2:])
-            return f"{head} differs\n{body}"
-        return f"{head}: expected {self.expected!r}, got {self.actual!r}"
+        if not (isinstance(self.expected, list) and isinstance(self.actual, list)):
+            return f"{head}: expected {self.expected!r}, got {self.actual!r}"
+        lines = [
+            f"{head} differs",
+            f"      expected: [{', '.join(map(str, self.expected))}]",
+            f"      actual:   [{', '.join(map(str, self.actual))}]",
+        ]
+        if max(len(self.expected), len(self.actual)) > 3:
+            diff = difflib.ndiff([str(x) for x in self.expected], [str(x) for x in self.actual])
+            lines += [f"      {line}" for line in diff if line[:1] in "+-"]
+        return "\n".join(lines)
 
 
 @dataclass

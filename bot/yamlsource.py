@@ -59,6 +59,8 @@ class Source:
     data: Any
     values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems that did not stop the load (a duplicate key keeps its first value)."""
 
     def place(self, path: PathKey = (), *, key: bool = False) -> Place:
         """The place of ``path``, or of its nearest ancestor that has one.
@@ -81,8 +83,14 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 def _build(loader: _Loader, node: yaml.Node, path: PathKey, src: Source) -> Any:
     src.values[path] = _pos(node)
+    allowed = _SCALAR_TAGS if isinstance(node, yaml.ScalarNode) else _COLLECTION_TAGS
+    if node.tag not in allowed:
+        raise YamlError(Problem(Place(src.file, *_pos(node)), f"unsupported YAML tag '{node.tag}'"))
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -93,21 +101,18 @@ def _build(loader: _Loader, node: yaml.Node, path: PathKey, src: Source) -> Any:
                 key = str(key)
             if key in out:
                 first = src.keys[(*path, key)]
-                raise YamlError(
+                src.problems.append(
                     Problem(
                         Place(src.file, *_pos(key_node)),
                         f"duplicate key '{key}' (first at line {first[0]})",
                     )
                 )
+                continue
             src.keys[(*path, key)] = _pos(key_node)
             out[key] = _build(loader, value_node, (*path, key), src)
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), src) for i, item in enumerate(node.value)]
-    if node.tag not in _SCALAR_TAGS:
-        raise YamlError(
-            Problem(Place(src.file, *_pos(node)), f"unsupported YAML tag '{node.tag}'")
-        )
     return loader.construct_object(node)
 
 

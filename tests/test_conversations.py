@@ -1,66 +1,86 @@
-"""Scripted conversations run as tests: every script under tests/conversations/.
-
-The interrupt scripts need the crisis screener wired into the engine (``load_engine``); until it
-is, they are skipped, and a stand-in screen that knows only their own utterances checks that
-the rest of each script (the crisis walk and the resume) is right.
-"""
+"""Every scripted conversation shipped in tests/conversations/ runs as a test, and every written
+module is walked by at least two scripts in each language (a happy path and a branch)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from bot.engine import Engine
-from bot.script import EngineDriver, Script, find_scripts, load_script, run_script
+from bot.paths import REPO_ROOT
+from bot.script import EngineDriver, find_scripts, load_script, run_script
 
-HERE = Path(__file__).parent / "conversations"
-INTERRUPTS = HERE / "interrupts"
-SCRIPTS = list(find_scripts([HERE]))
+SCRIPTS = REPO_ROOT / "tests" / "conversations"
+PATHS = list(find_scripts([SCRIPTS]))
+
+LANGUAGES = ("en", "es")
+MIN_SCRIPTS = 2
+WRITTEN = (
+    "welcome",
+    "why_change",
+    "understanding",
+    "perspectives",
+    "triggers",
+    "needs",
+    "thinking_traps",
+    "urges",
+    "environment",
+    "wellbeing",
+    "my_plan",
+    "more_help",
+    "feedback",
+    "crisis_suicide",
+    "crisis_child_at_risk",
+    "crisis_minor",
+    "crisis_abused",
+    "crisis_distress",
+    "crisis_urge",
+    "report_material",
+    "help",
+)
+"""Modules 0-12, the crisis paths, reporting and the help page."""
 
 
-def _id(path: Path) -> str:
-    return str(path.relative_to(HERE))
+def test_there_are_scripts_to_replay() -> None:
+    assert len(PATHS) >= 3
 
 
-def _run(script: Script, engine: Engine) -> None:
-    result = run_script(script, EngineDriver(engine))
-    report = [f.render() for f in result.failures]
-    if result.error:
-        report.append(f"crashed: {result.error}")
-    assert result.ok, "\n".join(report)
+@pytest.mark.parametrize("path", PATHS, ids=[str(p.relative_to(SCRIPTS)) for p in PATHS])
+def test_script(path: Path, shipped_engine: Engine) -> None:
+    result = run_script(load_script(path), EngineDriver(shipped_engine))
+    details = "\n".join(f.render() for f in result.failures)
+    assert result.ok, f"{result.error or ''}\n{details}"
 
 
-@pytest.mark.parametrize("path", SCRIPTS, ids=_id)
-def test_script(engine: Engine, path: Path) -> None:
-    if INTERRUPTS in path.parents and engine.screen is None:
-        pytest.skip("needs the crisis screener in load_engine")
-    _run(load_script(path), engine)
+@pytest.fixture(scope="module")
+def walked(shipped_engine: Engine) -> dict[tuple[str, str], set[str]]:
+    """(flow, locale) -> the scripts that rest in at least two states of that flow."""
+    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for path in PATHS:
+        script = load_script(path)
+        result = run_script(script, EngineDriver(shipped_engine))
+        states: dict[str, set[str]] = defaultdict(set)
+        for reply in result.replies:
+            states[reply["flow"]].add(reply["state"])
+        for flow, rested in states.items():
+            if len(rested) >= 2:
+                seen[(flow, script.locale)].add(path.name)
+    return seen
 
 
-def test_there_are_crisis_scripts_in_both_languages() -> None:
-    for folder in ("crisis", "interrupts"):
-        locales = {load_script(p).locale for p in find_scripts([HERE / folder])}
-        assert locales == {"en", "es"}
+@pytest.mark.parametrize("locale", LANGUAGES)
+@pytest.mark.parametrize("flow", WRITTEN)
+def test_each_written_module_is_walked_by_two_scripts_per_language(walked, flow, locale):
+    assert len(walked[(flow, locale)]) >= MIN_SCRIPTS, sorted(walked[(flow, locale)])
 
 
-INTERRUPT_SCRIPTS = list(find_scripts([INTERRUPTS]))
-
-
-@pytest.mark.parametrize("path", INTERRUPT_SCRIPTS, ids=_id)
-def test_interrupt_script_walks_and_resumes_with_a_stand_in_screen(
-    engine: Engine, path: Path
-) -> None:
-    script = load_script(path)
-    said = {
-        (t.say, script.locale): tuple(t.expect.screened)
-        for t in script.turns
-        if t.say is not None and t.expect.screened
-    }
-    assert said, "an interrupt script types a crisis utterance and expects `screened`"
-
-    def screen(text: str, locale: str) -> Sequence[str]:
-        return said.get((text, locale), ())
-
-    _run(script, Engine(engine.current, screen=screen))
+def test_the_script_shown_in_the_content_guide_replays(shipped_engine: Engine, tmp_path: Path) -> None:
+    guide = (REPO_ROOT / "docs" / "content-guide.md").read_text(encoding="utf-8")
+    blocks = [b.split("\n", 1)[1] for b in guide.split("```yaml")[1:]]
+    example = next(b.split("```")[0] for b in blocks if b.startswith("script:"))
+    path = tmp_path / "example.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = run_script(load_script(path), EngineDriver(shipped_engine))
+    assert result.ok, result.error or "\n".join(f.render() for f in result.failures)

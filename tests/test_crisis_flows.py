@@ -12,24 +12,24 @@ from bot.engine import Engine
 from bot.flow import AskState
 from bot.session import Session, UserInput
 
-ORIGIN = ("first_steps", "ask_reason")
+ORIGIN = ("why_change", "ask_reason")
 OWN_FLOWS = ("crisis_", "report_material", "help")
 
 
-def crisis_flows(engine: Engine) -> list[str]:
-    return list(engine.current.program.crisis.values())
+def crisis_flows(shipped_engine: Engine) -> list[str]:
+    return list(shipped_engine.current.program.crisis.values())
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
-    engine: Engine, locale: str
+    shipped_engine: Engine, locale: str
 ) -> None:
-    fs = engine.current
-    crisis = set(crisis_flows(engine))
+    fs = shipped_engine.current
+    crisis = set(crisis_flows(shipped_engine))
     problems = []
-    for flow in crisis_flows(engine):
+    for flow in crisis_flows(shipped_engine):
         states = fs.flows[flow].flow.states
-        _, first = engine.start(locale, flow)
+        _, first = shipped_engine.start(locale, flow)
         seen = {first.state}
         queue = deque(seen)
         resumed = 0
@@ -41,7 +41,7 @@ def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
                 inputs.append(UserInput(text="a walk"))
             for user in inputs:
                 session = Session(locale, fs.version, flow, name, stack=[ORIGIN])
-                reply = engine.turn(session, user)
+                reply = shipped_engine.turn(session, user)
                 if reply.ended:
                     problems.append(f"{flow}.{name} {user}: the conversation ended")
                 elif reply.flow == flow:
@@ -61,21 +61,21 @@ def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
     assert problems == []
 
 
-def own_messages(engine: Engine, locale: str) -> dict[str, str]:
-    cat = engine.current.catalogs[locale]
+def own_messages(shipped_engine: Engine, locale: str) -> dict[str, str]:
+    cat = shipped_engine.current.catalogs[locale]
     return {key: tpl.render({}) for key, tpl in cat.messages.items() if key.startswith(OWN_FLOWS)}
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_crisis_and_help_bubbles_are_short(engine: Engine, locale: str) -> None:
-    long = {k: len(v) for k, v in own_messages(engine, locale).items() if len(v) > 280}
+def test_crisis_and_help_bubbles_are_short(shipped_engine: Engine, locale: str) -> None:
+    long = {k: len(v) for k, v in own_messages(shipped_engine, locale).items() if len(v) > 280}
     assert long == {}
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_no_message_anywhere_says_child_pornography(engine: Engine, locale: str) -> None:
+def test_no_message_anywhere_says_child_pornography(shipped_engine: Engine, locale: str) -> None:
     wrong = re.compile(r"child porn|pornograf[ií]a infantil|porno infantil", re.IGNORECASE)
-    cat = engine.current.catalogs[locale]
+    cat = shipped_engine.current.catalogs[locale]
     assert [k for k, t in cat.messages.items() if wrong.search(t.source)] == []
 
 
@@ -89,9 +89,9 @@ CLAIMS = re.compile(
 
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_no_crisis_message_claims_a_person_is_reading_or_that_the_bot_can_alert_anyone(
-    engine: Engine, locale: str
+    shipped_engine: Engine, locale: str
 ) -> None:
-    said = {k: v for k, v in own_messages(engine, locale).items() if ".opt_" not in k}
+    said = {k: v for k, v in own_messages(shipped_engine, locale).items() if ".opt_" not in k}
     claims = {k: v for k, v in said.items() if CLAIMS.search(v)}  # options are the user's voice
     assert claims == {}
 
@@ -103,12 +103,12 @@ def test_the_claims_check_can_fail() -> None:
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_every_crisis_flow_names_a_service_to_call(engine: Engine, locale: str) -> None:
-    for flow in crisis_flows(engine):
+def test_every_crisis_flow_names_a_service_to_call(shipped_engine: Engine, locale: str) -> None:
+    for flow in crisis_flows(shipped_engine):
         keys = {
             ref.key
-            for state in engine.current.flows[flow].flow.states.values()
+            for state in shipped_engine.current.flows[flow].flow.states.values()
             for ref in state.say
         }
-        text = " ".join(engine.current.catalogs[locale].messages[k].source for k in keys)
+        text = " ".join(shipped_engine.current.catalogs[locale].messages[k].source for k in keys)
         assert re.search(r"\b(112|116 111|0808 1000 900)\b", text), flow

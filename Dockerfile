@@ -1,0 +1,20 @@
+# redirection-bot: the web chat, in-memory sessions by default.
+# Nothing is written at runtime: no volume, no log files; run with --read-only if you like.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY flows ./flows
+COPY locale ./locale
+RUN pip install --no-cache-dir . \
+    && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin bot
+
+USER 10001
+EXPOSE 8080
+CMD ["redirection-bot", "serve", "--host", "0.0.0.0", "--port", "8080"]
