@@ -12,6 +12,7 @@ import yaml
 from bot.lint import lint_paths
 from bot.paths import REPO_ROOT
 from bot.resources import Directory, lint_resources, load_resources, phone_digits
+from tests.contentkit import write_content
 
 CRISIS = ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
 
@@ -108,9 +109,14 @@ def test_an_entry_nobody_has_checked_is_a_warning(tmp_path: Path) -> None:
     assert "has not been checked yet" in problem.message
 
 
-def test_lint_of_a_content_folder_includes_its_resource_directory() -> None:
-    _, problems = lint_paths(REPO_ROOT / "flows", REPO_ROOT / "locale", base=REPO_ROOT)
-    assert any(p.place.file == "resources/resources.yaml" for p in problems)
+def test_lint_of_a_content_folder_includes_its_resource_directory(tmp_path: Path) -> None:
+    root = write_content(tmp_path)
+    write(root, ENTRY.replace("[suicide]", "[general, suicdie]"))
+    _, problems = lint_paths(root / "flows", root / "locale", base=root)
+    assert [str(p) for p in problems if p.place.file.startswith("resources")] == [
+        "resources/resources.yaml:2:9: error: resource 'lifeline_988': unknown category "
+        "'suicdie'; categories are general, report"
+    ]
 
 
 def test_select_by_language_puts_emergency_numbers_first() -> None:
