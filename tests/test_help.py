@@ -40,9 +40,7 @@ def test_the_walk_covers_every_shipped_flow_that_takes_input(shipped_engine: Eng
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_typing_the_help_word_anywhere_reaches_help_and_back_returns(
-    shipped_engine: Engine, locale: str
-) -> None:
+def test_typing_the_help_word_anywhere_reaches_help_and_back_returns(shipped_engine: Engine, locale: str) -> None:
     word = help_word(shipped_engine, locale)
     assert word == {"en": "help", "es": "ayuda"}[locale]
     help_flow = shipped_engine.current.program.help
