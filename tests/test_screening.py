@@ -146,6 +146,9 @@ def test_ascii_fast_path_folds_like_the_general_path(screener: Screener) -> None
         "9th grade",
         "kms;ctb",
         "",
+        "¿Tengo 15 AÑOS? «no quiero vivir»… ¡ayúdame!",
+        "Łódź ½ ﬁne ﬀ",
+        "Привет мир 15",
     ]:
         assert lang.units(text) == lang.units_of_words(words(text))
 
