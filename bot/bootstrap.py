@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import Engine, FlowSet
+from bot.screening import Screener
 
 __all__ = ["load_engine", "load_flowset"]
 
@@ -16,4 +17,9 @@ def load_flowset(content: Path) -> FlowSet:
 
 
 def load_engine(content: Path) -> Engine:
-    return Engine(load_flowset(content))
+    """The program with crisis screening (S1); refuses to start if a language has no patterns."""
+    flowset = load_flowset(content)
+    screener = Screener.from_dir(content / "locale", base=content)
+    for locale in flowset.catalogs:
+        screener.check_locale(locale)
+    return Engine(flowset, screen=screener.screen)

@@ -14,6 +14,8 @@ from bot.catalog import Catalog
 from bot.content import Content, load_content, message_refs
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState
 from bot.problems import Place, Problem, did_you_mean
+from bot.resources import lint_resources, load_resources
+from bot.screening import lint_screening
 from bot.yamlsource import Source
 
 __all__ = ["SYSTEM_KEYS", "lint_content", "lint_paths"]
@@ -34,12 +36,15 @@ def lint_paths(flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -
     """Load and check everything; problems are sorted by place."""
     content, problems = load_content(flows_dir, locale_dir, base=base)
     problems.extend(lint_content(content))
+    problems.extend(_check_resources(flows_dir.parent / "resources", content, base))
+    problems.extend(lint_screening(locale_dir, base if base is not None else Path.cwd()))
     return content, sorted(set(problems), key=Problem.sort_key)
 
 
 def lint_content(content: Content) -> list[Problem]:
     problems: list[Problem] = []
     problems += _check_program(content)
+    problems += _check_crisis_first_step(content)
     for flow_id, flow in content.flows.items():
         src = content.sources[flow_id]
         problems += _check_targets(flow, src, content)
@@ -339,3 +344,67 @@ def _check_keys(content: Content) -> list[Problem]:
                     )
                 )
     return out
+
+
+def _check_resources(folder: Path, content: Content, base: Path | None) -> list[Problem]:
+    """The resource directory beside ``flows/``, if there is one."""
+    if not folder.is_dir():
+        return []
+    directory, problems = load_resources(folder, base=base if base is not None else Path.cwd())
+    categories = content.program.crisis if content.program is not None else {}
+    return problems + lint_resources(directory, categories)
+
+
+def _check_crisis_first_step(content: Content) -> list[Problem]:
+    """S4: no answer to a crisis flow's first question may end the flow or leave it."""
+    program = content.program
+    out: list[Problem] = []
+    for category, flow_id in (program.crisis if program is not None else {}).items():
+        flow, src = content.flows.get(flow_id), content.sources.get(flow_id)
+        if flow is None or src is None or flow.start not in flow.states:
+            continue
+        about = f"crisis flow '{flow_id}' (for '{category}')"
+        fix = "a crisis path must not close on one answer: lead to a check-in state first (S4)"
+        if _ends_or_leaves(flow, ("go", flow.start)):
+            early = f"{about} ends before it asks anything; a crisis path checks in first (S4)"
+            out.append(Problem(src.place(("start",)), early))
+            continue
+        name, seen = flow.start, set()
+        while isinstance(flow.states.get(name), SayState) and name not in seen:
+            seen.add(name)
+            name = flow.states[name].go or ""  # type: ignore[union-attr]
+        first = flow.states.get(name)
+        if not isinstance(first, ChoiceState | AskState):
+            continue  # a loop of say states: _check_graph reports it
+        for suffix, target in _exits(first):
+            if target is None or not _ends_or_leaves(flow, target):
+                continue
+            what = (
+                f"option '{first.options[int(suffix[1])].id}'"
+                if len(suffix) == 3
+                else "the answer"
+            )
+            verb = "ends" if target[0] == "go" else "leaves"
+            out.append(
+                Problem(
+                    src.place(("states", name, *suffix)),
+                    f"{about}: {what} in its first question ('{name}') {verb} the flow; {fix}",
+                )
+            )
+    return out
+
+
+def _ends_or_leaves(flow: Flow, target: tuple[str, str] | None) -> bool:
+    """True when ``target`` leaves the flow, or reaches its end without waiting for the user."""
+    seen: set[str] = set()
+    while target is not None and target[0] == "go":
+        state = flow.states.get(target[1])
+        if state is None or target[1] in seen:
+            return False
+        if isinstance(state, EndState):
+            return True
+        if not isinstance(state, SayState):
+            return False
+        seen.add(target[1])
+        target = state.target()
+    return target is not None

@@ -155,7 +155,8 @@ def test_an_interrupting_flow_that_ends_offers_to_resume(tiny: Path) -> None:
 def test_several_crisis_categories_run_one_after_another_most_urgent_first(tiny: Path) -> None:
     crisis = (
         "flow: {n}\nstart: s\nstates:\n  s:\n    say: [help.now]\n    options:\n      - id: ok\n"
-        "        label: help.opt_back\n        go: e\n  e:\n    end: true\n"
+        "        label: help.opt_back\n        go: check\n  check:\n    say: [help.now]\n    options:\n"
+        "      - id: ok\n        label: help.opt_back\n        go: e\n  e:\n    end: true\n"
     )
     program = (
         "program:\n  start: menu\n  menu: menu\n  help: help\n  resume: resume\n"
@@ -169,7 +170,9 @@ def test_several_crisis_categories_run_one_after_another_most_urgent_first(tiny:
     reply = engine.turn(session, UserInput(text="both of them"))
     assert (reply.flow, reply.screened) == ("c_one", ("urge", "suicide"))
     assert session.slots is None, "screened text is never kept in a slot"
+    engine.turn(session, UserInput(choice="ok"))
     assert engine.turn(session, UserInput(choice="ok")).flow == "c_two"
+    engine.turn(session, UserInput(choice="ok"))
     reply = engine.turn(session, UserInput(choice="ok"))
     assert reply.flow == "resume"
     reply = engine.turn(session, UserInput(choice="resume"))
@@ -235,7 +238,8 @@ def test_user_input_takes_exactly_one_thing() -> None:
 def test_a_crisis_flow_chosen_as_an_option_ends_by_offering_to_resume(tiny: Path) -> None:
     crisis = (
         "flow: c_one\nstart: s\nstates:\n  s:\n    say: [help.now]\n    options:\n      - id: ok\n"
-        "        label: help.opt_back\n        go: e\n  e:\n    end: true\n"
+        "        label: help.opt_back\n        go: check\n  check:\n    say: [help.now]\n    options:\n"
+        "      - id: ok\n        label: help.opt_back\n        go: e\n  e:\n    end: true\n"
     )
     program = "program:\n  start: menu\n  menu: menu\n  help: help\n  resume: resume\n  crisis:\n    suicide: c_one\n"
     menu = MENU.replace("        go: breathe\n", "        flow: c_one\n").replace(
@@ -244,6 +248,7 @@ def test_a_crisis_flow_chosen_as_an_option_ends_by_offering_to_resume(tiny: Path
     engine = load_engine(write_content(tiny, flows={"program.yaml": program, "c_one.yaml": crisis, "menu.yaml": menu}))
     session, _ = engine.start("en")
     assert engine.turn(session, UserInput(choice="breathe")).flow == "c_one"
+    engine.turn(session, UserInput(choice="ok"))
     reply = engine.turn(session, UserInput(choice="ok"))
     assert (reply.flow, reply.ended) == ("resume", False)
     assert engine.turn(session, UserInput(choice="resume")).state == "choose"
@@ -269,3 +274,28 @@ def test_a_message_can_be_said_only_while_slots_are_empty(tiny: Path) -> None:
     assert keys(reply) == ["menu.intro", "menu.bye"]
     engine.turn(session, UserInput(choice="breathe"))
     assert keys(engine.turn(session, UserInput(text="calm"))) == ["menu.reflect", "menu.intro"]
+
+
+# -- on the shipped program: what the crisis paths rely on ------------------------------------
+
+
+def test_a_crisis_flow_with_nothing_to_resume_still_ends_in_the_resume_offer(
+    shipped_engine: Engine,
+) -> None:
+    # e.g. the urge SOS chosen from the menu, which clears the stack
+    engine = shipped_engine
+    session, _ = engine.start("en", "menu")
+    reply = engine.turn(session, UserInput(choice="crisis_urge"))
+    assert reply.flow == "crisis_urge" and session.stack == [("menu", "choose")]
+    for choice in ("r6", "done", "walk", "back", "r2", "okay"):
+        reply = engine.turn(session, UserInput(choice=choice))
+    assert (reply.flow, reply.state, reply.ended) == ("resume", "offer", False)
+    reply = engine.turn(session, UserInput(choice="resume"))
+    assert (reply.flow, reply.state) == ("menu", "choose")
+
+
+def test_an_ordinary_flow_still_ends_the_conversation(shipped_engine: Engine) -> None:
+    engine = shipped_engine
+    session, _ = engine.start("en", "menu")
+    reply = engine.turn(session, UserInput(choice="finish"))
+    assert reply.ended

@@ -1,0 +1,54 @@
+"""``redirection-bot screen --locale LANG``: crisis categories for each line of stdin, as JSON.
+
+One utterance a line in, one JSON object a line out, in the same order::
+
+    $ printf 'the urge passed\\nim 15 and i wanna kms\\n' | redirection-bot screen --locale en
+    {"text": "the urge passed", "categories": []}
+    {"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"]}
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from typing import TextIO
+
+from bot.paths import add_content_argument
+from bot.screening import Screener
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = subparsers.add_parser(
+        "screen",
+        help="screen utterances (one a line on stdin) for crisis categories",
+        description="Read one utterance a line on stdin; write one JSON object a line: "
+        '{"text": ..., "categories": [...]}, categories most urgent first.',
+    )
+    p.add_argument("--locale", default="en", help="language of the utterances (default: en)")
+    add_content_argument(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    screener = Screener.from_dir(args.content / "locale", base=args.content)
+    screener.check_locale(args.locale)
+    # UTF-8 whatever the terminal's locale says; a stray byte must not stop the run
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
+    try:
+        return screen_lines(screener, args.locale, stdin, stdout)
+    finally:
+        stdout.detach()
+        stdin.detach()
+
+
+def screen_lines(screener: Screener, locale: str, stdin: TextIO, stdout: TextIO) -> int:
+    """Screen every line of ``stdin`` into ``stdout``; 0 when input runs out."""
+    for line in stdin:
+        text = line.rstrip("\r\n")
+        record = {"text": text, "categories": screener.screen(text, locale)}
+        stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 0

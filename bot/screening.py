@@ -1,0 +1,485 @@
+"""Crisis screening: which crisis categories a user's free text calls for, in microseconds.
+
+    >>> screener = Screener.from_dir(Path("locale"))              # doctest: +SKIP
+    >>> screener.screen("im 15 and i wanna kms", "en")             # doctest: +SKIP
+    ['suicide', 'minor']
+
+Each ``locale/<lang>/screening.yaml`` lists, per category, ``phrases`` in the small phrase
+language of :mod:`bot.phrases` and ``unless`` phrases for everyday talk that looks alike::
+
+    categories:
+      urge:
+        phrases: ["(want|need) to (look|search|watch)", "urge * (strong|bad)"]
+        unless: ["urge (passed|went away)", "(dont|never) want to (look|search)"]
+
+How a text is screened (``Screener.screen``):
+
+1. Fold it (:func:`bot.phrases.words`, :func:`bot.phrases.squeeze`): lower case, no accents or
+   apostrophes, runs of one letter squeezed ("kiiill myselff" -> "kil myself"), digits parted
+   from letters ("15yo" -> "15 yo").
+2. Read number words as numbers (``numbers:``, "fifteen" -> 15) and correct light typos: a word
+   of 5+ letters that is not a phrase word but is one edit (insert, delete, replace, swap; by
+   rapidfuzz's OSA distance) from exactly one phrase word of 5+ letters is read as that word
+   ("suicdie" -> "suicide"). Words listed in ``keep:`` are never corrected.
+3. For each category, one RE2 search of its phrases. RE2 runs in time linear in the text and
+   never backtracks, so no phrase a designer writes can make screening slow. Where a phrase
+   matched and one of the category's ``unless`` phrases matched too, the unless spans are
+   blanked out and the phrases searched again: "the urge passed" is not an urge, but "the urge
+   passed but now i want to look" still is.
+
+Categories come back most urgent first (:data:`CATEGORIES`). Nothing here logs or keeps text.
+See docs/screening.md for the guide for content designers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import re2
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from rapidfuzz.distance import OSA
+
+from bot.content import schema_problems
+from bot.errors import ContentError, LintFailed
+from bot.phrases import (
+    MAX_PHRASE_CHARS,
+    Phrase,
+    PhraseError,
+    ascii_words,
+    parse_phrase,
+    parse_set,
+    squeeze,
+    tokens,
+    words,
+)
+from bot.problems import Place, Problem, did_you_mean
+from bot.yamlsource import Source, YamlError, load_yaml
+
+__all__ = [
+    "CATEGORIES",
+    "SCREENING_FILE",
+    "Screener",
+    "ScreeningFile",
+    "lint_screening",
+]
+
+CATEGORIES = ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
+"""Every screening category, most urgent first; the names are the interface."""
+
+SCREENING_FILE = "screening.yaml"
+FUZZY_MIN = 5
+"""Words shorter than this are never corrected (short words are too close to each other)."""
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.max_mem = 64 << 20
+_RE2_OPTIONS.never_capture = True
+# Units are bytes and words are split by spaces only, so the regexes work on bytes: a gap's
+# "[^ ]" is then one instruction instead of a UTF-8 decoder, which keeps the DFA small.
+_RE2_OPTIONS.encoding = re2.Options.Encoding.LATIN1
+
+Text = Annotated[str, StringConstraints(max_length=MAX_PHRASE_CHARS)]
+
+
+class CategoryPatterns(BaseModel):
+    """One category's phrases and the everyday phrases that look like them but are not."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phrases: list[Text] = Field(min_length=1)
+    unless: list[Text] = Field(default_factory=list)
+
+
+class ScreeningFile(BaseModel):
+    """``locale/<lang>/screening.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    needs_review: bool = False
+    review_note: str | None = None
+    numbers: dict[Annotated[str, StringConstraints(min_length=1, max_length=40)], int] = Field(
+        default_factory=dict
+    )
+    """Number words read as numbers, so ``{13-17}`` matches "fifteen"."""
+    keep: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(
+        default_factory=list
+    )
+    """Real words never read as a typo of a phrase word ("tough" is not "touch")."""
+    sets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], list[Text]] = Field(
+        default_factory=dict
+    )
+    """Named word sets, used in phrases as ``<name>``."""
+    categories: dict[str, CategoryPatterns]
+
+
+class _Regex:
+    """Phrases compiled to one RE2 regex over units (bytes).
+
+    Calls google-re2's binding (``_regexp.Match``) directly: the public wrapper builds a match
+    object per call, which costs more than the search itself on this hot path.
+    tests/test_screening.py checks that both agree.
+    """
+
+    __slots__ = ("_match", "regex")
+
+    def __init__(self, regexes: list[str]) -> None:
+        self.regex = re2.compile("|".join(f"(?:{r})" for r in regexes).encode(), _RE2_OPTIONS)
+        self._match = self.regex._regexp.Match
+
+    def found(self, units: bytes) -> bool:
+        return bool(self._match(_UNANCHORED, units, 0, len(units))[0][0] >= 0)
+
+    def spans(self, units: bytes) -> list[tuple[int, int]]:
+        """Where it matches, left to right, without overlaps (a phrase never matches empty)."""
+        out, pos, end = [], 0, len(units)
+        while pos < end:
+            start, stop = self._match(_UNANCHORED, units, pos, end)[0]
+            if start < 0:
+                break
+            out.append((start, stop))
+            pos = max(stop, pos + 1)
+        return out
+
+
+_UNANCHORED = re2._Anchor.UNANCHORED
+
+
+@dataclass(frozen=True)
+class _Category:
+    name: str
+    phrases: _Regex
+    unless: _Regex | None
+
+
+class _Language:
+    """One language, compiled: word tables for typo correction and a regex per category."""
+
+    def __init__(
+        self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], list[Phrase]]]
+    ) -> None:
+        phrases = [p for pos, neg in parsed.values() for p in (*pos, *neg)]
+        vocab = {w for p in phrases for w in p.words}
+        # typed word -> its tokens as units text ("kill" -> "kil", "15yo" -> "15  yo"), so the
+        # words the phrases name skip squeezing and correction; every token maps to itself
+        self.known: dict[str, str] = {w: w for w in vocab}
+        for spelling in {s for p in phrases for s in p.spellings} | set(spec.keep):
+            for w in words(spelling):
+                self.known.setdefault(w, "  ".join(squeeze(w)))
+                self.known.update((t, t) for t in squeeze(w))
+        self.known.update((str(n), str(n)) for n in range(1000))
+        for word, value in spec.numbers.items():
+            for w in words(word):
+                self.known[w] = str(value)
+                self.known.update((t, str(value)) for t in squeeze(w))
+        self.known_ascii = {k.encode(): v.encode() for k, v in self.known.items() if k.isascii()}
+        # Every fuzzy target and each of its one-letter deletions -> the targets it came from.
+        self.near: dict[str, tuple[str, ...]] = {}
+        for w in sorted(vocab):
+            if len(w) < FUZZY_MIN or w.isdigit():
+                continue
+            for key in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
+                self.near[key] = (*self.near.get(key, ()), w)
+        self.categories = [
+            _Category(
+                name,
+                _compile([p.regex for p in parsed[name][0]]),
+                _compile([p.regex for p in parsed[name][1]]) if parsed[name][1] else None,
+            )
+            for name in CATEGORIES
+            if name in parsed
+        ]
+
+    def units(self, text: str) -> bytes:
+        """Folded, number-read, typo-corrected tokens as b" t1  t2  t3 " (see bot.phrases)."""
+        typed = ascii_words(text)
+        if typed is None:
+            return self.units_of_words(words(text))
+        known, unknown = self.known_ascii, self._unknown_ascii
+        return b" " + b"  ".join([known.get(w) or unknown(w) for w in typed]) + b" "
+
+    def units_of_words(self, typed: list[str]) -> bytes:
+        """:meth:`units` for words from :func:`bot.phrases.words` (any script)."""
+        known, unknown = self.known, self._unknown
+        return f" {'  '.join([known.get(w) or unknown(w) for w in typed])} ".encode()
+
+    def _unknown_ascii(self, word: bytes) -> bytes:
+        return self._unknown(word.decode()).encode()
+
+    def _unknown(self, word: str) -> str:
+        out = []
+        for tok in squeeze(word):
+            unit = self.known.get(tok)
+            if unit is None:
+                unit = tok if len(tok) < FUZZY_MIN or tok.isdigit() else self._correct(tok)
+            out.append(unit)
+        return "  ".join(out)
+
+    def _correct(self, tok: str) -> str:
+        """The one phrase word ``tok`` is a typo of, else ``tok`` (symmetric deletion)."""
+        get = self.near.get
+        hits = [h for h in map(get, [tok, *(tok[:i] + tok[i + 1 :] for i in range(len(tok)))]) if h]
+        if not hits:
+            return tok
+        close = {w for h in hits for w in h if OSA.distance(tok, w, score_cutoff=1) <= 1}
+        return close.pop() if len(close) == 1 else tok
+
+    def screen(self, text: str) -> list[str]:
+        units = self.units(text)
+        return [cat.name for cat in self.categories if _applies(cat, units)]
+
+
+def _applies(cat: _Category, units: bytes) -> bool:
+    if not cat.phrases.found(units):
+        return False
+    spans = cat.unless.spans(units) if cat.unless is not None else []
+    if not spans:
+        return True
+    # blank out what the unless phrases cover, and look again
+    parts, pos = [], 0
+    for start, stop in spans:
+        parts.append(units[pos:start])
+        pos = stop
+    parts.append(units[pos:])
+    return cat.phrases.found(b" _ ".join(parts))
+
+
+def _compile(regexes: list[str]) -> _Regex:
+    return _Regex(regexes)
+
+
+class Screener:
+    """Screens text in every language that has a ``screening.yaml``; compiled once."""
+
+    def __init__(self, languages: Mapping[str, _Language]) -> None:
+        self._languages = dict(languages)
+
+    @classmethod
+    def from_dir(cls, locale_dir: Path, *, base: Path | None = None) -> Screener:
+        """Load and compile every language; raises ``LintFailed`` on any error in the patterns."""
+        problems, loaded = _load_all(locale_dir, base if base is not None else Path.cwd())
+        if any(p.severity == "error" for p in problems):
+            raise LintFailed(sorted(problems, key=Problem.sort_key))
+        return cls({lang: _Language(spec, parsed) for lang, (spec, parsed) in loaded.items()})
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self._languages))
+
+    def screen(self, text: str, locale: str) -> list[str]:
+        """Every category ``text`` calls for, most urgent first (an empty list for none).
+
+        ``es-MX`` uses ``es`` unless it has its own patterns; an unknown language is a
+        ``ContentError``, never a silent "nothing found".
+        """
+        return self._language(locale).screen(text)
+
+    def check_locale(self, locale: str) -> None:
+        """Raise ``ContentError`` unless ``locale`` (or its language) has patterns."""
+        self._language(locale)
+
+    def _language(self, locale: str) -> _Language:
+        lang = self._languages.get(locale) or self._languages.get(locale.split("-")[0])
+        if lang is None:
+            raise ContentError(
+                f"no screening patterns for locale '{locale}' (have: {', '.join(self.languages)})"
+            )
+        return lang
+
+    __call__ = screen
+
+
+# -- loading and lint ------------------------------------------------------------------------
+
+_Parsed = dict[str, tuple[list[Phrase], list[Phrase]]]
+
+
+def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
+    """Every problem in the ``screening.yaml`` files under ``locale_dir``, placed."""
+    problems, _ = _load_all(locale_dir, base)
+    return sorted(problems, key=Problem.sort_key)
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _load_all(
+    locale_dir: Path, base: Path
+) -> tuple[list[Problem], dict[str, tuple[ScreeningFile, _Parsed]]]:
+    problems: list[Problem] = []
+    loaded: dict[str, tuple[ScreeningFile, _Parsed]] = {}
+    if not locale_dir.is_dir():
+        return problems, loaded
+    langs = sorted(p for p in locale_dir.iterdir() if p.is_dir() and (p / "language.yaml").exists())
+    have = [d for d in langs if (d / SCREENING_FILE).exists()]
+    for lang_dir in langs:
+        path = lang_dir / SCREENING_FILE
+        if not path.exists():
+            if have:
+                problems.append(
+                    Problem(
+                        Place(_rel(path, base)),
+                        f"language '{lang_dir.name}' has no {SCREENING_FILE}, so its free text "
+                        f"would not be screened (copy {_rel(have[0] / SCREENING_FILE, base)} "
+                        "and translate it)",
+                    )
+                )
+            continue
+        result = _load_file(path, _rel(path, base), problems)
+        if result is not None:
+            loaded[lang_dir.name] = result
+    if langs and not have:
+        problems.append(
+            Problem(
+                Place(_rel(locale_dir, base)),
+                f"no language has a {SCREENING_FILE}: free text will not be screened",
+                "warning",
+            )
+        )
+    return problems, loaded
+
+
+def _load_file(
+    path: Path, name: str, problems: list[Problem]
+) -> tuple[ScreeningFile, _Parsed] | None:
+    try:
+        src = load_yaml(path, name)
+    except YamlError as err:
+        p = err.problem
+        if p.message.startswith("YAML syntax"):
+            p = Problem(p.place, f"{p.message} (quote a phrase that starts with '[', '{{' or '*')")
+        problems.append(p)
+        return None
+    if not isinstance(src.data, dict):
+        problems.append(
+            Problem(src.place(), "expected a mapping with 'categories' at the top of the file")
+        )
+        return None
+    try:
+        spec = ScreeningFile.model_validate(src.data)
+    except ValidationError as err:
+        problems.extend(_screening_schema_problems(err, src))
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    before = len(problems)
+    sets: dict[str, Phrase] = {}
+    for set_name, entries in spec.sets.items():
+        try:
+            sets[set_name] = parse_set(entries)
+        except PhraseError as err:
+            where = _column(src.place(("sets", set_name, err.entry)), lines, err.column)
+            problems.append(Problem(where, f"set '{set_name}': {err}: '{entries[err.entry]}'"))
+            sets[set_name] = Phrase("", "(?:)", frozenset())  # known, so uses are not errors too
+    parsed: _Parsed = {}
+    for cat, patterns in spec.categories.items():
+        if cat not in CATEGORIES:
+            problems.append(
+                Problem(
+                    src.place(("categories", cat), key=True),
+                    f"unknown category '{cat}'{did_you_mean(cat, CATEGORIES)}; "
+                    f"categories are {', '.join(CATEGORIES)}",
+                )
+            )
+            continue
+        parsed[cat] = (
+            _parse_all(
+                patterns.phrases, ("categories", cat, "phrases"), sets, src, lines, problems
+            ),
+            _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
+        )
+    for cat in CATEGORIES:
+        if cat not in spec.categories:
+            problems.append(
+                Problem(
+                    src.place(("categories",), key=True),
+                    f"category '{cat}' is missing: every language screens for "
+                    f"{', '.join(CATEGORIES)}",
+                )
+            )
+    for word, value in spec.numbers.items():
+        if len(tokens(word)) != 1 or not 0 <= value <= 999:
+            problems.append(
+                Problem(
+                    src.place(("numbers", word), key=True),
+                    f"numbers: '{word}: {value}' must be one word and 0 to 999",
+                )
+            )
+    if len(problems) > before:
+        return None
+    try:
+        _Language(spec, parsed)
+    except re2.error as err:  # the phrase language keeps RE2 happy; say so loudly if not
+        problems.append(
+            Problem(src.place(("categories",), key=True), f"patterns do not compile: {err}")
+        )
+        return None
+    return spec, parsed
+
+
+def _parse_all(
+    phrases: list[str],
+    path: tuple[str, str, str],
+    sets: Mapping[str, Phrase],
+    src: Source,
+    lines: list[str],
+    problems: list[Problem],
+) -> list[Phrase]:
+    out = []
+    seen: dict[str, int] = {}
+    for i, text in enumerate(phrases):
+        where = src.place((*path, i))
+        try:
+            phrase = parse_phrase(text, sets)
+        except PhraseError as err:
+            problems.append(
+                Problem(_column(where, lines, err.column), f"{path[1]} {path[2]}: {err}: '{text}'")
+            )
+            continue
+        key = " ".join(tokens(text)) + "|" + phrase.regex
+        if key in seen:
+            problems.append(
+                Problem(
+                    where, f"{path[1]} {path[2]}: '{text}' repeats item {seen[key] + 1}", "warning"
+                )
+            )
+        seen.setdefault(key, i)
+        out.append(phrase)
+    return out
+
+
+def _column(where: Place, lines: list[str], offset: int) -> Place:
+    """The place of character ``offset`` of a scalar that starts at ``where`` (after a quote)."""
+    if not where.line or where.line > len(lines):
+        return where
+    line = lines[where.line - 1]
+    quote = 1 if where.column - 1 < len(line) and line[where.column - 1] in "'\"" else 0
+    return Place(where.file, where.line, where.column + quote + offset)
+
+
+def _screening_schema_problems(err: ValidationError, src: Source) -> list[Problem]:
+    out = []
+    # schema_problems gives one problem per pydantic error, in the same order
+    for e, p in zip(err.errors(), schema_problems(err, src), strict=True):
+        if e["type"] == "string_type" and e["input"] is None:
+            p = Problem(p.place, "empty phrase")
+        elif e["type"] == "too_short" and e["loc"][-1] == "phrases":
+            p = Problem(p.place, "a category needs at least one phrase")
+        elif e["type"] == "string_too_long":
+            p = Problem(
+                p.place,
+                f"phrase is longer than {MAX_PHRASE_CHARS} characters "
+                "(split it, or move a word list into a set)",
+            )
+        elif e["type"] == "string_type" and isinstance(e["input"], list | dict):
+            p = Problem(
+                p.place,
+                "a phrase that starts with '[' or '{' must be in quotes, "
+                "or YAML reads it as a list or a mapping",
+            )
+        out.append(p)
+    return out

@@ -1,0 +1,114 @@
+"""The crisis paths as content: every path ends in the offer to resume (S4), messages are
+short, never use the wrong words, and never claim anyone is reading or can be alerted (S5)."""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+
+import pytest
+
+from bot.engine import Engine
+from bot.flow import AskState
+from bot.session import Session, UserInput
+
+ORIGIN = ("why_change", "ask_reason")
+OWN_FLOWS = ("crisis_", "report_material", "help")
+
+
+def crisis_flows(shipped_engine: Engine) -> list[str]:
+    return list(shipped_engine.current.program.crisis.values())
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
+    shipped_engine: Engine, locale: str
+) -> None:
+    fs = shipped_engine.current
+    crisis = set(crisis_flows(shipped_engine))
+    problems = []
+    for flow in crisis_flows(shipped_engine):
+        states = fs.flows[flow].flow.states
+        _, first = shipped_engine.start(locale, flow)
+        seen = {first.state}
+        queue = deque(seen)
+        resumed = 0
+        while queue:
+            name = queue.popleft()
+            state = states[name]
+            inputs = [UserInput(choice=o.id) for o in getattr(state, "options", None) or ()]
+            if isinstance(state, AskState):
+                inputs.append(UserInput(text="a walk"))
+            for user in inputs:
+                session = Session(locale, fs.version, flow, name, stack=[ORIGIN])
+                reply = shipped_engine.turn(session, user)
+                if reply.ended:
+                    problems.append(f"{flow}.{name} {user}: the conversation ended")
+                elif reply.flow == flow:
+                    if reply.state not in seen:
+                        seen.add(reply.state)
+                        queue.append(reply.state)
+                elif reply.flow == fs.program.resume:
+                    resumed += 1
+                    assert session.stack == [ORIGIN]
+                elif reply.flow not in crisis:
+                    problems.append(f"{flow}.{name} {user}: left for {reply.flow}")
+        if not resumed:
+            problems.append(f"{flow}: no path reaches the offer to resume")
+        unreached = set(states) - seen - {n for n, s in states.items() if not hasattr(s, "options")}
+        if unreached:
+            problems.append(f"{flow}: states no walk reached: {sorted(unreached)}")
+    assert problems == []
+
+
+def own_messages(shipped_engine: Engine, locale: str) -> dict[str, str]:
+    cat = shipped_engine.current.catalogs[locale]
+    return {key: tpl.render({}) for key, tpl in cat.messages.items() if key.startswith(OWN_FLOWS)}
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_crisis_and_help_bubbles_are_short(shipped_engine: Engine, locale: str) -> None:
+    long = {k: len(v) for k, v in own_messages(shipped_engine, locale).items() if len(v) > 280}
+    assert long == {}
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_no_message_anywhere_says_child_pornography(shipped_engine: Engine, locale: str) -> None:
+    wrong = re.compile(r"child porn|pornograf[ií]a infantil|porno infantil", re.IGNORECASE)
+    cat = shipped_engine.current.catalogs[locale]
+    assert [k for k, t in cat.messages.items() if wrong.search(t.source)] == []
+
+
+CLAIMS = re.compile(
+    r"I(?: will|'ll| can) (call|alert|contact|notify|tell)|someone (is|will be) (reading|watching)"
+    r"|a (counsellor|counselor|person) (is|will)|our team|we will contact|I have (alerted|told)"
+    r"|(te )?llamar[ée]|avisar[ée]|alguien (está|estará) leyendo|nuestro equipo",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_no_crisis_message_claims_a_person_is_reading_or_that_the_bot_can_alert_anyone(
+    shipped_engine: Engine, locale: str
+) -> None:
+    said = {k: v for k, v in own_messages(shipped_engine, locale).items() if ".opt_" not in k}
+    claims = {k: v for k, v in said.items() if CLAIMS.search(v)}  # options are the user's voice
+    assert claims == {}
+
+
+def test_the_claims_check_can_fail() -> None:
+    assert CLAIMS.search("Don't worry, I'll alert someone for you.")
+    assert CLAIMS.search("Un miembro de nuestro equipo te responderá.")
+    assert not CLAIMS.search("I'm a program and cannot alert or contact anyone for you.")
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_every_crisis_flow_names_a_service_to_call(shipped_engine: Engine, locale: str) -> None:
+    for flow in crisis_flows(shipped_engine):
+        keys = {
+            ref.key
+            for state in shipped_engine.current.flows[flow].flow.states.values()
+            for ref in state.say
+        }
+        text = " ".join(shipped_engine.current.catalogs[locale].messages[k].source for k in keys)
+        assert re.search(r"\b(112|116 111|0808 1000 900)\b", text), flow

@@ -1,0 +1,417 @@
+"""The crisis screener: categories for free text, the phrase language, lint, and the CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.cli.screen import screen_lines
+from bot.errors import ContentError, LintFailed
+from bot.lint import lint_paths
+from bot.phrases import PhraseError, parse_phrase, tokens, words
+from bot.screening import CATEGORIES, Screener, lint_screening
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+_spec = importlib.util.spec_from_file_location(
+    "screening_report", ROOT / "bench" / "screening_report.py"
+)
+assert _spec is not None and _spec.loader is not None
+report = importlib.util.module_from_spec(_spec)
+sys.modules["screening_report"] = report
+_spec.loader.exec_module(report)
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.from_dir(ROOT / "locale", base=ROOT)
+
+
+# -- what the screener finds -----------------------------------------------------------------
+
+EXAMPLES = [
+    # the issue's own examples
+    pytest.param("en", "I was 12 when I first saw it", [], id="en-past-age-is-not-minor"),
+    pytest.param("en", "I want to end my use of it", [], id="en-end-my-use-is-not-suicide"),
+    pytest.param(
+        "es", "no quiero seguir viendo ese material", [], id="es-stop-viewing-is-not-suicide"
+    ),
+    pytest.param("en", "the urge passed", [], id="en-urge-passed-is-not-urge"),
+    pytest.param("en", "I'm 34", [], id="en-adult-age-is-not-minor"),
+    pytest.param("en", "kiiill myselff", ["suicide"], id="en-letter-repeats"),
+    pytest.param("en", "kms", ["suicide"], id="en-slang-kms"),
+    pytest.param("en", "thinking about unaliving myself", ["suicide"], id="en-slang-unalive"),
+    pytest.param("en", "gonna ctb tonight", ["suicide"], id="en-slang-ctb"),
+    pytest.param("es", "quiero suicidarme", ["suicide"], id="es-suicidarme"),
+    pytest.param("es", "no quiero vivir", ["suicide"], id="es-no-quiero-vivir"),
+    pytest.param("es", "tengo 15 anos", ["minor"], id="es-missing-tilde"),
+    pytest.param("es", "tengo 15 años", ["minor"], id="es-with-tilde"),
+    # typing in a hurry
+    pytest.param("en", "I WANT TO DIE!!!", ["suicide"], id="en-shouting-and-punctuation"),
+    pytest.param("en", "i want to commit sucide", ["suicide"], id="en-typo-listed"),
+    pytest.param("en", "im so suicdal", ["suicide"], id="en-typo-corrected-by-distance"),
+    pytest.param("en", "i want to kil myslef", ["suicide"], id="en-typo-swapped-letters"),
+    pytest.param("en", "i'm fifteen", ["minor"], id="en-number-word"),
+    pytest.param("en", "im 15yo", ["minor"], id="en-digits-glued-to-letters"),
+    pytest.param("es", "quiero matarmeee", ["suicide"], id="es-letter-repeats"),
+    pytest.param("es", "tengo quince", ["minor"], id="es-number-word"),
+    # several categories, most urgent first
+    pytest.param("en", "im 15 and i wanna kms", ["suicide", "minor"], id="en-suicide-and-minor"),
+    pytest.param(
+        "en",
+        "i think im going to hurt a kid and then kill myself",
+        ["child_at_risk", "suicide"],
+        id="en-child-at-risk-before-suicide",
+    ),
+    pytest.param(
+        "es", "tengo 14 y mi padrastro abusa de mi", ["minor", "abused"], id="es-minor-and-abused"
+    ),
+    pytest.param(
+        "en",
+        "i was abused as a kid and now im panicking",
+        ["abused", "distress"],
+        id="en-abused-and-distress",
+    ),
+    # unless phrases blank out only their own words
+    pytest.param(
+        "en",
+        "the urge passed but now i want to look at it again",
+        ["urge"],
+        id="en-unless-covers-only-its-words",
+    ),
+    pytest.param("en", "i'm not suicidal", [], id="en-negated"),
+    pytest.param("es", "no soy suicida", [], id="es-negated"),
+    pytest.param("en", "i'm 15 minutes late", [], id="en-number-with-unit"),
+    pytest.param("en", "i have a 14 year old son", [], id="en-someone-elses-age"),
+    pytest.param("es", "tenia 12 cuando lo vi por primera vez", [], id="es-past-age"),
+    pytest.param("es", "me muero de verguenza", [], id="es-idiom"),
+    pytest.param("en", "i'd die of shame if anyone knew", [], id="en-idiom"),
+    pytest.param("en", "i would never hurt a child", [], id="en-never-act"),
+    pytest.param("en", "it is child sexual abuse material", [], id="en-material-is-not-disclosure"),
+    pytest.param("es", "me aburro en las noches", [], id="es-keep-word-is-not-a-typo"),
+    pytest.param("en", "", [], id="empty"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "expected"), EXAMPLES)
+def test_screen_finds_exactly_these_categories(
+    screener: Screener, locale: str, text: str, expected: list[str]
+) -> None:
+    assert screener.screen(text, locale) == expected
+
+
+def test_categories_come_most_urgent_first() -> None:
+    assert CATEGORIES == ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
+
+
+def test_a_regional_locale_uses_its_language(screener: Screener) -> None:
+    assert screener.screen("quiero morirme", "es-MX") == ["suicide"]
+
+
+def test_an_unknown_locale_is_an_error_not_silence(screener: Screener) -> None:
+    with pytest.raises(
+        ContentError, match=r"no screening patterns for locale 'fr' \(have: en, es\)"
+    ):
+        screener.screen("hello", "fr")
+
+
+def test_ascii_fast_path_folds_like_the_general_path(screener: Screener) -> None:
+    lang = screener._language("en")
+    for text in [
+        "Don't KIIILL my-self, I'M 15yo!",
+        "i`m  fifteen...ok",
+        "9th grade",
+        "kms;ctb",
+        "",
+    ]:
+        assert lang.units(text) == lang.units_of_words(words(text))
+
+
+def test_the_fast_regex_path_agrees_with_google_re2s_public_api(screener: Screener) -> None:
+    lang = screener._language("en")
+    texts = [ex.text for ex in report.load_set("dev") if ex.lang == "en"][:200]
+    for cat in lang.categories:
+        for regex in filter(None, (cat.phrases, cat.unless)):
+            for text in texts:
+                units = lang.units(text)
+                public = [m.span() for m in regex.regex.finditer(units)]
+                assert regex.found(units) == bool(public)
+                assert regex.spans(units) == public
+
+
+def test_screening_logs_nothing(screener: Screener, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    screener.screen("i want to kill myself", "en")
+    screener.screen("tengo 15", "es")
+    assert caplog.records == []
+
+
+# -- the labelled sets -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dev_score(screener: Screener) -> report.Score:
+    return report.score(report.load_set("dev"), screener.screen)
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_dev_set_recall_is_at_least_95_percent(dev_score: report.Score, category: str) -> None:
+    assert dev_score.total[category] >= 60, "the dev set needs ~60 positives per category"
+    missed = [
+        ex.text for ex, got in dev_score.misses if category in ex.labels and category not in got
+    ]
+    assert dev_score.recall(category) >= 0.95, missed
+
+
+def test_dev_set_false_positives_are_at_most_5_percent(dev_score: report.Score) -> None:
+    assert dev_score.negatives >= 300
+    assert dev_score.fp_rate <= 0.05, [(ex.text, got) for ex, got in dev_score.alarms]
+
+
+@pytest.mark.parametrize("kind", report.KINDS)
+def test_labelled_sets_cover_both_languages_and_every_category(kind: str) -> None:
+    examples = report.load_set(kind)
+    for lang in ("en", "es"):
+        labels = {c for ex in examples if ex.lang == lang for c in ex.labels}
+        assert labels == set(CATEGORIES)
+        assert any(not ex.labels for ex in examples if ex.lang == lang)
+
+
+@pytest.mark.parametrize("kind", ["heldout"])
+def test_held_out_utterances_are_not_in_the_dev_set(kind: str) -> None:
+    dev = {(ex.lang, ex.text.casefold()) for ex in report.load_set("dev")}
+    assert [ex.text for ex in report.load_set(kind) if (ex.lang, ex.text.casefold()) in dev] == []
+
+
+# -- the phrase language ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "message", "column"),
+    [
+        pytest.param("want to (die", r"'\(' without a closing '\)'", 8, id="unclosed-group"),
+        pytest.param("(a|b)+ die", r"'\+' is not part of the phrase language", 5, id="regex-plus"),
+        pytest.param("a.*b", r"'\.' is not part of the phrase language", 1, id="regex-dot"),
+        pytest.param(
+            "(want)? die",
+            r"'\?' is not part of the phrase language: write \[a\|b\]",
+            6,
+            id="regex-question-mark",
+        ),
+        pytest.param("end it *", "a phrase cannot end with a gap", 7, id="trailing-gap"),
+        pytest.param("* die", "a phrase cannot start with a gap", 0, id="leading-gap"),
+        pytest.param("die *9 now", "a gap is 1 to 6 words wide, not 9", 4, id="gap-too-wide"),
+        pytest.param(
+            "i am {17-10}", r"'\{17-10\}' is not a range from low to high", 5, id="reversed-range"
+        ),
+        pytest.param("hurt <chid>", r"unknown set '<chid>'", 5, id="unknown-set"),
+        pytest.param("[really]", "at least one word that is not optional", 0, id="only-optional"),
+        pytest.param("(a|)", r"empty alternative in '\(\.\.\.\)'", 3, id="empty-alternative"),
+        pytest.param("((((a))))", "groups nest at most 3 deep", 3, id="deep-nesting"),
+        pytest.param("   ", "empty phrase", 0, id="blank"),
+    ],
+)
+def test_malformed_phrases_are_refused_with_a_column(
+    phrase: str, message: str, column: int
+) -> None:
+    with pytest.raises(PhraseError, match=message) as info:
+        parse_phrase(phrase)
+    assert info.value.column == column
+
+
+def test_phrase_words_are_folded_like_the_text() -> None:
+    assert tokens("Don't KIIILL my-self, I'M 15yo!") == [
+        "dont",
+        "kil",
+        "my",
+        "self",
+        "im",
+        "15",
+        "yo",
+    ]
+    assert tokens("Ñoño AÑOS") == ["nono", "anos"]
+
+
+def test_a_pathological_pattern_stays_linear(tmp_path: Path) -> None:
+    """Nested optional groups and wide gaps, on a long text that almost matches: RE2 has no
+    backtracking to blow up, so this returns at once (no timing asserted, it just finishes)."""
+    locale = _copy_locale(tmp_path)
+    bad = "(a|[a|(a b)] a) *6 (a|[a] a) *6 (a|[a|b] a) *6 a *6 a *6 a *6 zzz"
+    path = locale / "en" / "screening.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  urge:\n    phrases:\n", f'  urge:\n    phrases:\n      - "{bad}"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    screener = Screener.from_dir(locale, base=tmp_path)
+    assert screener.screen("a " * 1000, "en") == []
+
+
+# -- lint --------------------------------------------------------------------------------------
+
+
+def test_shipped_screening_files_are_clean() -> None:
+    assert lint_screening(ROOT / "locale", ROOT) == []
+
+
+def test_lint_places_every_mistake_in_the_bad_fixture() -> None:
+    base = FIXTURES / "screening_bad"
+    problems = [str(p) for p in lint_screening(base / "locale", base)]
+    assert problems == [
+        "locale/en/screening.yaml:4:27: error: set 'child': '?' is not part of the phrase "
+        "language: write [a|b] for optional words: 'kid?'",
+        "locale/en/screening.yaml:5:1: error: category 'distress' is missing: every language "
+        "screens for child_at_risk, suicide, minor, abused, distress, urge",
+        "locale/en/screening.yaml:6:3: error: unknown category 'suicde' (did you mean 'suicide'?); "
+        "categories are child_at_risk, suicide, minor, abused, distress, urge",
+        "locale/en/screening.yaml:11:10: error: suicide phrases: empty phrase: ''",
+        "locale/en/screening.yaml:12:17: error: suicide phrases: '(' without a closing ')': "
+        "'want to (die'",
+        "locale/en/screening.yaml:13:15: error: suicide phrases: '+' is not part of the phrase "
+        "language (write words, (a|b), [optional], *, word*, {13-17} or <set>): '(a|b)+ .* die'",
+        "locale/en/screening.yaml:14:15: error: suicide phrases: unknown set '<chid>' "
+        "(did you mean 'child'?): 'hurt <chid>'",
+        "locale/en/screening.yaml:15:16: error: suicide phrases: a phrase cannot end with a gap: "
+        "'end it *'",
+        "locale/en/screening.yaml:19:21: error: minor phrases: '{17-10}' is not a range from low "
+        "to high (at most 120 apart): 'i am {17-10}'",
+        "locale/en/screening.yaml:24:27: warning: urge unless: 'urge  passed' repeats item 1",
+        "locale/es/screening.yaml: error: language 'es' has no screening.yaml, so its free text "
+        "would not be screened (copy locale/en/screening.yaml and translate it)",
+    ]
+
+
+def test_a_category_missing_from_a_language_is_an_error(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "es" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("  urge:\n")], encoding="utf-8")
+    problems = [str(p) for p in lint_screening(locale, tmp_path)]
+    assert len(problems) == 1
+    assert problems[0].startswith("locale/es/screening.yaml:")
+    assert problems[0].endswith(
+        ": error: category 'urge' is missing: every language screens for "
+        "child_at_risk, suicide, minor, abused, distress, urge"
+    )
+
+
+def test_schema_mistakes_are_placed(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    (locale / "es" / "screening.yaml").write_text(
+        "categories:\n  suicide:\n    phrases: []\n    unles: [x]\n", encoding="utf-8"
+    )
+    problems = [str(p) for p in lint_screening(locale, tmp_path)]
+    assert "locale/es/screening.yaml:3:14: error: a category needs at least one phrase" in problems
+    assert any(
+        p.startswith("locale/es/screening.yaml:4:5: error:") and "unles" in p for p in problems
+    )
+
+
+def test_an_unquoted_bracket_gets_a_hint(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index("  urge:") + 3
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  urge:\n    phrases:\n", "  urge:\n    phrases:\n      - [really] want it\n", 1
+        ),
+        encoding="utf-8",
+    )
+    assert [str(p) for p in lint_screening(locale, tmp_path)] == [
+        f"locale/en/screening.yaml:{line}:18: error: YAML syntax: expected <block end>, but found "
+        "'<scalar>' (quote a phrase that starts with '[', '{' or '*')"
+    ]
+
+
+def test_a_phrase_yaml_reads_as_a_whole_list_gets_a_hint(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  urge:\n    phrases:\n", "  urge:\n    phrases:\n      - [want|need]\n", 1
+        ),
+        encoding="utf-8",
+    )
+    assert [p.message for p in lint_screening(locale, tmp_path)] == [
+        "a phrase that starts with '[' or '{' must be in quotes, or YAML reads it as a list or a "
+        "mapping"
+    ]
+
+
+def test_the_screener_refuses_to_start_on_bad_patterns() -> None:
+    base = FIXTURES / "screening_bad"
+    with pytest.raises(LintFailed, match=r"locale/en/screening.yaml:12:17: error: suicide phrases"):
+        Screener.from_dir(base / "locale", base=base)
+
+
+def test_redirection_bot_lint_reports_screening_problems(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("      - kms\n", "      - kms)\n", 1),
+        encoding="utf-8",
+    )
+    _, problems = lint_paths(ROOT / "flows", locale, base=tmp_path)
+    assert [p.message for p in problems if p.place.file == "locale/en/screening.yaml"] == [
+        "suicide phrases: ')' without an opening bracket before it: 'kms)'"
+    ]
+
+
+def test_no_screening_file_anywhere_is_only_a_warning(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    for lang in ("en", "es"):
+        (locale / lang / "screening.yaml").unlink()
+    problems = lint_screening(locale, tmp_path)
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "no language has a screening.yaml: free text will not be screened")
+    ]
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_screen_command_writes_one_json_object_per_line(screener: Screener) -> None:
+    stdin = io.StringIO("the urge passed\nim 15 and i wanna kms\n\nquiero morirme\r\n")
+    stdout = io.StringIO()
+    assert screen_lines(screener, "en", stdin, stdout) == 0
+    assert stdout.getvalue().splitlines() == [
+        '{"text": "the urge passed", "categories": []}',
+        '{"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"]}',
+        '{"text": "", "categories": []}',
+        '{"text": "quiero morirme", "categories": []}',
+    ]
+
+
+def test_screen_command_end_to_end(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    class Stdin:
+        buffer = io.BytesIO("tengo 15 años\nno quiero seguir viendo ese material\n".encode())
+
+    monkeypatch.setattr("sys.stdin", Stdin)
+    assert main(["screen", "--locale", "es", "--content", str(ROOT)]) == 0
+    lines = [json.loads(line) for line in capfd.readouterr().out.splitlines()]
+    assert lines == [
+        {"text": "tengo 15 años", "categories": ["minor"]},
+        {"text": "no quiero seguir viendo ese material", "categories": []},
+    ]
+
+
+def test_screen_command_refuses_an_unknown_locale(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["screen", "--locale", "fr", "--content", str(ROOT)]) == 1
+    assert "no screening patterns for locale 'fr'" in capsys.readouterr().err
+
+
+def _copy_locale(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "locale", tmp_path / "locale")
+    return tmp_path / "locale"
