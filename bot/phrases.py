@@ -32,6 +32,7 @@ __all__ = [
     "parse_phrase",
     "parse_set",
     "squeeze",
+    "strip_accents",
     "tokens",
     "words",
 ]
@@ -46,7 +47,10 @@ MAX_PHRASE_CHARS = 500
 _DROP = re.compile(
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f'`\u2019\u00b4]"
 )
-_SPECIAL = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "\u0131": "i"})
+_SPECIAL = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "\u0131": "i", "\u2018": ""}
+    | dict.fromkeys("¿¡«»“”„…\u2013\u2014•·", " ")  # so most Spanish text is ASCII once folded
+)
 _REPEAT = re.compile(r"([^\W\d_])\1+")
 _DOUBLE = re.compile(r"([^\W\d_])\1")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
@@ -73,8 +77,13 @@ def words(text: str) -> list[str]:
     text = text.casefold()
     if text.isascii():  # the common case, and a regex with ASCII classes is faster
         return _WORD_ASCII.findall(text.replace("'", "").replace("`", ""))
-    text = _DROP.sub("", unicodedata.normalize("NFKD", text)).translate(_SPECIAL)
-    return _WORD.findall(text)
+    return _WORD.findall(strip_accents(text))
+
+
+def strip_accents(text: str) -> str:
+    """Lower case, without accents, apostrophes or typographic punctuation: the folding of
+    :func:`words` before it splits. ``"¿Tengo 15 AÑOS?"`` -> ``" tengo 15 anos?"``."""
+    return _DROP.sub("", unicodedata.normalize("NFKD", text.casefold())).translate(_SPECIAL)
 
 
 _ASCII_FOLD = bytes(

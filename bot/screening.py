@@ -52,6 +52,7 @@ from bot.phrases import (
     parse_phrase,
     parse_set,
     squeeze,
+    strip_accents,
     tokens,
     words,
 )
@@ -70,6 +71,10 @@ CATEGORIES = ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
 """Every screening category, most urgent first; the names are the interface."""
 
 SCREENING_FILE = "screening.yaml"
+MAX_PROGRAM = 60_000
+"""Most RE2 instructions one category's phrases (or unless phrases) may compile to. Matching
+stays linear in the text whatever the size, but each new DFA state costs time in proportion to
+it; the shipped categories are under 30,000."""
 FUZZY_MIN = 5
 """Words shorter than this are never corrected (short words are too close to each other)."""
 
@@ -107,6 +112,12 @@ class ScreeningFile(BaseModel):
         default_factory=list
     )
     """Real words never read as a typo of a phrase word ("tough" is not "touch")."""
+    aliases: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=40)],
+        Annotated[str, StringConstraints(min_length=1, max_length=80)],
+    ] = Field(default_factory=dict)
+    """Spellings read as other words: text-speak and common misspellings too short for typo
+    correction ("kiero" -> "quiero", "wnt" -> "want", "ima" -> "i'm going to")."""
     sets: dict[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")], list[Text]] = Field(
         default_factory=dict
     )
@@ -122,11 +133,12 @@ class _Regex:
     tests/test_screening.py checks that both agree.
     """
 
-    __slots__ = ("_match", "regex")
+    __slots__ = ("_match", "regex", "size")
 
     def __init__(self, regexes: list[str]) -> None:
         self.regex = re2.compile("|".join(f"(?:{r})" for r in regexes).encode(), _RE2_OPTIONS)
         self._match = self.regex._regexp.Match
+        self.size: int = self.regex._regexp.ProgramSize()
 
     def found(self, units: bytes) -> bool:
         return bool(self._match(_UNANCHORED, units, 0, len(units))[0][0] >= 0)
@@ -173,6 +185,12 @@ class _Language:
             for w in words(word):
                 self.known[w] = str(value)
                 self.known.update((t, str(value)) for t in squeeze(w))
+        for alias, meant in spec.aliases.items():
+            reading = "  ".join(self.known.get(t, t) for t in tokens(meant))
+            for w in words(alias):
+                self.known[w] = reading
+                if len(squeeze(w)) == 1:  # "2day" parts as "2 day": its "2" is not "today"
+                    self.known[squeeze(w)[0]] = reading
         self.known_ascii = {k.encode(): v.encode() for k, v in self.known.items() if k.isascii()}
         # Every fuzzy target and each of its one-letter deletions -> the targets it came from.
         self.near: dict[str, tuple[str, ...]] = {}
@@ -194,8 +212,11 @@ class _Language:
     def units(self, text: str) -> bytes:
         """Folded, number-read, typo-corrected tokens as b" t1  t2  t3 " (see bot.phrases)."""
         typed = ascii_words(text)
-        if typed is None:
-            return self.units_of_words(words(text))
+        if typed is None:  # most Latin-script text is ASCII once its accents are gone
+            plain = strip_accents(text)
+            typed = ascii_words(plain)
+            if typed is None:
+                return self.units_of_words(words(plain))
         known, unknown = self.known_ascii, self._unknown_ascii
         return b" " + b"  ".join([known.get(w) or unknown(w) for w in typed]) + b" "
 
@@ -401,6 +422,14 @@ def _load_file(
                     f"{', '.join(CATEGORIES)}",
                 )
             )
+    for alias, meant in spec.aliases.items():
+        if len(words(alias)) != 1 or not tokens(meant):
+            problems.append(
+                Problem(
+                    src.place(("aliases", alias), key=True),
+                    f"aliases: '{alias}: {meant}' must be one typed word read as some words",
+                )
+            )
     for word, value in spec.numbers.items():
         if len(tokens(word)) != 1 or not 0 <= value <= 999:
             problems.append(
@@ -412,11 +441,25 @@ def _load_file(
     if len(problems) > before:
         return None
     try:
-        _Language(spec, parsed)
+        lang = _Language(spec, parsed)
     except re2.error as err:  # the phrase language keeps RE2 happy; say so loudly if not
         problems.append(
             Problem(src.place(("categories",), key=True), f"patterns do not compile: {err}")
         )
+        return None
+    for compiled in lang.categories:
+        for kind, regex in (("phrases", compiled.phrases), ("unless", compiled.unless)):
+            size = regex.size if regex is not None else 0
+            if size > MAX_PROGRAM:
+                problems.append(
+                    Problem(
+                        src.place(("categories", compiled.name, kind), key=True),
+                        f"{compiled.name} {kind} compile to {size} RE2 instructions (at most "
+                        f"{MAX_PROGRAM}): screening would slow down; use fewer or shorter "
+                        "phrases, or a smaller <set> in fewer places",
+                    )
+                )
+    if len(problems) > before:
         return None
     return spec, parsed
 

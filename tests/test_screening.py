@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import logging
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -98,6 +99,19 @@ EXAMPLES = [
     pytest.param("en", "i would never hurt a child", [], id="en-never-act"),
     pytest.param("en", "it is child sexual abuse material", [], id="en-material-is-not-disclosure"),
     pytest.param("es", "me aburro en las noches", [], id="es-keep-word-is-not-a-typo"),
+    pytest.param("en", "i'm proud of myself today", [], id="en-of-myself-is-not-off-myself"),
+    pytest.param("en", "im gonna off myself", ["suicide"], id="en-slang-off-myself"),
+    pytest.param("en", "the urge is at a 9", ["urge"], id="en-high-urge-rating"),
+    pytest.param("en", "the urge is at a 2 now", [], id="en-low-urge-rating"),
+    pytest.param("es", "me kiero matar", ["suicide"], id="es-alias-kiero"),
+    pytest.param("es", "tngo 15", ["minor"], id="es-alias-tngo"),
+    pytest.param("en", "ima kms fr", ["suicide"], id="en-alias-text-speak"),
+    pytest.param(
+        "en", "i'm 2 weeks clean and doing ok", [], id="en-digit-alias-part-is-still-a-digit"
+    ),
+    pytest.param(
+        "en", "i touched a child last week", ["child_at_risk"], id="en-offence-is-not-abused"
+    ),
     pytest.param("en", "", [], id="empty"),
 ]
 
@@ -132,6 +146,9 @@ def test_ascii_fast_path_folds_like_the_general_path(screener: Screener) -> None
         "9th grade",
         "kms;ctb",
         "",
+        "¿Tengo 15 AÑOS? «no quiero vivir»… ¡ayúdame!",
+        "Łódź ½ ﬁne ﬀ",
+        "Привет мир 15",
     ]:
         assert lang.units(text) == lang.units_of_words(words(text))
 
@@ -291,6 +308,20 @@ def test_lint_places_every_mistake_in_the_bad_fixture() -> None:
     ]
 
 
+def test_an_alias_must_be_one_typed_word(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("aliases:\n", "aliases:\n  want to: wanna\n", 1),
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in lint_screening(locale, tmp_path)]
+    assert len(problems) == 1
+    assert problems[0].endswith(
+        ":3: error: aliases: 'want to: wanna' must be one typed word read as some words"
+    )
+
+
 def test_a_category_missing_from_a_language_is_an_error(tmp_path: Path) -> None:
     locale = _copy_locale(tmp_path)
     path = locale / "es" / "screening.yaml"
@@ -346,6 +377,25 @@ def test_a_phrase_yaml_reads_as_a_whole_list_gets_a_hint(tmp_path: Path) -> None
         "a phrase that starts with '[' or '{' must be in quotes, or YAML reads it as a list or a "
         "mapping"
     ]
+
+
+def test_a_category_that_compiles_too_big_is_refused(tmp_path: Path) -> None:
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    huge = "".join(f"      - <child> *6 <child> *6 <child> word{i}\n" for i in range(60))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("  urge:\n    phrases:\n", "  urge:\n    phrases:\n" + huge, 1),
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in lint_screening(locale, tmp_path)]
+    assert len(problems) == 1
+    assert re.fullmatch(
+        r"locale/en/screening.yaml:\d+:5: error: urge phrases compile to \d+ RE2 instructions "
+        r"\(at most 60000\): screening would slow down; use fewer or shorter phrases, or a "
+        r"smaller <set> in fewer places",
+        problems[0],
+    )
 
 
 def test_the_screener_refuses_to_start_on_bad_patterns() -> None:
