@@ -303,7 +303,9 @@ class Engine:
     def _go_flow(self, fs: FlowSet, session: Session, flow: str) -> None:
         if flow == fs.program.menu:
             session.stack = None  # the menu is home: choosing from it starts afresh
-        elif flow in fs.interruptions and flow != session.flow:
+        elif flow in fs.interruptions and session.flow not in (flow, fs.program.help):
+            # the help page is a way through, not a place to come back to: from it to the
+            # urge SOS, the place to resume stays the one help was opened from
             self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
 

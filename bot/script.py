@@ -10,7 +10,7 @@ for the opening turn) and what the bot's reply must show::
       - choose: continue                   # an option id, as a button sends it
       - say: I want to protect children    # free text, typed
         expect:
-          messages: [first_steps.reflect]  # exactly these message keys, in order
+          messages: [why_change.reflect_reason]  # exactly these message keys, in order
           text: protect children           # appears in the reply's text
       - command: help                      # the help / menu / end controls
         expect: {flow: help}

@@ -111,6 +111,28 @@ LANGUAGE = {
 }
 
 
+SCREENING = {
+    "en": """\
+categories:
+  child_at_risk: {phrases: [a child is in danger]}
+  suicide: {phrases: [kill myself]}
+  minor: {phrases: ["i am {10-17}"]}
+  abused: {phrases: [i was abused]}
+  distress: {phrases: [panic attack]}
+  urge: {phrases: [strong urge right now]}
+""",
+    "es": """\
+categories:
+  child_at_risk: {phrases: [un niño está en peligro]}
+  suicide: {phrases: [matarme]}
+  minor: {phrases: ["tengo {10-17} años"]}
+  abused: {phrases: [abusaron de mí]}
+  distress: {phrases: [ataque de pánico]}
+  urge: {phrases: [ganas muy fuertes ahora]}
+""",
+}
+
+
 def write_content(
     root: Path,
     *,
@@ -130,6 +152,7 @@ def write_content(
     for lang in ("en", "es"):
         files[f"locale/{lang}/language.yaml"] = LANGUAGE[lang]
         files[f"locale/{lang}/messages.yaml"] = MESSAGES[lang]
+        files[f"locale/{lang}/screening.yaml"] = SCREENING[lang]
     for name, text in (flows or {}).items():
         files[f"flows/{name}"] = None if text is None else dedent(text)
     for name, text in (locale or {}).items():

@@ -1,4 +1,4 @@
-"""load_engine: the one way entry points get an shipped_engine, always with screening (S1)."""
+"""load_engine: the one way entry points get an engine, always with screening (S1)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from bot.bootstrap import load_engine
 from bot.engine import Engine
 from bot.errors import ContentError
 from bot.paths import REPO_ROOT
-from bot.session import Session, UserInput
+from bot.session import UserInput
 
 
 def test_the_engine_screens_free_text(shipped_engine: Engine) -> None:
     assert shipped_engine.screen is not None
-    session = Session("en", shipped_engine.current.version, "why_change", "ask_reason")
+    session, _ = shipped_engine.start("en", "why_change")
     reply = shipped_engine.turn(session, UserInput(text="i dont want to live anymore"))
     assert (reply.flow, reply.screened) == ("crisis_suicide", ("suicide",))
 

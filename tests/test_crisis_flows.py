@@ -21,7 +21,9 @@ def crisis_flows(shipped_engine: Engine) -> list[str]:
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(shipped_engine: Engine, locale: str) -> None:
+def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
+    shipped_engine: Engine, locale: str
+) -> None:
     fs = shipped_engine.current
     crisis = set(crisis_flows(shipped_engine))
     problems = []
@@ -103,6 +105,10 @@ def test_the_claims_check_can_fail() -> None:
 @pytest.mark.parametrize("locale", ["en", "es"])
 def test_every_crisis_flow_names_a_service_to_call(shipped_engine: Engine, locale: str) -> None:
     for flow in crisis_flows(shipped_engine):
-        keys = {ref.key for state in shipped_engine.current.flows[flow].flow.states.values() for ref in state.say}
+        keys = {
+            ref.key
+            for state in shipped_engine.current.flows[flow].flow.states.values()
+            for ref in state.say
+        }
         text = " ".join(shipped_engine.current.catalogs[locale].messages[k].source for k in keys)
         assert re.search(r"\b(112|116 111|0808 1000 900)\b", text), flow

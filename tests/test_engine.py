@@ -155,9 +155,9 @@ def test_an_interrupting_flow_that_ends_offers_to_resume(tiny: Path) -> None:
 def test_several_crisis_categories_run_one_after_another_most_urgent_first(tiny: Path) -> None:
     crisis = (
         "flow: {n}\nstart: s\nstates:\n  s:\n    say: [help.now]\n    options:\n      - id: ok\n"
-        "        label: help.opt_back\n        go: c\n  c:\n    say: [help.now]\n    options:\n"
+        "        label: help.opt_back\n        go: check\n  check:\n    say: [help.now]\n    options:\n"
         "      - id: ok\n        label: help.opt_back\n        go: e\n  e:\n    end: true\n"
-    )  # c is the check-in a crisis flow needs before it ends (lint, S4)
+    )
     program = (
         "program:\n  start: menu\n  menu: menu\n  help: help\n  resume: resume\n"
         "  crisis:\n    suicide: c_one\n    urge: c_two\n"
@@ -238,9 +238,9 @@ def test_user_input_takes_exactly_one_thing() -> None:
 def test_a_crisis_flow_chosen_as_an_option_ends_by_offering_to_resume(tiny: Path) -> None:
     crisis = (
         "flow: c_one\nstart: s\nstates:\n  s:\n    say: [help.now]\n    options:\n      - id: ok\n"
-        "        label: help.opt_back\n        go: c\n  c:\n    say: [help.now]\n    options:\n"
+        "        label: help.opt_back\n        go: check\n  check:\n    say: [help.now]\n    options:\n"
         "      - id: ok\n        label: help.opt_back\n        go: e\n  e:\n    end: true\n"
-    )  # c is the check-in a crisis flow needs before it ends (lint, S4)
+    )
     program = "program:\n  start: menu\n  menu: menu\n  help: help\n  resume: resume\n  crisis:\n    suicide: c_one\n"
     menu = MENU.replace("        go: breathe\n", "        flow: c_one\n").replace(
         "  breathe:\n    say: [menu.breathe]\n    ask: feeling\n    go: reflect\n  reflect:\n"
@@ -276,21 +276,26 @@ def test_a_message_can_be_said_only_while_slots_are_empty(tiny: Path) -> None:
     assert keys(engine.turn(session, UserInput(text="calm"))) == ["menu.reflect", "menu.intro"]
 
 
+# -- on the shipped program: what the crisis paths rely on ------------------------------------
+
+
 def test_a_crisis_flow_with_nothing_to_resume_still_ends_in_the_resume_offer(
     shipped_engine: Engine,
 ) -> None:
-    # started in the crisis flow itself, as a script or a deep link may (S4)
-    session, _ = shipped_engine.start("en", "crisis_urge")
+    # e.g. the urge SOS chosen from the menu, which clears the stack
+    engine = shipped_engine
+    session, _ = engine.start("en", "menu")
+    reply = engine.turn(session, UserInput(choice="crisis_urge"))
+    assert reply.flow == "crisis_urge" and session.stack == [("menu", "choose")]
     for choice in ("r6", "done", "walk", "back", "r2", "okay"):
-        reply = shipped_engine.turn(session, UserInput(choice=choice))
+        reply = engine.turn(session, UserInput(choice=choice))
     assert (reply.flow, reply.state, reply.ended) == ("resume", "offer", False)
-    reply = shipped_engine.turn(session, UserInput(choice="resume"))
+    reply = engine.turn(session, UserInput(choice="resume"))
     assert (reply.flow, reply.state) == ("menu", "choose")
 
 
-def test_the_urge_sos_from_the_menu_ends_in_the_resume_offer(shipped_engine: Engine) -> None:
-    session, _ = shipped_engine.start("en", "menu")
-    shipped_engine.turn(session, UserInput(choice="crisis_urge"))
-    for choice in ("r6", "done", "walk", "back", "r2", "okay"):
-        reply = shipped_engine.turn(session, UserInput(choice=choice))
-    assert (reply.flow, reply.state, reply.ended) == ("resume", "offer", False)
+def test_an_ordinary_flow_still_ends_the_conversation(shipped_engine: Engine) -> None:
+    engine = shipped_engine
+    session, _ = engine.start("en", "menu")
+    reply = engine.turn(session, UserInput(choice="finish"))
+    assert reply.ended
