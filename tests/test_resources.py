@@ -12,6 +12,7 @@ import yaml
 from bot.lint import lint_paths
 from bot.paths import REPO_ROOT
 from bot.resources import Directory, lint_resources, load_resources, phone_digits
+from tests.contentkit import write_content
 
 CRISIS = ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
 
@@ -66,12 +67,9 @@ def test_an_entry_without_source_or_verified_is_an_error(tmp_path: Path, field: 
 
 
 def test_an_unquoted_date_says_to_quote_it(tmp_path: Path) -> None:
-    _, problems = load_resources(
-        write(tmp_path, ENTRY.replace('"2026-11-25"', "2026-11-25")), base=tmp_path
-    )
+    _, problems = load_resources(write(tmp_path, ENTRY.replace('"2026-11-25"', "2026-11-25")), base=tmp_path)
     assert [str(p) for p in problems] == [
-        "resources/resources.yaml:10:15: error: "
-        'a date must be in quotes, like verified: "2026-11-25"'
+        'resources/resources.yaml:10:15: error: a date must be in quotes, like verified: "2026-11-25"'
     ]
 
 
@@ -83,13 +81,9 @@ def test_an_unknown_key_is_an_error_at_its_place(tmp_path: Path) -> None:
 
 
 def test_an_unknown_category_is_an_error(tmp_path: Path) -> None:
-    directory, _ = load_resources(
-        write(tmp_path, ENTRY.replace("[suicide]", "[suicde]")), base=tmp_path
-    )
+    directory, _ = load_resources(write(tmp_path, ENTRY.replace("[suicide]", "[suicde]")), base=tmp_path)
     problems = lint_resources(directory, CRISIS, today=dt.date(2026, 11, 25))
-    assert [(str(p.place), p.severity) for p in problems] == [
-        ("resources/resources.yaml:2:9", "error")
-    ]
+    assert [(str(p.place), p.severity) for p in problems] == [("resources/resources.yaml:2:9", "error")]
     assert "unknown category 'suicde' (did you mean 'suicide'?)" in problems[0].message
 
 
@@ -108,9 +102,14 @@ def test_an_entry_nobody_has_checked_is_a_warning(tmp_path: Path) -> None:
     assert "has not been checked yet" in problem.message
 
 
-def test_lint_of_a_content_folder_includes_its_resource_directory() -> None:
-    _, problems = lint_paths(REPO_ROOT / "flows", REPO_ROOT / "locale", base=REPO_ROOT)
-    assert any(p.place.file == "resources/resources.yaml" for p in problems)
+def test_lint_of_a_content_folder_includes_its_resource_directory(tmp_path: Path) -> None:
+    root = write_content(tmp_path)
+    write(root, ENTRY.replace("[suicide]", "[general, suicdie]"))
+    _, problems = lint_paths(root / "flows", root / "locale", base=root)
+    assert [str(p) for p in problems if p.place.file.startswith("resources")] == [
+        "resources/resources.yaml:2:9: error: resource 'lifeline_988': unknown category "
+        "'suicdie'; categories are general, report"
+    ]
 
 
 def test_select_by_language_puts_emergency_numbers_first() -> None:
@@ -155,17 +154,12 @@ def catalog_messages() -> list[tuple[str, str, str]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or path.name in ("language.yaml", "screening.yaml"):
             continue
-        out += [
-            (str(path.relative_to(REPO_ROOT)), k, v) for k, v in data.items() if isinstance(v, str)
-        ]
+        out += [(str(path.relative_to(REPO_ROOT)), k, v) for k, v in data.items() if isinstance(v, str)]
     return out
 
 
 def test_the_number_finder_sees_phone_numbers_and_not_counts() -> None:
-    text = (
-        "Call 0808 1000 900 or 1-888-773-8368, 112, 999 or 911. "
-        "Try 5-4-3-2-1, rate 0 to 10, 15 minutes."
-    )
+    text = "Call 0808 1000 900 or 1-888-773-8368, 112, 999 or 911. Try 5-4-3-2-1, rate 0 to 10, 15 minutes."
     assert phone_numbers_in(text) == ["0808 1000 900", "1-888-773-8368", "112", "999", "911"]
 
 
@@ -188,12 +182,7 @@ def test_every_phone_number_in_a_catalog_message_is_in_the_resource_directory() 
 
 
 def test_the_crisis_catalogs_name_numbers_at_all() -> None:
-    numbers = {
-        n
-        for _, key, text in catalog_messages()
-        if key.startswith("crisis_")
-        for n in phone_numbers_in(text)
-    }
+    numbers = {n for _, key, text in catalog_messages() if key.startswith("crisis_") for n in phone_numbers_in(text)}
     assert {
         "112",
         "999",
