@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.engine [--sessions 100000] [--turns 200000]
 
-Runs on the shipped program, without screening (``--screen`` adds it once a screener exists).
-Prints figures; asserts nothing (targets: median turn <= 30 us, <= 1 KiB per idle session).
+Runs on the shipped program, once without screening (the engine alone) and once with it (as
+served). Prints figures; asserts nothing (targets: median turn <= 30 us without screening,
+<= 1 KiB per idle session).
 """
 
 from __future__ import annotations
@@ -86,14 +87,18 @@ def main() -> None:
     flows = len(engine.current.flows)
     print(f"load+lint+compile: {load_s * 1000:.0f} ms for {flows} flows ({flows} machines in all)")
 
-    times = bench_turns(engine, args.turns)
-    q = statistics.quantiles(times, n=100)
-    total = sum(times) / 1e9
-    print(
-        f"turns: {len(times)}  median {statistics.median(times) / 1000:.1f} us  "
-        f"p90 {q[89] / 1000:.1f} us  p99 {q[98] / 1000:.1f} us  "
-        f"=> {len(times) / total:,.0f} turns/s on one core"
-    )
+    screen = engine.screen
+    for label, hook in (("without screening", None), ("with screening", screen)):
+        engine.screen = hook
+        times = bench_turns(engine, args.turns)
+        q = statistics.quantiles(times, n=100)
+        total = sum(times) / 1e9
+        print(
+            f"turns {label}: {len(times)}  median {statistics.median(times) / 1000:.1f} us  "
+            f"p90 {q[89] / 1000:.1f} us  p99 {q[98] / 1000:.1f} us  "
+            f"=> {len(times) / total:,.0f} turns/s on one core"
+        )
+    engine.screen = screen
     per_session, rss_per_session = bench_memory(engine, args.sessions)
     print(
         f"idle sessions: {args.sessions:,}  {per_session:.0f} bytes each (tracemalloc)  "
