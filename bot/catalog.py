@@ -27,6 +27,7 @@ __all__ = [
     "Template",
     "TemplateError",
     "clean_text",
+    "command_key",
     "normalise",
 ]
 
@@ -118,7 +119,7 @@ class Catalog:
 
     def command_words(self) -> dict[str, str]:
         """Normalised word -> command, for matching typed input."""
-        return {normalise(w): cmd for cmd, words in self.meta.commands.items() for w in words}
+        return {command_key(w): cmd for cmd, words in self.meta.commands.items() for w in words}
 
 
 _CONTROL = {c for c in range(0x20)} - {0x0A}
@@ -133,6 +134,12 @@ def clean_text(text: str) -> str:
 
 
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def command_key(text: str) -> str:
+    """How typed text is matched against command words: normalised, or, for a word of
+    punctuation only (``?``), the word itself; never the empty string."""
+    return normalise(text) or text.strip()
 
 
 def normalise(text: str) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from transitions import Machine
 
-from bot.catalog import COMMANDS, Catalog, clean_text, normalise
+from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import InputError, LintFailed, SessionEnded, UnknownVersion
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
@@ -199,8 +199,8 @@ class Engine:
                 screened = tuple(self.screen(text, session.locale))
                 if screened and self._interrupt(fs, session, screened, out):
                     return self._reply(fs, session, out, screened)
-            if command is None:
-                command = fs.commands.get(normalise(text))
+            if command is None and text:
+                command = fs.commands.get(command_key(text))
         if command is not None:
             if command not in COMMANDS:
                 raise InputError(f"unknown command '{command}'")

@@ -299,3 +299,12 @@ def test_an_ordinary_flow_still_ends_the_conversation(shipped_engine: Engine) ->
     session, _ = engine.start("en", "menu")
     reply = engine.turn(session, UserInput(choice="finish"))
     assert reply.ended
+
+
+def test_an_empty_message_is_not_a_command_even_when_a_command_word_is_punctuation(tiny: Path) -> None:
+    language = "language: en\nname: English\ncommands:\n  help: [help, \"?\"]\n  menu: [menu]\n  end: [end]\n"
+    engine = load_engine(write_content(tiny, locale={"en/language.yaml": language}))
+    session, _ = engine.start("en")
+    engine.turn(session, UserInput(choice="breathe"))
+    assert keys(engine.turn(session, UserInput(text="  "))) == ["system.empty", "menu.breathe"]
+    assert engine.turn(session, UserInput(text=" ? ")).flow == "help"
