@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.errors import BotError
 
-COMMANDS = ("lint", "chat", "replay", "schema")
+COMMANDS = ("lint", "chat", "replay", "schema", "graph")
 """Subcommand modules under ``bot.cli``, in the order ``--help`` lists them."""
 
 
