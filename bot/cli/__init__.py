@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.errors import BotError
 
-COMMANDS = ("lint", "chat", "replay", "schema", "graph")
+COMMANDS = ("lint", "chat", "replay", "explore", "graph", "schema")
 """Subcommand modules under ``bot.cli``, in the order ``--help`` lists them."""
 
 
