@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.errors import BotError
 
-COMMANDS = ("lint", "chat")
+COMMANDS = ("lint", "chat", "serve")
 """Subcommand modules under ``bot.cli``, in the order ``--help`` lists them."""
 
 
