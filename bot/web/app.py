@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 STATIC_FILES = {
     "chat.js": "text/javascript",
-    "chat.css": "text/css",
+    "site.css": "text/css",
     "widget.js": "text/javascript",
 }
 

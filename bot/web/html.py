@@ -36,7 +36,7 @@ def document(*, lang: str, title: str, header: str, main: str, main_attrs: str =
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{esc(title)}</title>"
-        '<link rel="stylesheet" href="/static/chat.css">'
+        '<link rel="stylesheet" href="/static/site.css">'
         f"{js}</head><body>{header}"
         f'<main id="main"{main_attrs}>{main}</main></body></html>\n'
     )

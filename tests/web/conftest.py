@@ -13,15 +13,29 @@ from typing import Any
 
 import pytest
 import redis
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from bot.engine import FlowSet
 from bot.paths import REPO_ROOT
 from bot.web import WebConfig, create_app
+from bot.web.server import ChatRunner
 from bot.web.store import SessionStore
 from bot.web.store.memory import MemoryStore
 from bot.web.store.redis import RedisStore
 
 CANARY = "zq-canary-7f3e"
+
+
+class ChatTestServer(TestServer):
+    """The test server runs the app as ``serve`` does (``ChatRunner``)."""
+
+    async def _make_runner(self, **kwargs: Any) -> ChatRunner:
+        return ChatRunner(self.app, **kwargs)
+
+
+async def make_client(aiohttp_client: Any, app: web.Application) -> Any:
+    return await aiohttp_client(ChatTestServer(app))
 
 
 def free_port() -> int:
@@ -99,4 +113,4 @@ async def store(store_kind: str, redis_if_needed: str | None) -> AsyncIterator[S
 
 @pytest.fixture
 async def client(aiohttp_client: Any, flowset: FlowSet, store: SessionStore) -> Any:
-    return await aiohttp_client(create_app(flowset, WebConfig(), store=store))
+    return await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))

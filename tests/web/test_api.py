@@ -11,6 +11,7 @@ import pytest
 
 from bot.engine import MAX_INPUT_CHARS
 from bot.web import WebConfig, create_app
+from tests.web.conftest import make_client
 from tests.web.helpers import JSON, check_schema, start, turn
 
 
@@ -221,7 +222,7 @@ async def test_busy_past_the_cap_with_resources(aiohttp_client: Any, flowset: An
     from tests.web.conftest import make_store
 
     store = await make_store(store_kind, redis_if_needed, max_sessions=2)
-    client = await aiohttp_client(create_app(flowset, WebConfig(), store=store))
+    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
     await start(client)
     await start(client)
     resp = await client.post("/api/v1/start", json={"locale": "es"})
@@ -241,7 +242,7 @@ async def test_a_store_that_fails_still_answers_with_help(
         async def load(self, key: str) -> Any:
             raise StoreError("down")
 
-    client = await aiohttp_client(create_app(
+    client = await make_client(aiohttp_client, create_app(
         flowset, WebConfig(), store=Broken(idle_timeout=60, max_sessions=10)))
     r = await start(client)
     err = await turn(client, r, status=503, choice="continue")
@@ -255,7 +256,7 @@ async def test_an_unexpected_error_is_a_500_with_help(aiohttp_client: Any, flows
         def turn(self, session: Any, user: Any) -> Any:
             raise RuntimeError("boom")
 
-    client = await aiohttp_client(create_app(Exploding(flowset), WebConfig()))
+    client = await make_client(aiohttp_client, create_app(Exploding(flowset), WebConfig()))
     r = await start(client)
     err = await turn(client, r, status=500, choice="continue")
     check_schema("Error", err)

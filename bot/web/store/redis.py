@@ -40,6 +40,10 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), KEYS[1])
 return 1
 """
 
+_SWEEP = _NOW_MS + """
+return redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+"""
+
 _COUNT = _NOW_MS + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 return redis.call('ZCARD', KEYS[1])
@@ -54,6 +58,7 @@ class RedisStore:
         self._create = client.register_script(_CREATE)
         self._save = client.register_script(_SAVE)
         self._count = client.register_script(_COUNT)
+        self._sweep = client.register_script(_SWEEP)
 
     @classmethod
     async def connect(
@@ -100,7 +105,8 @@ class RedisStore:
         return int(await self._call(self._count, [LIVE], []))
 
     async def sweep(self) -> int:
-        return 0  # Redis expires the sessions itself; count() trims the live set
+        """Redis expires the sessions itself; this trims their digests from the live set."""
+        return int(await self._call(self._sweep, [LIVE], []))
 
     async def close(self) -> None:
         await self.client.aclose()
