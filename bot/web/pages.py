@@ -8,6 +8,7 @@ runs, enhances the same page; nothing here depends on it.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aiohttp import web
 
@@ -148,7 +149,10 @@ def chat_page(request: web.Request, turn: Turn) -> str:
                 f'{esc(t(locale, "web.chat.max_chars", max=str(limit)))}</p>'
                 f'<button type="submit">{esc(t(locale, "web.chat.send"))}</button></form>'
             )
-    strings = {key.rsplit(".", 1)[-1]: t(locale, key, max="{max}") for key in JS_STRINGS}
+    strings: dict[str, Any] = {
+        key.rsplit(".", 1)[-1]: t(locale, key, max="{max}") for key in JS_STRINGS
+    }
+    strings["help"] = [r["text"] for r in help_resources(request.app[ENGINE].current, locale)]
     attrs = (f' data-chat data-locale="{esc(locale)}" '
              f'data-strings="{esc(json.dumps(strings, ensure_ascii=False))}"')
     header = _header(texts, locale, None if reply["ended"] else session, seq)
