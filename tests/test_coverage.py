@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
-from golden import FIXTURES, assert_golden
 
 from bot.bootstrap import load_engine, load_flowset
 from bot.cli import main
@@ -13,6 +12,7 @@ from bot.coverage import Coverage, render_coverage
 from bot.engine import Engine
 from bot.paths import REPO_ROOT
 from bot.script import EngineDriver, Script, find_scripts, load_script, run_script
+from tests.golden import FIXTURES, assert_golden
 
 CONTENT = FIXTURES / "content"
 SCRIPTS = CONTENT / "tests" / "conversations"

@@ -6,13 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden import FIXTURES
 
 from bot.cli import main
 from bot.content import load_content
 from bot.engine import FlowSet
 from bot.explore import Report, explore
 from bot.paths import REPO_ROOT
+from tests.golden import FIXTURES
 
 CONTENT = FIXTURES / "content"
 

@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from golden import FIXTURES, assert_golden
 
 from bot.cli import main
 from bot.content import Content, load_content
 from bot.graph import flow_graph, to_dot, to_mermaid, transitions
 from bot.graphpage import html_page
 from bot.paths import REPO_ROOT
+from tests.golden import FIXTURES, assert_golden
 
 CONTENT = FIXTURES / "content"
 

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden import FIXTURES, assert_golden
 
 from bot.cli import main
 from bot.content import Content, load_content
@@ -19,6 +18,7 @@ from bot.locales import (
     source_hash,
     translation_status,
 )
+from tests.golden import FIXTURES, assert_golden
 
 CONTENT = FIXTURES / "content"
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from bot.errors import BotError
 
-COMMANDS = ("lint", "chat", "replay", "explore", "graph", "locales", "schema")
+COMMANDS = ("lint", "chat", "serve", "replay", "explore", "graph", "locales", "schema")
 """Subcommand modules under ``bot.cli``, in the order ``--help`` lists them."""
 
 
