@@ -142,7 +142,7 @@ def _explore_locale(
 
     starts = [program.start, *sorted(f for f in flowset.flows if f != program.start)]
     for flow in starts:
-        path = (f"start {flow}",)
+        path: tuple[str, ...] = (f"start {flow}",)
         try:
             session, reply = engine.start(locale, flow)
         except Exception as err:
@@ -171,7 +171,7 @@ def _explore_locale(
             continue
         for shown, user, what in _inputs(reply, catalog):
             session = _copy(place.session)
-            path = (*place.path, shown)
+            path = (*place.path, shown)  # the way here, for the report
             turns += 1
             try:
                 got = engine.turn(session, user)
