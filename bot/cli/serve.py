@@ -33,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--allow-persistent-store", action="store_true",
                    help="accept a Redis that saves to disk (refused by default)")
     p.add_argument("--log-level", default=env("REDIRECTION_BOT_LOG_LEVEL", "INFO"))
+    p.add_argument("--reload", action="store_true",
+                   help="for designers: watch flows/ and locale/; serve each valid edit to new "
+                   "conversations (those in progress finish on theirs); on an invalid edit, "
+                   "print the lint errors to stderr and keep serving the old version")
+    p.add_argument("--reload-interval", type=float, default=1.0, metavar="SECONDS",
+                   help="with --reload: how often to look for changes (default: %(default)s)")
     add_content_argument(p)
     p.set_defaults(func=run)
 
@@ -49,5 +55,6 @@ def run(args: argparse.Namespace) -> int:
         frame_ancestors=tuple(args.frame_ancestors.split()),
         allow_persistent_store=args.allow_persistent_store,
     )
-    serve(flowset, config, host=args.host, port=args.port)
+    serve(flowset, config, host=args.host, port=args.port,
+          watch=args.content if args.reload else None, watch_interval=args.reload_interval)
     return 0

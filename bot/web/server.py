@@ -8,6 +8,7 @@ import asyncio
 import logging
 import signal
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -58,8 +59,15 @@ class ChatRunner(web.AppRunner):
         return server
 
 
-async def _serve(flowset: FlowSet, config: WebConfig, host: str, port: int) -> None:
+async def _serve(
+    flowset: FlowSet, config: WebConfig, host: str, port: int,
+    watch: Path | None = None, watch_interval: float = 1.0,
+) -> None:
     app = create_app(flowset, config)
+    if watch is not None:  # serve --reload
+        from bot.reload import reload_ctx
+
+        app.cleanup_ctx.append(reload_ctx(watch, watch_interval))
     runner = ChatRunner(
         app, access_log=None, handle_signals=False, keepalive_timeout=15.0,
         handler_cancellation=True,
@@ -78,6 +86,10 @@ async def _serve(flowset: FlowSet, config: WebConfig, host: str, port: int) -> N
         await runner.cleanup()
 
 
-def serve(flowset: FlowSet, config: WebConfig, *, host: str, port: int, **_: Any) -> None:
+def serve(
+    flowset: FlowSet, config: WebConfig, *, host: str, port: int,
+    watch: Path | None = None, watch_interval: float = 1.0, **_: Any,
+) -> None:
+    """Serve until SIGINT or SIGTERM; with ``watch`` (a content folder), reload its edits."""
     scrub_library_logs()
-    asyncio.run(_serve(flowset, config, host, port))
+    asyncio.run(_serve(flowset, config, host, port, watch, watch_interval))
