@@ -24,7 +24,7 @@ from typing import Any
 
 from bot.catalog import clean_text, normalise
 from bot.engine import MAX_HOPS, FlowSet
-from bot.flow import AskState, ChoiceState, SayState
+from bot.flow import AskState, ChoiceState
 from bot.graph import Edge, transitions
 from bot.script import Script
 from bot.session import UserInput
@@ -147,19 +147,16 @@ class Coverage:
         return []
 
     def _walk(self, flow: str, state: str) -> list[Place]:
+        """From ``(flow, state)`` on through say states: the places entered, in order."""
         passed: list[Place] = []
         for _ in range(MAX_HOPS):
             compiled = self.flowset.flows.get(flow)
             if compiled is None or state not in compiled.flow.states:
                 break
             passed.append((flow, state))
-            current = compiled.flow.states[state]
-            if not isinstance(current, SayState):
-                break
-            edge = self._edge(flow, state, "next")
+            edge = self._edge(flow, state, "next")  # only say states have one
             if edge is None:
                 break
-            self._hit_transition(flow, edge)
             if edge.target == "go":
                 state = edge.dest
             elif edge.target == "flow" and edge.dest in self.flowset.flows:
@@ -176,16 +173,15 @@ class Coverage:
         if flow not in self.flows:
             return
         if (flow, state) not in passed:
-            start = self.flowset.flows[flow].flow.start
-            before = self.flows[flow].transitions_reached.copy()
-            run = self._walk(flow, start)
+            run = self._walk(flow, self.flowset.flows[flow].flow.start)
             if (flow, state) in run:
-                passed += run
-            else:
-                self.flows[flow].transitions_reached = before
+                passed = passed + run[: run.index((flow, state)) + 1]
         for f, s in [*passed, (flow, state)]:
-            if f in self.flows:
-                self.flows[f].states_reached.add(s)
+            if f not in self.flows:
+                continue
+            self.flows[f].states_reached.add(s)
+            if self._edge(f, s, "next") is not None and (f, s) != (flow, state):
+                self.flows[f].transitions_reached.add((s, "next"))
 
     # -- results ----------------------------------------------------------------------------
 
