@@ -97,7 +97,7 @@ def test_flows_that_only_lead_to_each_other_have_no_way_out(tmp_path: Path) -> N
 
 def test_a_question_every_answer_repeats_is_a_dead_end(tmp_path: Path) -> None:
     crisis = (CONTENT / "flows" / "crisis_urge.yaml").read_text(encoding="utf-8")
-    root = _copy(tmp_path, {"flows/crisis_urge.yaml": crisis.replace("go: done", "go: steady")})
+    root = _copy(tmp_path, {"flows/crisis_urge.yaml": crisis.replace("go: check}", "go: steady}")})
     report = _explore(root)
     assert ("en", "dead end", "crisis_urge.steady") in _kinds(report)
     dead = next(f for f in report.findings if f.kind == "dead end" and f.locale == "en")
@@ -153,7 +153,7 @@ def test_explore_command_prints_each_failure_with_its_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     crisis = (CONTENT / "flows" / "crisis_urge.yaml").read_text(encoding="utf-8")
-    root = _copy(tmp_path, {"flows/crisis_urge.yaml": crisis.replace("go: done", "go: steady")})
+    root = _copy(tmp_path, {"flows/crisis_urge.yaml": crisis.replace("go: check}", "go: steady}")})
     assert main(["explore", "--content", str(root), "--locale", "en"]) == 1
     out = capsys.readouterr().out
     assert (
