@@ -2,8 +2,11 @@
 
 From the start of each flow it tries, at every place the conversation waits, each option, a
 typed option number that is out of range, an empty text, a sample answer, a text one character
-over the limit, and the help word. A *place* is what decides what can happen next: flow, state,
-the resume stack, which slots are filled, and whether the conversation has ended. Each place is
+over the limit, and the help word. A turn that interrupts (the help command, or any text read
+as one) is checked but not walked on: the flow it leads to is walked from its own start, as
+every flow is. A *place* is what decides what can happen next: flow, state,
+the resume stack, which of the slots that messages are said ``if:`` are filled, and whether the
+conversation has ended. Each place is
 explored once (so every path is walked, but shared tails only once), up to ``max_depth`` turns
 from a start and ``max_paths`` places per language.
 
@@ -77,13 +80,26 @@ class _Place:
     key: Key
 
 
-def _key(session: Session) -> Key:
+def _key(session: Session, guards: frozenset[str]) -> Key:
+    """What decides what can happen next. Of the slots, only those some message is said
+    ``if:`` count: the others change words, never which messages are said or where a choice
+    leads (keeping every slot would multiply the places by two for each ask state)."""
     return (
         session.flow,
         session.state,
         tuple(session.stack or ()),
-        frozenset(session.slots or ()),
+        frozenset(session.slots or ()) & guards,
         session.ended,
+    )
+
+
+def _guards(flowset: FlowSet) -> frozenset[str]:
+    return frozenset(
+        ref.if_filled
+        for compiled in flowset.flows.values()
+        for state in compiled.flow.states.values()
+        for ref in state.say
+        if ref.if_filled is not None
     )
 
 
@@ -126,6 +142,7 @@ def _explore_locale(
     flowset: FlowSet, locale: str, max_depth: int, max_paths: int, report: Report
 ) -> None:
     engine = Engine(flowset)
+    guards = _guards(flowset)
     catalog = flowset.catalogs[locale]
     program = flowset.program
     seen: dict[Key, _Place] = {}
@@ -148,7 +165,7 @@ def _explore_locale(
         except Exception as err:
             _crash(find, f"{flow} (start)", err, path)
             continue
-        place = _Place(session, reply, path, 0, _key(session))
+        place = _Place(session, reply, path, 0, _key(session, guards))
         if place.key not in seen:
             seen[place.key] = place
             queue.append(place)
@@ -185,9 +202,13 @@ def _explore_locale(
             if what == "help" and got.flow != program.help:
                 find("help", where, f"the help word led to {got.flow}.{got.state}, "
                      f"not the help flow '{program.help}'", path)
-            key = _key(session)
-            if what != "help":
-                edges.setdefault(place.key, set()).add(key)
+            if len(session.stack or ()) > len(place.session.stack or ()):
+                # an interruption (the help command, or a text read as one) is checked here,
+                # not walked on: each pushes where the user was, and the stacks would multiply;
+                # the flow it leads to is walked from its own start, as every flow is
+                continue
+            key = _key(session, guards)
+            edges.setdefault(place.key, set()).add(key)
             if key not in seen:
                 seen[key] = _Place(session, got, path, place.depth + 1, key)
                 queue.append(seen[key])
