@@ -5,8 +5,8 @@ typed option number that is out of range, an empty text, a sample answer, a text
 over the limit, and the help word. A turn that interrupts (the help command, or any text read
 as one) is checked but not walked on: the flow it leads to is walked from its own start, as
 every flow is. A *place* is what decides what can happen next: flow, state,
-the resume stack, which of the slots that messages are said ``if:`` are filled, and whether the
-conversation has ended. Each place is
+the resume stack, and whether the conversation has ended (not the slots: they change words and
+optional messages, never where an input leads). Each place is
 explored once (so every path is walked, but shared tails only once), up to ``max_depth`` turns
 from a start and ``max_paths`` places per language.
 
@@ -38,7 +38,7 @@ DEFAULT_MAX_DEPTH = 40
 DEFAULT_MAX_PATHS = 20_000
 SAMPLE_TEXT = "something on my mind"
 
-Key = tuple[str, str, tuple[tuple[str, str], ...], frozenset[str], bool]
+Key = tuple[str, str, tuple[tuple[str, str], ...], bool]
 _Find = Callable[[str, str, str, tuple[str, ...]], None]
 
 
@@ -63,6 +63,8 @@ class Report:
     places: dict[str, int] = field(default_factory=dict)
     """Language -> places explored."""
     turns: dict[str, int] = field(default_factory=dict)
+    states: dict[str, set[str]] = field(default_factory=dict)
+    """Language -> every ``flow.state`` where the walk found the conversation waiting."""
     truncated: list[str] = field(default_factory=list)
     """Languages where a bound stopped the walk before every place was explored."""
 
@@ -80,27 +82,11 @@ class _Place:
     key: Key
 
 
-def _key(session: Session, guards: frozenset[str]) -> Key:
-    """What decides what can happen next. Of the slots, only those some message is said
-    ``if:`` count: the others change words, never which messages are said or where a choice
-    leads (keeping every slot would multiply the places by two for each ask state)."""
-    return (
-        session.flow,
-        session.state,
-        tuple(session.stack or ()),
-        frozenset(session.slots or ()) & guards,
-        session.ended,
-    )
-
-
-def _guards(flowset: FlowSet) -> frozenset[str]:
-    return frozenset(
-        ref.if_filled
-        for compiled in flowset.flows.values()
-        for state in compiled.flow.states.values()
-        for ref in state.say
-        if ref.if_filled is not None
-    )
+def _key(session: Session) -> Key:
+    """What decides what can happen next. Slots are left out: they change words and which
+    optional messages are said (``if:``, ``unless:``), never where an input leads, and keeping
+    them would multiply the places by two for each slot (lint checks every key anyway)."""
+    return (session.flow, session.state, tuple(session.stack or ()), session.ended)
 
 
 def _copy(session: Session) -> Session:
@@ -142,7 +128,6 @@ def _explore_locale(
     flowset: FlowSet, locale: str, max_depth: int, max_paths: int, report: Report
 ) -> None:
     engine = Engine(flowset)
-    guards = _guards(flowset)
     catalog = flowset.catalogs[locale]
     program = flowset.program
     seen: dict[Key, _Place] = {}
@@ -165,7 +150,7 @@ def _explore_locale(
         except Exception as err:
             _crash(find, f"{flow} (start)", err, path)
             continue
-        place = _Place(session, reply, path, 0, _key(session, guards))
+        place = _Place(session, reply, path, 0, _key(session))
         if place.key not in seen:
             seen[place.key] = place
             queue.append(place)
@@ -202,18 +187,20 @@ def _explore_locale(
             if what == "help" and got.flow != program.help:
                 find("help", where, f"the help word led to {got.flow}.{got.state}, "
                      f"not the help flow '{program.help}'", path)
-            if len(session.stack or ()) > len(place.session.stack or ()):
-                # an interruption (the help command, or a text read as one) is checked here,
-                # not walked on: each pushes where the user was, and the stacks would multiply;
-                # the flow it leads to is walked from its own start, as every flow is
+            key = _key(session)
+            if what != "help":
+                edges.setdefault(place.key, set()).add(key)
+            if key in seen:
                 continue
-            key = _key(session, guards)
-            edges.setdefault(place.key, set()).add(key)
-            if key not in seen:
-                seen[key] = _Place(session, got, path, place.depth + 1, key)
+            seen[key] = _Place(session, got, path, place.depth + 1, key)
+            if len(session.stack or ()) <= len(place.session.stack or ()):
                 queue.append(seen[key])
+            # else an interruption (help, a crisis path, however entered): checked here, not
+            # walked on, since each pushes where the user was and the stacks would multiply;
+            # the flow it leads to is walked from its own start, as every flow is
     report.places[locale] = len(expanded)
     report.turns[locale] = turns
+    report.states[locale] = {f"{k[0]}.{k[1]}" for k in seen if not k[3]}
 
     stuck = {k for k in seen if edges.get(k) == {k} and k[0] != program.help}
     for key in (k for k in seen if k in stuck):  # in the order found: shortest paths first

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from bot.content import Content
-from bot.flow import AskState, ChoiceState, EndState, Flow, Option, SayState
+from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState
 
 __all__ = [
     "Edge",
@@ -27,6 +27,7 @@ __all__ = [
     "to_dot",
     "to_mermaid",
     "transitions",
+    "unless_slots",
 ]
 
 Kind = Literal["choice", "ask", "say", "end"]
@@ -95,6 +96,20 @@ def _target(obj: Option | AskState | SayState) -> tuple[TargetKind, str]:
     return cast(TargetKind, kind), dest
 
 
+def _condition(ref: MessageRef) -> str:
+    """`` (if reason)``, `` (unless reason, coping)`` or nothing."""
+    out = f" (if {ref.if_filled})" if ref.if_filled else ""
+    unless = unless_slots(ref)
+    if unless:
+        out += f" (unless {', '.join(unless)})"
+    return out
+
+
+def unless_slots(ref: MessageRef) -> list[str]:
+    """A message's ``unless:`` slots (read defensively: older flow models have none)."""
+    return list(getattr(ref, "unless", None) or ())
+
+
 def transitions(flow: Flow) -> list[Edge]:
     """Every way out of every state of ``flow``, in file order. ``label`` holds the option's
     locale key here; ``saves`` the slot an option or an answer fills."""
@@ -137,7 +152,7 @@ def flow_graph(content: Content, flow_id: str, locale: str = "en") -> FlowGraph:
             Node(
                 name,
                 _kind(state),
-                tuple(r.key + (f" (if {r.if_filled})" if r.if_filled else "") for r in state.say),
+                tuple(r.key + _condition(r) for r in state.say),
                 state.ask if isinstance(state, AskState) else None,
                 state.note,
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from bot.content import Content
-from bot.graph import Edge, FlowGraph, flow_graph, to_mermaid
+from bot.graph import Edge, FlowGraph, flow_graph, to_mermaid, unless_slots
 
 __all__ = ["html_page"]
 
@@ -90,6 +90,9 @@ def _flow_section(content: Content, graph: FlowGraph, locale: str, incoming: lis
             cond = ""
             if ref.if_filled:
                 cond = f" <span class=key>(if <code>{escape(ref.if_filled)}</code>)</span>"
+            if unless_slots(ref):
+                slots = ", ".join(f"<code>{escape(s)}</code>" for s in unless_slots(ref))
+                cond += f" <span class=key>(unless {slots})</span>"
             says.append(
                 f"{escape(_text(content, locale, ref.key))}{cond}<br>"
                 f"<span class=key>{escape(ref.key)}</span>"

@@ -11,6 +11,7 @@ from bot.cli import main
 from bot.content import load_content
 from bot.engine import FlowSet
 from bot.explore import Report, explore
+from bot.flow import AskState, ChoiceState
 from bot.paths import REPO_ROOT
 from tests.golden import FIXTURES
 
@@ -43,7 +44,19 @@ def test_the_fixture_content_passes_in_every_language() -> None:
     report = _explore(CONTENT)
     assert report.findings == []
     assert set(report.places) == {"en", "es"}
-    assert report.places["en"] > 15 and report.truncated == []
+    assert report.truncated == []
+
+
+def test_every_state_where_the_conversation_waits_is_walked_in_every_language() -> None:
+    report = _explore(CONTENT)
+    content, _ = load_content(CONTENT / "flows", CONTENT / "locale", base=CONTENT)
+    waiting = {
+        f"{fid}.{name}"
+        for fid, flow in content.flows.items()
+        for name, state in flow.states.items()
+        if isinstance(state, ChoiceState | AskState)
+    }
+    assert report.states["en"] == report.states["es"] == waiting
 
 
 def test_the_shipped_content_passes(capsys: pytest.CaptureFixture[str]) -> None:
