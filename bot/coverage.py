@@ -1,6 +1,6 @@
 """Which states and transitions of the flows scripted conversations reach, and which they miss.
 
-Definitions (docs/testing.md says the same for testers):
+Definitions (docs/test-tools.md says the same for testers):
 
 - A **state** is reached when a reply rests in it (the reply's ``flow`` and ``state``), or when
   the conversation passes through it on the way there: the say and end states entered after a

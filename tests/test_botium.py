@@ -1,5 +1,5 @@
 """Botium compatibility: ``botium-cli run`` replays tests/botium/*.convo.txt through botium.json
-(SimpleREST connector) against a chat server started here, on a free loopback port."""
+(SimpleREST connector) against a chat server of the fixture program, on a free loopback port."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ import pytest
 
 from bot.bootstrap import load_engine
 from bot.paths import REPO_ROOT
+from tests.golden import FIXTURES
 from tests.serving import chat_server
 
 CONVOS = REPO_ROOT / "tests" / "botium"
+CONTENT = FIXTURES / "content"
 BOTIUM_CLI = REPO_ROOT / "node_modules" / ".bin" / "botium-cli"
 
 
@@ -42,11 +44,11 @@ def test_the_convos_are_there() -> None:
 
 
 def _botium_run(convos: Path, work: Path) -> subprocess.CompletedProcess[str]:
-    """``npx botium-cli run`` on ``convos`` against a server of the shipped content."""
+    """``npx botium-cli run`` on ``convos`` against a server of the fixture program."""
     npx = shutil.which("npx")
     if npx is None or not BOTIUM_CLI.exists():
         pytest.fail("botium-cli is not installed: run `npm install` (scripts/test does)")
-    with chat_server(load_engine(REPO_ROOT)) as url:
+    with chat_server(load_engine(CONTENT)) as url:
         env = {
             **os.environ,
             "BOTIUM_SIMPLEREST_START_URL": f"{url}/api/v1/start",
