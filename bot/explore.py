@@ -2,13 +2,12 @@
 
 From the start of each flow it tries, at every place the conversation waits, each option, a
 typed option number that is out of range, an empty text, a sample answer, a text one character
-over the limit, and the help word. A turn that interrupts (the help command, or any text read
-as one) is checked but not walked on: the flow it leads to is walked from its own start, as
-every flow is. A *place* is what decides what can happen next: flow, state,
+over the limit, and the help word. A *place* is what decides what can happen next: flow, state,
 the resume stack, and whether the conversation has ended (not the slots: they change words and
-optional messages, never where an input leads). Each place is
-explored once (so every path is walked, but shared tails only once), up to ``max_depth`` turns
-from a start and ``max_paths`` places per language.
+optional messages, never where an input leads). Each place is explored once (so every path is
+walked, but shared tails only once), up to ``max_depth`` turns from a start and ``max_paths``
+places per language. A turn that interrupts (help, or a crisis path, however entered) is checked
+but not walked on: the flow it leads to is walked from its own start, as every flow is.
 
 It finds:
 
@@ -27,7 +26,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bot.catalog import Catalog
+from bot.catalog import Catalog, clean_text, normalise
 from bot.engine import MAX_INPUT_CHARS, Engine, FlowSet
 from bot.errors import InputError
 from bot.session import Reply, Session, UserInput
@@ -188,8 +187,8 @@ def _explore_locale(
                 find("help", where, f"the help word led to {got.flow}.{got.state}, "
                      f"not the help flow '{program.help}'", path)
             key = _key(session)
-            if what != "help":
-                edges.setdefault(place.key, set()).add(key)
+            if what != "help" and not _command_word(flowset, user):
+                edges.setdefault(place.key, set()).add(key)  # commands are not ways on
             if key in seen:
                 continue
             seen[key] = _Place(session, got, path, place.depth + 1, key)
@@ -224,6 +223,12 @@ def _explore_locale(
         if key not in good:
             find("no way out", f"{key[0]}.{key[1]}", "no choice or answer leads to the end of "
                  "the conversation or to help from here (only the end command would)", place.path)
+
+
+def _command_word(flowset: FlowSet, user: UserInput) -> bool:
+    """True when typed text is read as a command (``help``; also ``?`` for an empty text, as
+    input is compared without punctuation)."""
+    return user.text is not None and normalise(clean_text(user.text)) in flowset.commands
 
 
 def _crash(find: _Find, where: str, err: Exception, path: tuple[str, ...]) -> None:

@@ -108,6 +108,22 @@ def test_flows_that_only_lead_to_each_other_have_no_way_out(tmp_path: Path) -> N
     assert first.path == ("start loop_a",)
 
 
+def test_a_text_read_as_the_help_command_is_not_a_way_out(tmp_path: Path) -> None:
+    # "?" compares as an empty text (punctuation is ignored), so an empty message asks for help
+    root = _copy(tmp_path, {
+        "flows/menu.yaml": MENU_WITH_LOOP,
+        "flows/loop_a.yaml": LOOP_A,
+        "flows/loop_b.yaml": LOOP_B,
+        "locale/en/language.yaml": (
+            "language: en\nname: English\ncommands:\n"
+            '  help: [help, "?"]\n  menu: [menu]\n  end: [end]\n'
+        ),
+    })
+    for lang in ("en", "es"):
+        (root / "locale" / lang / "extra.yaml").write_text(EXTRA_KEYS, encoding="utf-8")
+    assert ("en", "no way out", "loop_a.ask") in _kinds(_explore(root))
+
+
 def test_a_question_every_answer_repeats_is_a_dead_end(tmp_path: Path) -> None:
     crisis = (CONTENT / "flows" / "crisis_urge.yaml").read_text(encoding="utf-8")
     root = _copy(tmp_path, {"flows/crisis_urge.yaml": crisis.replace("go: check}", "go: steady}")})
