@@ -191,6 +191,10 @@ def test_serve_reload_command_end_to_end(root: Path) -> None:
         assert first["messages"][0]["text"].startswith("Hello.")
     finally:
         proc.terminate()
-        _, err = proc.communicate(timeout=10)
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
     assert "go 'intor' is not a state of flow 'welcome'" in err
     assert "still serving version" in err and "reload: now serving version" in err
