@@ -24,8 +24,10 @@ M = TypeVar("M", bound=BaseModel)
 
 PROGRAM_FILE = "program.yaml"
 LANGUAGE_FILE = "language.yaml"
-SPECIAL_LOCALE_FILES = frozenset({LANGUAGE_FILE, "screening.yaml"})
-"""Files in a language folder that are not messages (screening patterns have their own loader)."""
+TRANSLATED_FILE = "translated.yaml"
+SPECIAL_LOCALE_FILES = frozenset({LANGUAGE_FILE, "screening.yaml", TRANSLATED_FILE})
+"""Files in a language folder that are not messages (screening patterns have their own loader;
+``translated.yaml`` records what each translation was made from, see ``bot.locales``)."""
 
 
 @dataclass

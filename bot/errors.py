@@ -6,7 +6,8 @@
     ├── SessionError            a session the engine cannot continue
     │   ├── SessionEnded        the conversation is over (ended, expired, quick exit)
     │   └── UnknownVersion      the session's flow version is no longer loaded
-    └── InputError              input the engine refuses (too long, empty, malformed)
+    ├── InputError              input the engine refuses (too long, empty, malformed)
+    └── RemoteError             a server the tools talk to answered with an error, or not at all
 
 The engine raises; only the edges (``cli``, ``web``) turn an error into output, and the web edge
 always adds the crisis resources.
@@ -24,6 +25,7 @@ __all__ = [
     "ContentError",
     "InputError",
     "LintFailed",
+    "RemoteError",
     "SessionEnded",
     "SessionError",
     "UnknownVersion",
@@ -63,3 +65,7 @@ class UnknownVersion(SessionError):
 
 class InputError(BotError):
     """Input the engine refuses: too long, empty or malformed."""
+
+
+class RemoteError(BotError):
+    """A server the tools talk to (``replay --url``) answered with an error, or not at all."""

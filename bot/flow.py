@@ -48,7 +48,9 @@ MAX_TEXT_LIMIT = 2000
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+    )
 
 
 class MessageRef(_Strict):
@@ -73,8 +75,11 @@ class _Target(_Strict):
     """Where to go next: exactly one of ``go``, ``flow`` or ``back``."""
 
     go: Name | None = None
+    """Go to this state of the same flow."""
     flow: Name | None = None
+    """Go to the start of this other flow."""
     back: Literal[True] | None = None
+    """Go back to where the user was before this flow interrupted them (the menu if nowhere)."""
 
     def target(self) -> tuple[str, str] | None:
         """``("go", state)``, ``("flow", flow_id)``, ``("back", "")`` or None."""
@@ -94,7 +99,9 @@ class Option(_Target):
     """One choice: an id (what scripts and typed input use), a label key, and a target."""
 
     id: Name
+    """What scripts send and what a user may type; unique in the state."""
     label: Key
+    """Locale key of the button's text."""
     save: Name | None = None
     """Keep this option's label in a slot (a rating, a choice the plan will show later)."""
     tally: bool = False
@@ -112,9 +119,11 @@ class Option(_Target):
 
 class _StateBase(_Strict):
     say: list[MessageRef] = Field(default_factory=list)
-    note: str | None = None  # for designers; never shown to users
+    """Locale keys of the messages to say on entering the state, in order."""
+    note: str | None = None
+    """For designers; never shown to users."""
 
-    @field_validator("say", mode="before")
+    @field_validator("say", mode="before", json_schema_input_type=Key | list[Key | MessageRef])
     @classmethod
     def _refs(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -123,7 +132,10 @@ class _StateBase(_Strict):
 
 
 class ChoiceState(_StateBase):
+    """Offer choices; each option leads somewhere."""
+
     options: list[Option] = Field(min_length=1)
+    """The choices, as buttons; a user may also type an option's number or words."""
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ChoiceState:
@@ -132,9 +144,14 @@ class ChoiceState(_StateBase):
 
 
 class AskState(_StateBase, _Target):
+    """Take free text into a slot, then lead somewhere (go, flow or back)."""
+
     ask: Name
+    """The slot the user's typed answer is kept in (until the conversation ends)."""
     max: int = Field(default=DEFAULT_MAX_TEXT, ge=1, le=MAX_TEXT_LIMIT)
+    """Most characters accepted in the answer."""
     options: list[Option] = Field(default_factory=list)
+    """Buttons offered beside the text box (such as "I'd rather not say")."""
 
     @model_validator(mode="after")
     def _one_target(self) -> AskState:
@@ -148,6 +165,8 @@ class AskState(_StateBase, _Target):
 
 
 class SayState(_StateBase, _Target):
+    """Say the messages, then lead somewhere straight away (go, flow or back)."""
+
     @model_validator(mode="after")
     def _one_target(self) -> SayState:
         if self._count_targets() != 1:
@@ -158,6 +177,8 @@ class SayState(_StateBase, _Target):
 
 
 class EndState(_StateBase):
+    """Finish the flow (and the conversation, unless an interruption is waiting to resume)."""
+
     end: Literal[True]
 
 
@@ -200,10 +221,15 @@ class Flow(_Strict):
     """One flow file."""
 
     flow: Name
+    """The flow's id: the file's name without .yaml."""
     title: Key | None = None
+    """Locale key of the flow's title (menus, pictures)."""
     description: str | None = None
+    """For designers; never shown to users."""
     start: Name
+    """The state the flow begins in."""
     states: dict[Name, State] = Field(min_length=1)
+    """The states, by name."""
 
 
 class Program(_Strict):

@@ -50,7 +50,7 @@ __all__ = [
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 def _as_list(value: Any) -> Any:
@@ -71,21 +71,30 @@ class Expect(_Strict):
     state: str | None = None
     """``flow.state`` the conversation rests in after the reply."""
     flow: str | None = None
+    """The flow the conversation rests in after the reply."""
     input: Literal["choice", "text", "choice_or_text", "none"] | None = None
     ended: bool | None = None
     screened: list[str] | None = None
     """Exactly these crisis categories found in this turn's text."""
 
-    @field_validator("has", "text", "messages", "options", "screened", mode="before")
+    @field_validator(
+        "has", "text", "messages", "options", "screened", mode="before",
+        json_schema_input_type=str | list[str] | None,
+    )
     @classmethod
     def _lists(cls, value: Any) -> Any:
         return _as_list(value)
 
 
 class Turn(_Strict):
+    """One user input (none in the opening turn) and what the reply must show."""
+
     choose: str | None = None
+    """An option id, as a button sends it."""
     say: str | None = None
+    """Free text, as typed (a number, an option's words, a command word, an answer)."""
     command: Literal["help", "menu", "end"] | None = None
+    """One of the persistent controls."""
     expect: Expect = Field(default_factory=Expect)
 
     @model_validator(mode="after")

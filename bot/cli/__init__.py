@@ -14,7 +14,9 @@ from collections.abc import Sequence
 
 from bot.errors import BotError
 
-COMMANDS = ("lint", "chat", "replay", "screen")
+COMMANDS = (
+    "serve", "chat", "lint", "replay", "screen", "explore", "graph", "locales", "schema",
+)
 """Subcommand modules under ``bot.cli``, in the order ``--help`` lists them."""
 
 

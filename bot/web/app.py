@@ -1,0 +1,138 @@
+"""``create_app``: the aiohttp application of the chat, with its store opened and closed by a
+``cleanup_ctx`` and every response given the strict headers.
+
+    app = create_app(FlowSet.from_paths(root / "flows", root / "locale"), WebConfig())
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from importlib import resources
+from typing import Any
+
+from aiohttp import web
+
+from bot.engine import Engine, FlowSet
+from bot.web import api, pages
+from bot.web.config import WebConfig
+from bot.web.conversation import Conversations
+from bot.web.headers import install_headers
+from bot.web.logs import scrub_library_logs
+from bot.web.middleware import errors_middleware
+from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STATIC, STORE, TEXTS
+from bot.web.store import SessionStore, open_store
+from bot.web.texts import Texts
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+STATIC_FILES = {
+    "chat.js": "text/javascript",
+    "site.css": "text/css",
+    "widget.js": "text/javascript",
+}
+
+
+def create_app(
+    flowset: FlowSet | Engine,
+    config: WebConfig | None = None,
+    *,
+    store: SessionStore | None = None,
+) -> web.Application:
+    """The app; ``store`` overrides ``config.store`` (tests pass one in)."""
+    scrub_library_logs()
+    config = config or WebConfig()
+    engine = flowset if isinstance(flowset, Engine) else Engine(flowset)
+    app = web.Application(
+        client_max_size=config.client_max_size,
+        middlewares=[errors_middleware],
+        handler_args={"max_line_size": 8190, "max_field_size": 8190},
+    )
+    app[CONFIG] = config
+    app[ENGINE] = engine
+    app[TEXTS] = Texts(engine)
+    app[STATIC] = _load_static(app[TEXTS])
+    install_headers(app, config.frame_ancestors)
+    app.cleanup_ctx.append(_store_ctx(store))
+    app.add_routes(pages.routes())
+    app.add_routes(api.routes())
+    app.add_routes([
+        web.get("/static/{name}", static),
+        web.get("/widget.js", widget),
+        web.get("/favicon.ico", favicon),
+    ])
+    return app
+
+
+def _store_ctx(given: SessionStore | None) -> Any:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        cfg = app[CONFIG]
+        store = given or await open_store(
+            cfg.store, idle_timeout=cfg.idle_timeout, max_sessions=cfg.max_sessions,
+            allow_persistent=cfg.allow_persistent_store,
+        )
+        app[STORE] = store
+        app[CONVERSATIONS] = Conversations(app[ENGINE], store)
+        sweeper = asyncio.create_task(_sweep(store, cfg.sweep_interval))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
+            await store.close()
+
+    return ctx
+
+
+async def _sweep(store: SessionStore, interval: float) -> None:
+    """Delete expired sessions now and then, so expiry removes them even if never touched."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            gone = await store.sweep()
+        except Exception as exc:  # the sweeper must outlive a store hiccup
+            log.warning("sweep failed: %s", type(exc).__name__)
+            continue
+        if gone:
+            log.info("expired %d session(s)", gone)
+
+
+def _load_static(texts: Texts) -> dict[str, tuple[str, bytes]]:
+    """Read the static files once; the widget gets its words from the catalogs."""
+    root = resources.files("bot.web") / "static"
+    out: dict[str, tuple[str, bytes]] = {}
+    for name, ctype in STATIC_FILES.items():
+        data = (root / name).read_text("utf-8")
+        if name == "widget.js":
+            words = {
+                code: {"open": texts.t(code, "web.widget.open"),
+                       "close": texts.t(code, "web.widget.close"),
+                       "title": texts.t(code, "web.title")}
+                for code, _ in texts.locales
+            }
+            data = data.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False))
+        out[name] = (ctype, data.encode("utf-8"))
+    return out
+
+
+async def static(request: web.Request) -> web.Response:
+    item = request.app[STATIC].get(request.match_info["name"])
+    if item is None or request.match_info["name"] == "widget.js":
+        raise web.HTTPNotFound()
+    ctype, body = item
+    return web.Response(body=body, content_type=ctype, charset="utf-8")
+
+
+async def widget(request: web.Request) -> web.Response:
+    ctype, body = request.app[STATIC]["widget.js"]
+    return web.Response(body=body, content_type=ctype, charset="utf-8")
+
+
+async def favicon(request: web.Request) -> web.Response:
+    return web.Response(status=204)

@@ -1,0 +1,25 @@
+"""What a deployment can set: where sessions live, how long they last, who may embed the chat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["WebConfig"]
+
+
+@dataclass(frozen=True, slots=True)
+class WebConfig:
+    store: str = "memory"
+    """``memory`` or a ``redis://`` URL."""
+    idle_timeout: float = 30 * 60
+    """Seconds without a turn after which a session is deleted."""
+    max_sessions: int = 10_000
+    """Live sessions at most; past it ``start`` answers "busy" with the resources."""
+    frame_ancestors: tuple[str, ...] = ("'self'",)
+    """Origins allowed to embed the chat page (the widget's host sites), CSP syntax."""
+    allow_persistent_store: bool = False
+    """Accept a Redis that saves to disk (RDB or AOF). Off: such a Redis is refused."""
+    client_max_size: int = 64 * 1024
+    body_timeout: float = 10.0
+    """Seconds a client may take to send its request body."""
+    sweep_interval: float = 30.0

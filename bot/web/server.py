@@ -1,0 +1,97 @@
+"""Running the app: no access log, short keep-alive, scrubbed library logs, and aiohttp's own
+error replies (malformed HTTP, before any route runs) given the strict headers and a generic
+text instead of an echo of the offending bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import signal
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
+
+from bot.engine import Engine, FlowSet
+from bot.web.app import create_app
+from bot.web.config import WebConfig
+from bot.web.headers import strict_headers
+from bot.web.logs import scrub_library_logs
+from bot.web.state import CONFIG
+
+__all__ = ["ChatRunner", "serve"]
+
+log = logging.getLogger(__name__)
+
+
+class _Handler(RequestHandler):
+    __slots__ = ()
+
+    def handle_error(
+        self, request: BaseRequest, status: int = 500, exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        super().handle_error(request, status, exc, None)  # logs (scrubbed); raises if sent
+        text = f"{status} {HTTPStatus(status).phrase}\n"
+        headers: dict[str, str] = getattr(self._manager, "strict_headers", {})
+        resp = web.Response(status=status, text=text, headers=headers)
+        resp.force_close()
+        return resp
+
+
+class _Server(web.Server):
+    strict_headers: dict[str, str]
+
+    def __call__(self) -> RequestHandler:
+        return _Handler(self, loop=self._loop, **self._kwargs)
+
+
+class ChatRunner(web.AppRunner):
+    """An ``AppRunner`` whose connections answer malformed requests with the strict headers."""
+
+    async def _make_server(self) -> web.Server:
+        server = await super()._make_server()
+        server.__class__ = _Server
+        server.strict_headers = strict_headers(self.app[CONFIG].frame_ancestors)
+        return server
+
+
+async def _serve(
+    flowset: FlowSet | Engine, config: WebConfig, host: str, port: int,
+    watch: Path | None = None, watch_interval: float = 1.0,
+) -> None:
+    app = create_app(flowset, config)
+    if watch is not None:  # serve --reload
+        from bot.reload import reload_ctx
+
+        app.cleanup_ctx.append(reload_ctx(watch, watch_interval))
+    runner = ChatRunner(
+        app, access_log=None, handle_signals=False, keepalive_timeout=15.0,
+        handler_cancellation=True,
+    )
+    await runner.setup()  # opens the store: a refused store stops start-up here
+    gc.freeze()  # what start-up built lives for good: keep it out of the collector's way (p99)
+    try:
+        site = web.TCPSite(runner, host, port, backlog=512)
+        await site.start()
+        log.info("serving on http://%s:%d (store: %s)", host, port, config.store.split("://")[0])
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def serve(
+    flowset: FlowSet | Engine, config: WebConfig, *, host: str, port: int,
+    watch: Path | None = None, watch_interval: float = 1.0, **_: Any,
+) -> None:
+    """Serve until SIGINT or SIGTERM; with ``watch`` (a content folder), reload its edits."""
+    scrub_library_logs()
+    asyncio.run(_serve(flowset, config, host, port, watch, watch_interval))

@@ -1,0 +1,144 @@
+"""The pages without JavaScript: the whole program through HTML forms, help and leaving on every
+screen, errors as pages with the resources. Runs against both session stores."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.web.helpers import hidden_fields
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+async def post(client: Any, status: int = 200, **fields: Any) -> str:
+    resp = await client.post("/chat", data=fields, allow_redirects=False)
+    assert resp.status == status, await resp.text()
+    return str(await resp.text())
+
+
+def state(html: str) -> dict[str, str]:
+    return hidden_fields(html, "options") if 'id="options"' in html else hidden_fields(html)
+
+
+async def test_start_page_says_what_this_is_and_how_to_leave(client: Any) -> None:
+    resp = await client.get("/")
+    html = await resp.text()
+    assert resp.status == 200 and resp.content_type == "text/html"
+    assert '<html lang="en">' in html
+    assert "not a person" in html and "no cookies" in html and "Leave quickly" in html
+    assert 'action="/chat"' in html and 'name="locale"' in html
+    assert "Get help now" in html
+
+
+async def test_start_page_in_spanish(client: Any) -> None:
+    html = await (await client.get("/?locale=es")).text()
+    assert '<html lang="es">' in html and "Salir rápido" in html
+    html = await (await client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"})).text()
+    assert '<html lang="es">' in html
+
+
+async def test_a_full_module_without_javascript(client: Any) -> None:
+    html = await post(client, action="start", locale="en")
+    assert "Hello. This is a self-help program" in html
+    for choice in ("continue", "ready", "first_steps"):
+        html = await post(client, **state(html), choice=choice)
+    assert '<textarea id="text" name="text"' in html and 'maxlength="300"' in html
+    html = await post(client, **hidden_fields(html, "text-form"), text="<b>my kids</b> & me")
+    assert "&lt;b&gt;my kids&lt;/b&gt; &amp; me" in html  # the user's words, escaped
+    assert "<b>my kids</b>" not in html
+    html = await post(client, **state(html), choice="yes")
+    html = await post(client, **state(html), choice="finish")
+    assert "Well done for today" in html
+    assert 'id="ended"' in html and 'value="start"' in html
+    assert 'name="session"' not in html  # the ended session is not carried on
+
+
+async def test_every_chat_screen_has_help_and_leave(client: Any) -> None:
+    html = await post(client, action="start", locale="es")
+    for choice in ("continue", "ready", "first_steps", "skip", "menu"):
+        assert "data-help" in html and "data-leave" in html
+        assert "Buscar ayuda ahora" in html and "Salir rápido" in html
+        html = await post(client, **state(html), choice=choice)
+
+
+async def test_help_control_without_javascript_and_resume(client: Any) -> None:
+    html = await post(client, action="start", locale="en")
+    help_form = hidden_fields(re.search(r"<form[^>]*data-help.*?</form>", html, re.S).group(0))
+    assert help_form["action"] == "help"
+    html = await post(client, **help_form)
+    assert "call your emergency number now" in html
+    html = await post(client, **state(html), choice="back")
+    assert "Tell me more" in html  # back where the user was
+
+
+async def test_help_page_without_a_session(client: Any) -> None:
+    html = await (await client.get("/help?locale=es")).text()
+    assert "llama ahora a emergencias" in html
+
+
+async def test_leave_quickly_ends_the_session_and_goes_to_a_neutral_page(client: Any) -> None:
+    html = await post(client, action="start", locale="en")
+    leave = hidden_fields(re.search(r"<form[^>]*data-leave.*?</form>", html, re.S).group(0))
+    resp = await client.post("/chat", data=leave, allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/away"
+    away = await (await client.get("/away")).text()
+    assert "houseplants" in away and "chat" not in away.lower() and "<script" not in away
+    html = await post(client, status=410, **state(html), choice="continue")
+    assert "has ended or timed out" in html
+
+
+async def test_a_double_submit_shows_the_same_page(client: Any) -> None:
+    html = await post(client, action="start", locale="en")
+    fields = state(html)
+    first = await post(client, **fields, choice="continue")
+    again = await post(client, **fields, choice="continue")
+    assert first.count("how_to_leave") == again.count("how_to_leave")
+    assert 'value="ready"' in again
+
+
+async def test_going_back_and_answering_an_old_screen_is_a_409_page_with_help(client: Any) -> None:
+    html = await post(client, action="start", locale="en")
+    old = state(html)
+    html = await post(client, **old, choice="continue")
+    await post(client, **state(html), choice="ready")
+    page = await post(client, 409, **old, choice="continue")
+    assert "earlier question" in page and "call your emergency number now" in page
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "needle"),
+    [
+        pytest.param("action=start&locale=xx", 400, "not available", id="unknown-locale"),
+        pytest.param("session=abc&seq=x&choice=a", 400, "expected form", id="bad-seq"),
+        pytest.param("session=abc&seq=0", 400, "expected form", id="no-input"),
+        pytest.param("action=dance&session=abc&seq=0", 400, "expected form", id="unknown-action"),
+        pytest.param("session=abc&seq=0&text=%FF%FE", 400, "expected form", id="invalid-utf8"),
+        pytest.param("session=abc&seq=0&choice=a", 410, "has ended", id="unknown-session"),
+        pytest.param("a=1&" * 40, 400, "expected form", id="too-many-fields"),
+        pytest.param("text=" + "x" * 70_000, 413, "too much", id="huge-body"),
+    ],
+)
+async def test_bad_forms_are_pages_with_help(
+    client: Any, body: str, status: int, needle: str
+) -> None:
+    resp = await client.post("/chat", data=body.encode(), headers=FORM)
+    html = await resp.text()
+    assert resp.status == status
+    assert needle in html
+    assert "call your emergency number now" in html and "Get help now" in html
+
+
+async def test_a_json_post_to_the_page_is_refused_clearly(client: Any) -> None:
+    resp = await client.post("/chat", json={"action": "start"})
+    assert resp.status == 415
+    assert "call your emergency number now" in await resp.text()
+
+
+async def test_unknown_page_is_404_with_help(client: Any) -> None:
+    resp = await client.get("/nothing-here")
+    assert resp.status == 404
+    html = await resp.text()
+    assert "does not exist" in html and "call your emergency number now" in html
