@@ -287,3 +287,24 @@ async def test_requests_in_the_openapi_examples_shape_are_accepted(client: Any) 
     Draft202012Validator(schema).validate(body)
     resp = await client.post("/api/v1/turn", data=json.dumps(body), headers=JSON)
     assert resp.status == 200
+
+
+async def test_a_client_that_trickles_its_body_gets_408_with_help(
+    aiohttp_client: Any, flowset: Any
+) -> None:
+    import asyncio
+
+    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(body_timeout=0.3)))
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(b"POST /api/v1/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 100\r\n\r\n{")
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    body = await asyncio.wait_for(reader.readexactly(length), 5)
+    writer.close()
+    await writer.wait_closed()
+    assert b"connection: close" in head.lower()
+    assert head.split(b" ")[1] == b"408"
+    data = json.loads(body)
+    assert data["error"]["code"] == "timeout" and data["help"]
