@@ -6,7 +6,8 @@ Starts ``redirection-bot serve`` (memory store) and a bare aiohttp app (one hand
 reply-sized JSON) as separate processes on loopback, then drives each from this process with
 an aiohttp client: N concurrent conversations, each a start and then ``--turns`` turns (a loop
 through the welcome and help flows that never ends the conversation). Prints turns per second
-and latency percentiles per concurrency level, and the ratio to the bare handler. Bounded: a
+and latency percentiles per concurrency level (medians of --rounds alternating runs, since
+client and servers share the machine's CPUs), and the ratio to the bare handler. Bounded: a
 fixed number of requests, a time limit per level, loopback only.
 """
 
@@ -70,7 +71,7 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def conversation(session: aiohttp.ClientSession, url: str, turns: int, bare: bool,
@@ -121,6 +122,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=40, help="turns per conversation")
     parser.add_argument("--levels", type=int, nargs="+", default=[64, 256])
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate chat and bare this many times per level; report medians")
     args = parser.parse_args()
     chat_port, bare_port = free_port(), free_port()
     env = {**os.environ, "REDIRECTION_BOT_LOG_LEVEL": "WARNING"}
@@ -136,11 +139,23 @@ def main() -> None:
               "server and client in separate processes on loopback")
         print(f"{'conc':>5} {'server':>6} {'turns':>7} {'turns/s':>9} {'p50 ms':>8} "
               f"{'p99 ms':>8}")
-        results = {}
+        results: dict[tuple[int, str], dict] = {}
         for n in args.levels:
-            for name, url, is_bare in (("chat", chat_url, False), ("bare", bare_url, True)):
-                r = asyncio.run(level(url, n, args.turns, is_bare))
-                results[(n, name)] = r
+            for name in ("chat", "bare"):
+                results[(n, name)] = {"turns": 0.0, "per_s": [], "p50": [], "p99": []}
+            for _ in range(args.rounds):
+                for name, url, is_bare in (("chat", chat_url, False), ("bare", bare_url, True)):
+                    one = asyncio.run(level(url, n, args.turns, is_bare))
+                    acc = results[(n, name)]
+                    acc["turns"] += one["turns"]
+                    for k in ("per_s", "p50", "p99"):
+                        acc[k].append(one[k])
+            for name in ("chat", "bare"):
+                acc = results[(n, name)]
+                r = results[(n, name)] = {
+                    "turns": acc["turns"],
+                    **{k: statistics.median(acc[k]) for k in ("per_s", "p50", "p99")},
+                }
                 print(f"{n:>5} {name:>6} {r['turns']:>7.0f} {r['per_s']:>9.0f} "
                       f"{r['p50']:>8.1f} {r['p99']:>8.1f}", flush=True)
             c, b = results[(n, "chat")], results[(n, "bare")]
