@@ -54,6 +54,7 @@ class ChatRunner(web.AppRunner):
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         server.__class__ = _Server
+        assert isinstance(server, _Server)
         server.strict_headers = strict_headers(self.app[CONFIG].frame_ancestors)
         return server
 
