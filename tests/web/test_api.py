@@ -308,3 +308,19 @@ async def test_a_client_that_trickles_its_body_gets_408_with_help(
     assert head.split(b" ")[1] == b"408"
     data = json.loads(body)
     assert data["error"]["code"] == "timeout" and data["help"]
+
+
+async def test_a_client_that_trickles_its_headers_is_disconnected(
+    aiohttp_client: Any, flowset: Any
+) -> None:
+    import asyncio
+
+    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(head_timeout=0.3)))
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(b"GET / HTTP/1.1\r\nHo")
+    await writer.drain()
+    assert await asyncio.wait_for(reader.read(), 3) == b""  # closed by the server
+    writer.close()
+    await writer.wait_closed()
+    # a prompt client on a new connection is served as usual
+    assert (await client.get("/")).status == 200
