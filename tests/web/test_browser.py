@@ -6,7 +6,6 @@ accessibility violations. Slow: a real server process, a real Redis, a real brow
 from __future__ import annotations
 
 import http.server
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -299,6 +298,3 @@ def test_axe_finds_no_violations(browser: Browser, server: str, where: str, with
     finally:
         context.close()
 
-
-def test_the_served_files_stay_installed() -> None:
-    assert shutil.which("redis-server") and AXE.exists()
