@@ -69,7 +69,7 @@ def test_a_canary_reaches_no_log_line_and_no_file(tmp_path: Path) -> None:
             if status == 200:
                 r = r2
         post(url, "/api/v1/turn", {"session": CANARY, "seq": 0, "text": CANARY}, ua)
-        with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1]))) as s:
+        with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=10) as s:
             s.sendall(f"POST /{CANARY} HTTP/1.1\r\nHost: x\r\nX: \x01{CANARY}\r\n\r\n".encode())
             s.recv(4096)
         # only its stdout and stderr, which the test points at a file
