@@ -298,3 +298,25 @@ def test_axe_finds_no_violations(browser: Browser, server: str, where: str, with
     finally:
         context.close()
 
+
+
+def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server: str) -> None:
+    import json
+    import urllib.request
+
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    begin(page, server)
+    token = page.locator("input[name=session]").first.input_value()
+    req = urllib.request.Request(
+        server + "/api/v1/end", data=json.dumps({"session": token}).encode(),
+        headers={"Content-Type": "application/json"}, method="POST",
+    )
+    urllib.request.urlopen(req, timeout=10).close()  # the session expires behind the page's back
+    choose(page, "Tell me more")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("has ended or timed out")
+    expect(alert).to_contain_text("call your emergency number now")
+    expect(page.get_by_role("button", name="Start a new chat")).to_be_visible()
+    context.close()
