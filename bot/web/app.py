@@ -51,7 +51,8 @@ def create_app(
     app = web.Application(
         client_max_size=config.client_max_size,
         middlewares=[errors_middleware],
-        handler_args={"max_line_size": 8190, "max_field_size": 8190},
+        # lingering: how long to drain a body we refused before closing (aiohttp: 10 s)
+        handler_args={"max_line_size": 8190, "max_field_size": 8190, "lingering_time": 2.0},
     )
     app[CONFIG] = config
     app[ENGINE] = engine

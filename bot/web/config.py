@@ -22,4 +22,6 @@ class WebConfig:
     client_max_size: int = 64 * 1024
     body_timeout: float = 10.0
     """Seconds a client may take to send its request body."""
+    head_timeout: float = 10.0
+    """Seconds a new connection may take to send its first request head."""
     sweep_interval: float = 30.0

@@ -117,7 +117,7 @@ class Conversations:
         return tokens.digest(token)
 
     async def _load(self, key: str) -> Record:
-        record = await self._guard(self.store.load(key))
+        record: Record | None = await self._guard(self.store.load(key))
         if record is None:
             raise WebError(410, "session_gone")
         return record

@@ -114,8 +114,8 @@ def chat_page(request: web.Request, turn: Turn) -> str:
     ]
     parts = [
         f'<h1 class="visually-hidden">{esc(t(locale, "web.title"))}</h1>',
-        f'<ol id="log" class="log" role="log" aria-live="polite" '
-        f'aria-label="{esc(t(locale, "web.chat.log"))}">{"".join(items)}</ol>',
+        f'<div id="log" class="log" role="log" aria-live="polite" '
+        f'aria-label="{esc(t(locale, "web.chat.log"))}"><ol>{"".join(items)}</ol></div>',
         '<div id="error" class="error" role="alert"></div>',
     ]
     keep = hidden("session", session) + hidden("seq", seq)

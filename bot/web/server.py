@@ -1,6 +1,6 @@
-"""Running the app: no access log, short keep-alive, scrubbed library logs, and aiohttp's own
-error replies (malformed HTTP, before any route runs) given the strict headers and a generic
-text instead of an echo of the offending bytes."""
+"""Running the app: no access log, short keep-alive, scrubbed library logs, a deadline for the
+first request head, and aiohttp's own error replies (malformed HTTP, before any route runs)
+given the strict headers and a generic text instead of an echo of the offending bytes."""
 
 from __future__ import annotations
 
@@ -29,7 +29,25 @@ log = logging.getLogger(__name__)
 
 
 class _Handler(RequestHandler):
-    __slots__ = ()
+    """A connection that must send its first request head within the server's head timeout
+    (aiohttp has none: a client trickling header bytes would hold the connection open)."""
+
+    __slots__ = ("_head_timer",)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        timeout: float = getattr(self._manager, "head_timeout", 10.0)
+        self._head_timer = self._loop.call_later(timeout, self._head_deadline)
+
+    def _head_deadline(self) -> None:
+        if self._request_count == 0 and self.transport is not None:
+            self.transport.close()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        timer = getattr(self, "_head_timer", None)
+        if timer is not None:
+            timer.cancel()
+        super().connection_lost(exc)
 
     def handle_error(
         self, request: BaseRequest, status: int = 500, exc: BaseException | None = None,
@@ -45,6 +63,7 @@ class _Handler(RequestHandler):
 
 class _Server(web.Server):
     strict_headers: dict[str, str]
+    head_timeout: float
 
     def __call__(self) -> RequestHandler:
         return _Handler(self, loop=self._loop, **self._kwargs)
@@ -56,7 +75,9 @@ class ChatRunner(web.AppRunner):
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         server.__class__ = _Server
+        assert isinstance(server, _Server)
         server.strict_headers = strict_headers(self.app[CONFIG].frame_ancestors)
+        server.head_timeout = self.app[CONFIG].head_timeout
         return server
 
 

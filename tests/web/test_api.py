@@ -287,3 +287,78 @@ async def test_requests_in_the_openapi_examples_shape_are_accepted(client: Any) 
     Draft202012Validator(schema).validate(body)
     resp = await client.post("/api/v1/turn", data=json.dumps(body), headers=JSON)
     assert resp.status == 200
+
+
+async def test_a_client_that_trickles_its_body_gets_408_with_help(
+    aiohttp_client: Any, flowset: Any
+) -> None:
+    import asyncio
+
+    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(body_timeout=0.3)))
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(b"POST /api/v1/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                 b"Content-Length: 100\r\n\r\n{")
+    await writer.drain()
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+    body = await asyncio.wait_for(reader.readexactly(length), 5)
+    writer.close()
+    await writer.wait_closed()
+    assert b"connection: close" in head.lower()
+    assert head.split(b" ")[1] == b"408"
+    data = json.loads(body)
+    assert data["error"]["code"] == "timeout" and data["help"]
+
+
+async def test_a_client_that_trickles_its_headers_is_disconnected(
+    aiohttp_client: Any, flowset: Any
+) -> None:
+    import asyncio
+
+    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(head_timeout=0.3)))
+    reader, writer = await asyncio.open_connection(client.host, client.port)
+    writer.write(b"GET / HTTP/1.1\r\nHo")
+    await writer.drain()
+    assert await asyncio.wait_for(reader.read(), 3) == b""  # closed by the server
+    writer.close()
+    await writer.wait_closed()
+    # a prompt client on a new connection is served as usual
+    assert (await client.get("/")).status == 200
+
+
+async def test_every_response_matches_the_openapi_document(client: Any) -> None:
+    """Each (path, status) the API answers is documented, and its body fits that schema."""
+    from jsonschema import Draft202012Validator
+
+    doc = (await (await client.get("/api/v1/openapi.json")).json())
+    r = await start(client)
+    calls: list[tuple[str, Any]] = [
+        ("/api/v1/start", {"locale": "es"}),
+        ("/api/v1/start", {"locale": "xx"}),
+        ("/api/v1/start", b"{"),
+        ("/api/v1/start", b"x" * 100_000),
+        ("/api/v1/turn", {"session": r["session"], "seq": 0, "choice": "continue"}),
+        ("/api/v1/turn", {"session": r["session"], "seq": 0, "choice": "continue"}),
+        ("/api/v1/turn", {"session": r["session"], "seq": 7, "choice": "continue"}),
+        ("/api/v1/turn", {"session": r["session"], "seq": 1, "text": "x" * 2001}),
+        ("/api/v1/turn", {"session": "gone", "seq": 0, "choice": "continue"}),
+        ("/api/v1/turn", {"seq": 0}),
+        ("/api/v1/end", {"session": r["session"]}),
+        ("/api/v1/end", {"session": 1}),
+    ]
+    seen = set()
+    for path, body in calls:
+        if isinstance(body, bytes):
+            resp = await client.post(path, data=body, headers=JSON)
+        else:
+            resp = await client.post(path, json=body)
+        documented = doc["paths"][path]["post"]["responses"]
+        assert str(resp.status) in documented, (path, resp.status)
+        seen.add((path, resp.status))
+        content = documented[str(resp.status)].get("content")
+        if content is None:
+            assert await resp.read() == b""
+            continue
+        schema = {**content["application/json"]["schema"], "components": doc["components"]}
+        Draft202012Validator(schema).validate(await resp.json())
+    assert {s for _, s in seen} >= {200, 201, 204, 400, 409, 410, 413, 422}

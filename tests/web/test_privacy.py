@@ -120,7 +120,7 @@ async def test_p3_canary_in_no_log_record_and_no_header(
     reader, writer = await asyncio.open_connection(client.host, client.port)
     writer.write(f"GET /{CANARY} HTTP/1.1\r\nHost: x\r\nBad\x00Header: {CANARY}\r\n\r\n".encode())
     await writer.drain()
-    raw = await reader.read()
+    raw = await asyncio.wait_for(reader.read(), 10)
     writer.close()
     await writer.wait_closed()
     assert raw.split(b" ")[1] == b"400"

@@ -52,7 +52,7 @@
   // ---- the live chat ---------------------------------------------------------------------
   if (!main.hasAttribute("data-chat")) { return; }
   var strings = JSON.parse(main.getAttribute("data-strings") || "{}");
-  var log = document.getElementById("log");
+  var log = document.querySelector("#log ol");
   var errorBox = document.getElementById("error");
   var busy = false;
 

@@ -97,7 +97,9 @@ class RedisStore:
     async def delete(self, key: str) -> None:
         try:
             async with self.client.pipeline(transaction=True) as pipe:
-                await pipe.delete(PREFIX + key).zrem(LIVE, PREFIX + key).execute()
+                pipe.delete(PREFIX + key)
+                pipe.zrem(LIVE, PREFIX + key)
+                await pipe.execute()
         except RedisError as err:
             raise StoreError(f"redis: {type(err).__name__}") from err
 
@@ -131,10 +133,8 @@ async def check_not_persistent(client: aioredis.Redis) -> None:
         ) from err
     except RedisError as err:
         raise StoreError(f"cannot reach Redis: {type(err).__name__}") from err
-    if isinstance(save, bytes):
-        save = save.decode()
-    if isinstance(aof, bytes):
-        aof = aof.decode()
+    save = save.decode() if isinstance(save, bytes) else str(save or "")
+    aof = aof.decode() if isinstance(aof, bytes) else str(aof or "no")
     if save.strip() or aof == "yes":
         raise StoreError(
             f"this Redis persists to disk (save '{save}', appendonly '{aof}'): sessions would "

@@ -1,0 +1,173 @@
+"""Load benchmark of the chat's JSON API beside a bare aiohttp handler, in the same run.
+
+    .venv/bin/python bench/web_load.py [--turns 40] [--levels 64 256]
+
+Starts ``redirection-bot serve`` (memory store) and a bare aiohttp app (one handler returning a
+reply-sized JSON) as separate processes on loopback, then drives each from this process with
+an aiohttp client: N concurrent conversations, each a start and then ``--turns`` turns (a loop
+through the welcome and help flows that never ends the conversation). Prints turns per second
+and latency percentiles per concurrency level (medians of --rounds alternating runs, since
+client and servers share the machine's CPUs), and the ratio to the bare handler. Bounded: a
+fixed number of requests, a time limit per level, loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+TIME_LIMIT = 120.0  # seconds per level, at most
+
+BARE_APP = r'''
+import json, sys
+from aiohttp import web
+REPLY = json.dumps({"session": "x" * 43, "seq": 1, "locale": "en",
+    "messages": [{"key": "welcome.how_to_leave", "text": "y" * 160}],
+    "options": [{"id": "ready", "label": "I'm ready"}, {"id": "help", "label": "Get help now"}],
+    "input": "choice", "ended": False})
+async def turn(request):
+    await request.json()
+    return web.Response(text=REPLY, content_type="application/json")
+app = web.Application()
+app.add_routes([web.post("/api/v1/turn", turn), web.post("/api/v1/start", turn),
+                web.get("/favicon.ico", lambda r: web.Response(status=204))])
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+'''
+
+# a path that loops forever: welcome.hello -> leaving -> help -> back to leaving -> help ...
+LOOP = ["help", "back"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/favicon.ico", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("server did not start")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def conversation(session: aiohttp.ClientSession, url: str, turns: int, bare: bool,
+                       latencies: list[float], deadline: float) -> int:
+    async with session.post(url + "/api/v1/start", json={"locale": "en"}) as resp:
+        reply = await resp.json()
+    done = 0
+    if not bare:  # leave the welcome screen: from here on the loop never ends the conversation
+        async with session.post(url + "/api/v1/turn", json={
+                "session": reply["session"], "seq": reply["seq"], "choice": "continue"}) as resp:
+            reply = await resp.json()
+    for i in range(turns):
+        if time.monotonic() > deadline:
+            break
+        body = {"session": reply["session"], "seq": reply["seq"], "choice": LOOP[i % 2]}
+        t0 = time.perf_counter()
+        async with session.post(url + "/api/v1/turn", json=body) as resp:
+            if resp.status != 200:
+                raise SystemExit(f"turn failed: {resp.status} {await resp.text()}")
+            reply = await resp.json()
+        latencies.append(time.perf_counter() - t0)
+        done += 1
+    return done
+
+
+async def level(url: str, concurrency: int, turns: int, bare: bool) -> dict[str, float]:
+    latencies: list[float] = []
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        # warm up
+        await asyncio.gather(*(conversation(session, url, 2, bare, [], time.monotonic() + 30)
+                               for _ in range(min(concurrency, 16))))
+        deadline = time.monotonic() + TIME_LIMIT
+        t0 = time.perf_counter()
+        counts = await asyncio.gather(*(
+            conversation(session, url, turns, bare, latencies, deadline)
+            for _ in range(concurrency)))
+        wall = time.perf_counter() - t0
+    total = sum(counts)
+    return {
+        "turns": total, "per_s": total / wall,
+        "p50": statistics.median(latencies) * 1000, "p99": percentile(latencies, 99) * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=40, help="turns per conversation")
+    parser.add_argument("--levels", type=int, nargs="+", default=[64, 256])
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate chat and bare this many times per level; report medians")
+    args = parser.parse_args()
+    chat_port, bare_port = free_port(), free_port()
+    env = {**os.environ, "REDIRECTION_BOT_LOG_LEVEL": "WARNING"}
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--port", str(chat_port),
+         "--max-sessions", "100000"], cwd=ROOT, env=env)
+    bare = subprocess.Popen([sys.executable, "-c", BARE_APP, str(bare_port)], env=env)
+    try:
+        chat_url, bare_url = f"http://127.0.0.1:{chat_port}", f"http://127.0.0.1:{bare_port}"
+        wait_ready(chat_url, chat)
+        wait_ready(bare_url, bare)
+        print(f"{os.cpu_count()} CPUs; {args.turns} turns per conversation; "
+              "server and client in separate processes on loopback")
+        print(f"{'conc':>5} {'server':>6} {'turns':>7} {'turns/s':>9} {'p50 ms':>8} "
+              f"{'p99 ms':>8}")
+        results: dict[tuple[int, str], dict] = {}
+        for n in args.levels:
+            for name in ("chat", "bare"):
+                results[(n, name)] = {"turns": 0.0, "per_s": [], "p50": [], "p99": []}
+            for _ in range(args.rounds):
+                for name, url, is_bare in (("chat", chat_url, False), ("bare", bare_url, True)):
+                    one = asyncio.run(level(url, n, args.turns, is_bare))
+                    acc = results[(n, name)]
+                    acc["turns"] += one["turns"]
+                    for k in ("per_s", "p50", "p99"):
+                        acc[k].append(one[k])
+            for name in ("chat", "bare"):
+                acc = results[(n, name)]
+                r = results[(n, name)] = {
+                    "turns": acc["turns"],
+                    **{k: statistics.median(acc[k]) for k in ("per_s", "p50", "p99")},
+                }
+                print(f"{n:>5} {name:>6} {r['turns']:>7.0f} {r['per_s']:>9.0f} "
+                      f"{r['p50']:>8.1f} {r['p99']:>8.1f}", flush=True)
+            c, b = results[(n, "chat")], results[(n, "bare")]
+            print(f"{n:>5} {'ratio':>6} {'':>7} {c['per_s'] / b['per_s']:>9.2f} "
+                  f"{c['p50'] / b['p50']:>8.2f} {c['p99'] / b['p99']:>8.2f}")
+        print(json.dumps({f"{n}/{name}": {k: round(v, 1) for k, v in r.items()}
+                          for (n, name), r in results.items()}))
+    finally:
+        for proc in (chat, bare):
+            proc.terminate()
+            proc.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Running ``redirection-bot serve`` as a real process for the slow suites."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.web.conftest import free_port
+
+
+def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"serve exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/favicon.ico", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("serve did not start")
+
+
+@contextmanager
+def serving(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+    port: int | None = None, log: Path | None = None,
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``redirection-bot serve --port P ARGS``; yields (base URL, process); stops it after."""
+    port = port or free_port()
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+        cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, proc)
+        yield url, proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if log:
+            out.close()  # type: ignore[union-attr]
