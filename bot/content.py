@@ -42,6 +42,8 @@ class Content:
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     broken_flows: set[str] = field(default_factory=set)
     """Ids of flows whose file has errors: other checks treat them as present, to avoid noise."""
+    resources: Any = None
+    """The resource directory (``bot.resources.Directory``) beside ``flows/``, once linted."""
     version: str = ""
     """A short hash of every file's bytes: the same files give the same version."""
     root: Path | None = None

@@ -23,6 +23,7 @@ from bot.content import Content
 from bot.errors import InputError, LintFailed, SessionEnded, UnknownVersion
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
 from bot.lint import lint_paths
+from bot.resources import Directory
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
 __all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen", "Tally"]
@@ -88,6 +89,8 @@ class FlowSet:
         self.version = content.version
         self.program: Program = content.program
         self.catalogs: dict[str, Catalog] = content.catalogs
+        self.resources: Directory = content.resources or Directory([])
+        """Helplines and services of this version (resources/), for help shown outside flows."""
         self.flows = {fid: CompiledFlow(flow) for fid, flow in content.flows.items()}
         self.interruptions = frozenset({self.program.help, *self.program.crisis.values()})
         """Flows that interrupt: however they are entered, they end by offering to resume."""

@@ -351,6 +351,7 @@ def _check_resources(folder: Path, content: Content, base: Path | None) -> list[
     if not folder.is_dir():
         return []
     directory, problems = load_resources(folder, base=base if base is not None else Path.cwd())
+    content.resources = directory
     categories = content.program.crisis if content.program is not None else {}
     return problems + lint_resources(directory, categories)
 

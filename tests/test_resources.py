@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.content import SPECIAL_LOCALE_FILES
 from bot.lint import lint_paths
 from bot.paths import REPO_ROOT
 from bot.resources import Directory, lint_resources, load_resources, phone_digits
@@ -152,7 +153,7 @@ def catalog_messages() -> list[tuple[str, str, str]]:
     out = []
     for path in sorted((REPO_ROOT / "locale").glob("*/*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or path.name in ("language.yaml", "screening.yaml"):
+        if not isinstance(data, dict) or path.name in SPECIAL_LOCALE_FILES:
             continue
         out += [(str(path.relative_to(REPO_ROOT)), k, v) for k, v in data.items() if isinstance(v, str)]
     return out

@@ -44,8 +44,13 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"id": {"type": "string"}, "label": {"type": "string"}},
     },
     "Resource": {
-        "type": "object", "required": ["key", "text"],
-        "properties": {"key": {"type": "string"}, "text": {"type": "string"}},
+        "type": "object", "required": ["id", "name", "kind", "text"],
+        "description": "A helpline or service from the resource directory; `text` is the line "
+                       "to show (name and contact).",
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+            "phone": {"type": "string"}, "url": {"type": "string"}, "text": {"type": "string"},
+        },
     },
     "Reply": {
         "type": "object",

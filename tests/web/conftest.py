@@ -16,7 +16,7 @@ import redis
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.engine import FlowSet
+from bot.engine import Engine, FlowSet
 from bot.paths import REPO_ROOT
 from bot.web import WebConfig, create_app
 from bot.web.server import ChatRunner
@@ -112,5 +112,9 @@ async def store(store_kind: str, redis_if_needed: str | None) -> AsyncIterator[S
 
 
 @pytest.fixture
-async def client(aiohttp_client: Any, flowset: FlowSet, store: SessionStore) -> Any:
-    return await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
+async def client(
+    aiohttp_client: Any, flowset: FlowSet, shipped_engine: Engine, store: SessionStore
+) -> Any:
+    """The app as served: the shipped program with its crisis screener (S1), on ``store``."""
+    engine = Engine(flowset, screen=shipped_engine.screen)
+    return await make_client(aiohttp_client, create_app(engine, WebConfig(), store=store))

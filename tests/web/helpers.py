@@ -16,6 +16,18 @@ async def start(client: Any, locale: str = "en") -> dict[str, Any]:
     return dict(await resp.json())
 
 
+TO_MENU = ("continue", "understood", "adult", "safe", "menu")
+"""Option ids from the welcome to the menu."""
+TO_REASON = ("why_change", "unsure", "r0", "children")
+"""Option ids from the menu to module 1's free-text question (at most 300 characters)."""
+LABELS_TO_REASON = {
+    "en": ["Tell me more", "Understood", "18 or over", "Yes, I'm safe", "Go to the menu",
+           "1. Why change", "I'm thinking about it, but I'm unsure", "0",
+           "Children are harmed by this material"],
+}
+"""The same path as the buttons say it."""
+
+
 async def turn(
     client: Any, reply: dict[str, Any], status: int = 200, **what: Any
 ) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import pytest
 from bot.engine import MAX_INPUT_CHARS
 from bot.web import WebConfig, create_app
 from tests.web.conftest import make_client
-from tests.web.helpers import JSON, check_schema, start, turn
+from tests.web.helpers import JSON, TO_MENU, TO_REASON, check_schema, start, turn
 
 
 async def test_start_gives_a_token_and_the_first_reply(client: Any) -> None:
@@ -37,14 +37,16 @@ async def test_tokens_are_unique(client: Any) -> None:
 
 async def test_a_full_module_by_choices_and_text(client: Any) -> None:
     r = await start(client)
-    r = await turn(client, r, choice="continue")
-    r = await turn(client, r, choice="ready")
+    for choice in TO_MENU:
+        r = await turn(client, r, choice=choice)
     assert r["flow"] == "menu"
-    r = await turn(client, r, choice="first_steps")
+    for choice in TO_REASON:
+        r = await turn(client, r, choice=choice)
     assert r["input"] == "choice_or_text" and r["max_text"] == 300
     r = await turn(client, r, text="I want to be someone my family can trust")
     assert "someone my family can trust" in r["messages"][0]["text"]
-    r = await turn(client, r, choice="yes")
+    r = await turn(client, r, choice="right")
+    r = await turn(client, r, command="menu")
     r = await turn(client, r, choice="finish")
     check_schema("Reply", r)
     assert r["ended"] is True and r["input"] == "none"

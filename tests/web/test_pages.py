@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.helpers import hidden_fields
+from tests.web.helpers import TO_MENU, TO_REASON, hidden_fields
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -43,22 +43,23 @@ async def test_start_page_in_spanish(client: Any) -> None:
 async def test_a_full_module_without_javascript(client: Any) -> None:
     html = await post(client, action="start", locale="en")
     assert "Hello. This is a self-help program" in html
-    for choice in ("continue", "ready", "first_steps"):
+    for choice in (*TO_MENU, *TO_REASON):
         html = await post(client, **state(html), choice=choice)
     assert '<textarea id="text" name="text"' in html and 'maxlength="300"' in html
     html = await post(client, **hidden_fields(html, "text-form"), text="<b>my kids</b> & me")
     assert "&lt;b&gt;my kids&lt;/b&gt; &amp; me" in html  # the user's words, escaped
     assert "<b>my kids</b>" not in html
-    html = await post(client, **state(html), choice="yes")
+    html = await post(client, **state(html), choice="right")
+    html = await post(client, **hidden_fields(html, "text-form"), text="menu")
     html = await post(client, **state(html), choice="finish")
-    assert "Well done for today" in html
+    assert "Thank you for spending this time on change" in html
     assert 'id="ended"' in html and 'value="start"' in html
     assert 'name="session"' not in html  # the ended session is not carried on
 
 
 async def test_every_chat_screen_has_help_and_leave(client: Any) -> None:
     html = await post(client, action="start", locale="es")
-    for choice in ("continue", "ready", "first_steps", "skip", "menu"):
+    for choice in (*TO_MENU, *TO_REASON, "skip"):
         assert "data-help" in html and "data-leave" in html
         assert "Buscar ayuda ahora" in html and "Salir rápido" in html
         html = await post(client, **state(html), choice=choice)
@@ -76,7 +77,7 @@ async def test_help_control_without_javascript_and_resume(client: Any) -> None:
 
 async def test_help_page_without_a_session(client: Any) -> None:
     html = await (await client.get("/help?locale=es")).text()
-    assert "llama ahora a emergencias" in html
+    assert "llama ahora a tu número de emergencias" in html
 
 
 async def test_leave_quickly_ends_the_session_and_goes_to_a_neutral_page(client: Any) -> None:
@@ -96,7 +97,7 @@ async def test_a_double_submit_shows_the_same_page(client: Any) -> None:
     first = await post(client, **fields, choice="continue")
     again = await post(client, **fields, choice="continue")
     assert first.count("how_to_leave") == again.count("how_to_leave")
-    assert 'value="ready"' in again
+    assert 'value="understood"' in again
 
 
 async def test_going_back_and_answering_an_old_screen_is_a_409_page_with_help(client: Any) -> None:

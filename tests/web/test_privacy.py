@@ -173,11 +173,19 @@ async def test_p4_expiry_leaves_nothing(
     assert err["help"]
 
 
-async def test_p5_no_third_party_urls_in_anything_served(client: Any) -> None:
-    bodies = [await (await client.get(p)).text() for p in (
-        "/", "/help", "/away", "/static/chat.js", "/static/site.css", "/widget.js")]
-    resp = await client.post("/chat", data={"action": "start", "locale": "en"})
-    bodies.append(await resp.text())
-    for body in bodies:
-        assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", body, re.I), body[:200]
+async def test_p5_nothing_served_makes_the_browser_contact_a_third_party(client: Any) -> None:
+    """Scripts and styles hold no absolute URL at all; pages hold none in an attribute (src,
+    href, action, ...). A helpline's web address shown as text, for the user to visit by their
+    own choice, is not a request the page makes."""
+    absolute = r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}"
+    for path in ("/static/chat.js", "/static/site.css", "/widget.js"):
+        body = await (await client.get(path)).text()
+        assert not re.search(absolute, body, re.I), (path, body[:200])
         assert "@import" not in body
+    pages = [await (await client.get(p)).text() for p in ("/", "/help", "/away")]
+    pages.append(await (await client.post("/chat", data={"action": "start", "locale": "en"})).text())
+    in_attribute = re.compile(r"""=\s*["']?\s*""" + absolute + r"|url\(\s*[\"']?" + absolute, re.I)
+    for page in pages:
+        assert not in_attribute.search(page), page[:200]
+        assert "@import" not in page
+    assert "https://www.stopitnow.org.uk/" in pages[1], "the help page names services' sites as text"

@@ -4,6 +4,7 @@ resume, S5 the web pages never claim a human reads or that the bot can alert any
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -13,7 +14,7 @@ from bot.engine import Engine
 from bot.web import WebConfig, create_app
 from bot.web.resources import help_resources
 from tests.web.conftest import CANARY, make_client
-from tests.web.helpers import JSON, hidden_fields, start, turn
+from tests.web.helpers import JSON, TO_MENU, TO_REASON, hidden_fields, start, turn
 
 
 async def test_s1_free_text_is_screened_before_the_flow(aiohttp_client: Any, flowset: Any) -> None:
@@ -33,8 +34,8 @@ async def test_s1_free_text_is_screened_before_the_flow(aiohttp_client: Any, flo
 
 async def test_s2_help_is_one_step_away_through_a_whole_module(client: Any) -> None:
     r = await start(client)
-    path = [("choice", "continue"), ("choice", "ready"), ("choice", "first_steps"),
-            ("text", "to be trusted"), ("choice", "yes")]
+    path = [*(("choice", c) for c in (*TO_MENU, *TO_REASON)), ("text", "to be trusted"),
+            ("choice", "right")]
     for kind, value in path:
         h = await turn(client, r, command="help")
         assert h["flow"] == "help" and any(m["key"] == "help.emergency" for m in h["messages"])
@@ -76,10 +77,10 @@ async def test_s3_every_failure_shows_every_resource(
     for resource in help_resources(flowset, locale):
         expected = resource["text"]
         if resp.content_type == "text/html":
-            expected = expected.replace('"', "&quot;").replace("'", "&#x27;")
+            expected = html.escape(expected)
         else:
             text = text.encode().decode("unicode_escape") if "\\u" in text else text
-        assert expected in text, (path, resource["key"])
+        assert expected in text, (path, resource["id"])
 
 
 async def test_s3_a_server_error_still_shows_the_resources(
@@ -96,11 +97,16 @@ async def test_s3_a_server_error_still_shows_the_resources(
     assert "call your emergency number now" in await resp.text()
 
 
-def test_resources_come_from_the_catalog_in_each_language(flowset: Any) -> None:
+def test_resources_come_from_the_directory_for_each_language(flowset: Any) -> None:
+    crisis = flowset.program.crisis
     for locale in flowset.catalogs:
-        res = help_resources(flowset, locale)
-        assert [r["key"] for r in res] == ["help.intro", "help.emergency", "help.cannot_alert"]
+        advice, *res = help_resources(flowset, locale)
+        assert advice["text"] == flowset.catalogs[locale].messages["help.emergency"].render(None)
+        assert [r["id"] for r in res] == [r.id for r in flowset.resources.select(locale, categories=crisis)]
+        assert res[0]["kind"] == "emergency" and all("phone" in r or "url" in r for r in res)
+        assert all(r["kind"] != "report" for r in res), "error pages list crisis help, not hotlines"
     assert help_resources(flowset, "xx") == help_resources(flowset, "en")
+    assert "0808 1000 900" in {r.get("phone") for r in help_resources(flowset, "en")}
 
 
 CLAIMS = re.compile(

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import CANARY, free_port, start_redis
+from tests.web.helpers import TO_MENU, TO_REASON
 from tests.web.servers import serving
 
 
@@ -62,8 +63,8 @@ def test_a_canary_reaches_no_log_line_and_no_file(tmp_path: Path) -> None:
         ua = {"User-Agent": f"{CANARY}-agent", "X-Forwarded-For": "198.51.100.9"}
         status, r = post(url, "/api/v1/start", {"locale": "en"}, ua)
         assert status == 201
-        for what in ({"choice": "continue"}, {"choice": "ready"}, {"choice": "first_steps"},
-                     {"text": f"my reason {CANARY}"}, {"text": CANARY * 200}):
+        choices = [{"choice": c} for c in (*TO_MENU, *TO_REASON)]
+        for what in (*choices, {"text": f"my reason {CANARY}"}, {"text": CANARY * 200}):
             body = {"session": r["session"], "seq": r["seq"], **what}
             status, r2 = post(url, "/api/v1/turn", body, ua)
             if status == 200:
@@ -91,14 +92,15 @@ def test_two_processes_share_one_conversation_and_survive_a_kill(tmp_path: Path)
         with serving(*store) as (a, proc_a), serving(*store) as (b, _):
             status, r = post(a, "/api/v1/start", {"locale": "es"})
             assert status == 201
-            for url, choice in ((b, "continue"), (a, "ready"), (b, "first_steps")):
+            for i, choice in enumerate((*TO_MENU, *TO_REASON)):
+                url = (b, a)[i % 2]
                 status, r = post(url, "/api/v1/turn", {"session": r["session"], "seq": r["seq"],
                                                        "choice": choice})
                 assert status == 200, r
-            assert r["flow"] == "first_steps" and r["input"] == "choice_or_text"
+            assert r["flow"] == "why_change" and r["input"] == "choice_or_text"
             # a repeat on the other process gets the same reply; a stale seq is refused there too
             status, again = post(a, "/api/v1/turn", {"session": r["session"], "seq": r["seq"] - 1,
-                                                     "choice": "first_steps"})
+                                                     "choice": TO_REASON[-1]})
             assert status == 200 and again == r
             status, err = post(a, "/api/v1/turn", {"session": r["session"], "seq": 0,
                                                    "choice": "continue"})
