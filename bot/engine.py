@@ -331,14 +331,16 @@ class Engine:
                 self._follow_quietly(fs, session, state)
                 continue
             if isinstance(state, EndState):
-                if session.stack:
+                if state.end == "conversation":
+                    session.stack = None  # nothing to resume, nothing queued: it is over
+                elif session.stack:
                     _, pending = session.stack[-1]
                     if pending == "":  # a crisis flow waiting its turn: run it now
                         self._back(fs, session)
                     else:
                         self._go_flow(fs, session, fs.program.resume)
                     continue
-                if session.flow in fs.program.crisis.values():  # S4: even with nothing to resume
+                elif session.flow in fs.program.crisis.values():  # S4: even with nothing to resume
                     self._go_flow(fs, session, fs.program.resume)
                     continue
                 session.ended = True

@@ -7,6 +7,7 @@ does one of four things, told apart by the key it has::
     ask: slot_name     take free text into a slot, then lead somewhere  (an ask state)
     go / flow / back   lead somewhere straight away                     (a say state)
     end: true          finish the flow                                  (an end state)
+    end: conversation  finish the whole conversation, whatever came before
 
 "Somewhere" is ``go: state`` (this flow), ``flow: other_flow`` (from its start) or
 ``back: true`` (where the user was before this flow interrupted them; the menu if nowhere).
@@ -177,9 +178,10 @@ class SayState(_StateBase, _Target):
 
 
 class EndState(_StateBase):
-    """Finish the flow (and the conversation, unless an interruption is waiting to resume)."""
+    """Finish the flow (and the conversation, unless an interruption is waiting to resume), or,
+    with ``end: conversation``, the whole conversation whatever came before (the youth path)."""
 
-    end: Literal[True]
+    end: Literal[True, "conversation"]
 
 
 def _state_kind(value: Any) -> str:

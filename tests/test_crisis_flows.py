@@ -9,7 +9,7 @@ from collections import deque
 import pytest
 
 from bot.engine import Engine
-from bot.flow import AskState
+from bot.flow import AskState, EndState
 from bot.session import Session, UserInput
 
 ORIGIN = ("why_change", "ask_reason")
@@ -18,6 +18,10 @@ OWN_FLOWS = ("crisis_", "report_material", "help")
 
 def crisis_flows(shipped_engine: Engine) -> list[str]:
     return list(shipped_engine.current.program.crisis.values())
+
+
+YOUTH = "crisis_minor"
+"""The youth path ends the whole conversation instead: no adult program content (CONTENT.md)."""
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
@@ -32,7 +36,7 @@ def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
         _, first = shipped_engine.start(locale, flow)
         seen = {first.state}
         queue = deque(seen)
-        resumed = 0
+        resumed = closed = 0
         while queue:
             name = queue.popleft()
             state = states[name]
@@ -43,7 +47,9 @@ def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
                 session = Session(locale, fs.version, flow, name, stack=[ORIGIN])
                 reply = shipped_engine.turn(session, user)
                 if reply.ended:
-                    problems.append(f"{flow}.{name} {user}: the conversation ended")
+                    if not isinstance(states.get(reply.state), EndState) or flow != YOUTH:
+                        problems.append(f"{flow}.{name} {user}: the conversation ended")
+                    closed += 1
                 elif reply.flow == flow:
                     if reply.state not in seen:
                         seen.add(reply.state)
@@ -53,7 +59,10 @@ def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
                     assert session.stack == [ORIGIN]
                 elif reply.flow not in crisis:
                     problems.append(f"{flow}.{name} {user}: left for {reply.flow}")
-        if not resumed:
+        if flow == YOUTH:
+            if resumed or not closed:
+                problems.append(f"{flow}: the youth path must end the conversation, never resume")
+        elif not resumed:
             problems.append(f"{flow}: no path reaches the offer to resume")
         unreached = set(states) - seen - {n for n, s in states.items() if not hasattr(s, "options")}
         if unreached:

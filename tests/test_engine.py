@@ -308,3 +308,25 @@ def test_an_empty_message_is_not_a_command_even_when_a_command_word_is_punctuati
     engine.turn(session, UserInput(choice="breathe"))
     assert keys(engine.turn(session, UserInput(text="  "))) == ["system.empty", "menu.breathe"]
     assert engine.turn(session, UserInput(text=" ? ")).flow == "help"
+
+
+def test_end_conversation_ends_it_even_with_a_place_to_resume_and_crisis_paths_queued(tiny: Path) -> None:
+    youth = (
+        "flow: c_one\nstart: s\nstates:\n  s:\n    say: [help.now]\n    options:\n      - id: ok\n"
+        "        label: help.opt_back\n        go: check\n  check:\n    say: [help.now]\n    options:\n"
+        "      - id: ok\n        label: help.opt_back\n        go: e\n"
+        "  e:\n    say: [menu.bye]\n    end: conversation\n"
+    )
+    other = youth.replace("c_one", "c_two").replace("end: conversation", "end: true")
+    program = (
+        "program:\n  start: menu\n  menu: menu\n  help: help\n  resume: resume\n"
+        "  crisis:\n    minor: c_one\n    urge: c_two\n"
+    )
+    root = write_content(tiny, flows={"program.yaml": program, "c_one.yaml": youth, "c_two.yaml": other})
+    engine = Engine(load_flowset(root), screen=lambda text, locale: ["minor", "urge"])
+    session, _ = engine.start("en")
+    engine.turn(session, UserInput(choice="breathe"))
+    assert engine.turn(session, UserInput(text="i am 15")).flow == "c_one"
+    engine.turn(session, UserInput(choice="ok"))
+    reply = engine.turn(session, UserInput(choice="ok"))
+    assert (keys(reply), reply.ended, session.stack, session.slots) == (["menu.bye"], True, None, None)
