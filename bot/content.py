@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.catalog import COMMANDS, Catalog, LanguageMeta, Template, TemplateError
 from bot.flow import STATE_KIND_TAGS, Flow, MessageRef, Option, Program, ProgramFile
-from bot.problems import Problem, did_you_mean
+from bot.problems import Place, Problem, did_you_mean, display_path
 from bot.yamlsource import PathKey, Source, YamlError, load_yaml
 
 __all__ = ["Content", "load_content", "message_refs", "schema_problems"]
@@ -49,14 +49,6 @@ class Content:
     root: Path | None = None
 
 
-def _rel(path: Path, base: Path | None) -> str:
-    if base is not None:
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            pass
-    return str(path)
-
 
 def load_content(flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> tuple[Content, list[Problem]]:
     """Load ``flows_dir`` and ``locale_dir``; file names in problems are relative to ``base``."""
@@ -70,7 +62,7 @@ def load_content(flows_dir: Path, locale_dir: Path, *, base: Path | None = None)
         problems.append(Problem(_place0(flows_dir, base), "flows folder not found"))
     for path in flow_files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        _load_flow_file(path, _rel(path, base), content, problems)
+        _load_flow_file(path, display_path(path, base), content, problems)
     if flows_dir.is_dir() and content.program is None and not any(
         p.place.file.endswith(PROGRAM_FILE) for p in problems
     ):
@@ -94,10 +86,8 @@ def load_content(flows_dir: Path, locale_dir: Path, *, base: Path | None = None)
     return content, problems
 
 
-def _place0(path: Path, base: Path) -> Any:
-    from bot.problems import Place
-
-    return Place(_rel(path, base))
+def _place0(path: Path, base: Path) -> Place:
+    return Place(display_path(path, base))
 
 
 def _load_flow_file(path: Path, name: str, content: Content, problems: list[Problem]) -> None:
@@ -143,7 +133,7 @@ def _load_catalog(lang_dir: Path, base: Path, problems: list[Problem]) -> Catalo
         problems.append(Problem(_place0(meta_path, base), f"language folder '{lang_dir.name}' has no {LANGUAGE_FILE}"))
         return None
     try:
-        meta_src = load_yaml(meta_path, _rel(meta_path, base))
+        meta_src = load_yaml(meta_path, display_path(meta_path, base))
     except YamlError as err:
         problems.append(err.problem)
         return None
@@ -171,7 +161,7 @@ def _load_catalog(lang_dir: Path, base: Path, problems: list[Problem]) -> Catalo
     for path in sorted(lang_dir.glob("*.yaml")):
         if path.name in SPECIAL_LOCALE_FILES:
             continue
-        name = _rel(path, base)
+        name = display_path(path, base)
         try:
             src = load_yaml(path, name)
         except YamlError as err:

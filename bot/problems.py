@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -44,3 +45,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'breathe'?)`` when a close match exists, else ``''``."""
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def display_path(path: Path, base: Path | None) -> str:
+    """``path`` as problems name it: relative to ``base`` when it lies inside it."""
+    if base is not None:
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            pass
+    return str(path)

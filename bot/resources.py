@@ -32,7 +32,7 @@ from pydantic import (
 )
 
 from bot.content import schema_problems
-from bot.problems import Place, Problem, did_you_mean
+from bot.problems import Place, Problem, did_you_mean, display_path
 from bot.yamlsource import Source, YamlError, load_yaml
 
 __all__ = [
@@ -163,7 +163,7 @@ def phone_digits(number: str) -> str:
 def load_resources(folder: Path, *, base: Path | None = None) -> tuple[Directory, list[Problem]]:
     """Load ``folder/resources.yaml``; never raises for bad content (problems say where)."""
     path = folder / RESOURCES_FILE
-    name = _rel(path, base)
+    name = display_path(path, base)
     if not path.exists():
         return Directory([]), [Problem(Place(name), "the resource directory is missing")]
     try:
@@ -262,11 +262,3 @@ def lint_resources(
             )
     return out
 
-
-def _rel(path: Path, base: Path | None) -> str:
-    if base is not None:
-        try:
-            return str(path.resolve().relative_to(base.resolve()))
-        except ValueError:
-            pass
-    return str(path)

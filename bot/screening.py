@@ -56,7 +56,7 @@ from bot.phrases import (
     tokens,
     words,
 )
-from bot.problems import Place, Problem, did_you_mean
+from bot.problems import Place, Problem, did_you_mean, display_path
 from bot.yamlsource import Source, YamlError, load_yaml
 
 __all__ = [
@@ -322,13 +322,6 @@ def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
     return sorted(problems, key=Problem.sort_key)
 
 
-def _rel(path: Path, base: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
-
-
 def _load_all(
     locale_dir: Path, base: Path
 ) -> tuple[list[Problem], dict[str, tuple[ScreeningFile, _Parsed]]]:
@@ -344,20 +337,20 @@ def _load_all(
             if have:
                 problems.append(
                     Problem(
-                        Place(_rel(path, base)),
+                        Place(display_path(path, base)),
                         f"language '{lang_dir.name}' has no {SCREENING_FILE}, so its free text "
-                        f"would not be screened (copy {_rel(have[0] / SCREENING_FILE, base)} "
+                        f"would not be screened (copy {display_path(have[0] / SCREENING_FILE, base)} "
                         "and translate it)",
                     )
                 )
             continue
-        result = _load_file(path, _rel(path, base), problems)
+        result = _load_file(path, display_path(path, base), problems)
         if result is not None:
             loaded[lang_dir.name] = result
     if langs and not have:
         problems.append(
             Problem(
-                Place(_rel(locale_dir, base)),
+                Place(display_path(locale_dir, base)),
                 f"no language has a {SCREENING_FILE}: free text will not be screened",
                 "warning",
             )
