@@ -55,3 +55,13 @@ def test_python_dash_m_bot_is_the_cli() -> None:
 def test_the_console_script_is_installed() -> None:
     result = run(tool("redirection-bot"), "lint")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_image_carries_every_folder_the_server_reads() -> None:
+    """Without resources/ the help shown on errors would be empty; without locale/ nothing starts."""
+    copied = {
+        line.split()[1]
+        for line in (REPO_ROOT / "Dockerfile").read_text().splitlines()
+        if line.startswith("COPY ")
+    }
+    assert {"bot", "flows", "locale", "resources"} <= copied
