@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.engine import Engine, FlowSet
 from bot.screening import Screener
+from bot.tally import Tally
 
 __all__ = ["load_engine", "load_flowset"]
 
@@ -17,9 +18,10 @@ def load_flowset(content: Path) -> FlowSet:
 
 
 def load_engine(content: Path) -> Engine:
-    """The program with crisis screening (S1); refuses to start if a language has no patterns."""
+    """The program with crisis screening (S1) and aggregate-only feedback counts; refuses to
+    start if a language has no screening patterns."""
     flowset = load_flowset(content)
     screener = Screener.from_dir(content / "locale", base=content)
     for locale in flowset.catalogs:
         screener.check_locale(locale)
-    return Engine(flowset, screen=screener.screen)
+    return Engine(flowset, screen=screener.screen, tally=Tally())
