@@ -20,7 +20,7 @@ from transitions import Machine
 
 from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
-from bot.errors import InputError, LintFailed, SessionEnded, UnknownVersion
+from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
 from bot.lint import lint_paths
 from bot.resources import Directory
@@ -85,7 +85,7 @@ class FlowSet:
 
     def __init__(self, content: Content) -> None:
         if content.program is None:
-            raise LintFailed([])
+            raise ContentError("no flows/program.yaml: the program's roles (start, menu, help, resume) are unset")
         self.version = content.version
         self.program: Program = content.program
         self.catalogs: dict[str, Catalog] = content.catalogs
