@@ -31,6 +31,9 @@ __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
 
+#: How long shutdown waits for a background task to notice its stop event (then cancels it).
+STOP_GRACE = 2.0
+
 STATIC_FILES = {
     "chat.js": "text/javascript",
     "site.css": "text/css",
@@ -79,22 +82,46 @@ def _store_ctx(given: SessionStore | None) -> Any:
         )
         app[STORE] = store
         app[CONVERSATIONS] = Conversations(app[ENGINE], store)
-        sweeper = asyncio.create_task(_sweep(store, cfg.sweep_interval))
+        stop = asyncio.Event()
+        sweeper = asyncio.create_task(_sweep(store, cfg.sweep_interval, stop))
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            await stop_task(sweeper, stop, grace=STOP_GRACE)
             await store.close()
 
     return ctx
 
 
-async def _sweep(store: SessionStore, interval: float) -> None:
-    """Delete expired sessions now and then, so expiry removes them even if never touched."""
-    while True:
-        await asyncio.sleep(interval)
+async def stop_task(task: asyncio.Task[None], stop: asyncio.Event, *, grace: float) -> None:
+    """Ask a background task to finish by setting ``stop``, and wait at most ``grace`` seconds.
+
+    A task is never stopped by cancellation alone: on Python 3.11 a cancellation that arrives as
+    an ``asyncio.wait_for`` inside a library completes can be swallowed (CPython gh-86296), and an
+    unbounded ``await`` of such a task hangs shutdown for ever. A task still running after the
+    grace period is cancelled and left; shutdown goes on either way.
+    """
+    stop.set()
+    done, _ = await asyncio.wait({task}, timeout=grace)
+    if not done:
+        task.cancel()
+        done, _ = await asyncio.wait({task}, timeout=grace)
+        if not done:
+            log.warning("background task did not stop within %.1f s; left behind", 2 * grace)
+            return
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("background task failed: %s", type(task.exception()).__name__)
+
+
+async def _sweep(store: SessionStore, interval: float, stop: asyncio.Event) -> None:
+    """Delete expired sessions now and then, so expiry removes them even if never touched; return
+    as soon as ``stop`` is set (the wait is an event, not a sleep to be cancelled)."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(interval):
+                await stop.wait()
+        if stop.is_set():
+            return
         try:
             gone = await store.sweep()
         except Exception as exc:  # the sweeper must outlive a store hiccup
