@@ -21,18 +21,16 @@ from transitions import Machine
 from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
+from bot.events import Events, entry_events
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
 from bot.lint import lint_paths
 from bot.resources import Directory
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
-__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen", "Tally"]
+__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "Events", "FlowSet", "Screen"]
 
 Screen = Callable[[str, str], Sequence[str]]
 """``screen(text, locale) -> categories``: the crisis screening hook."""
-
-Tally = Callable[[str, str, str], None]
-"""``tally(flow, state, option_id)``: counts a ``tally: true`` choice in aggregate only."""
 
 MAX_INPUT_CHARS = 2000
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
@@ -94,6 +92,8 @@ class FlowSet:
         self.flows = {fid: CompiledFlow(flow) for fid, flow in content.flows.items()}
         self.interruptions = frozenset({self.program.help, *self.program.crisis.values()})
         """Flows that interrupt: however they are entered, they end by offering to resume."""
+        self.entry_events = entry_events(self.program, {f: c.flow for f, c in self.flows.items()})
+        """Flow id -> the aggregate event its entry reports (``bot.events``)."""
         self.commands: dict[str, str] = {}
         for cat in self.catalogs.values():
             self.commands.update(cat.command_words())
@@ -131,13 +131,14 @@ class Engine:
         flowset: FlowSet,
         *,
         screen: Screen | None = None,
-        tally: Tally | None = None,
+        events: Events | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.versions: dict[str, FlowSet] = {flowset.version: flowset}
         self.current = flowset
         self.screen = screen
-        self.tally = tally
+        self.events = events
+        """Aggregate counters (``bot.events``): day totals, never linked to a session."""
         self.clock = clock
 
     # -- versions ------------------------------------------------------------------------
@@ -177,6 +178,8 @@ class Engine:
             touched=now,
         )
         out: list[Message] = []
+        self.event("conversation_started", locale)
+        self._entered(fs, flow_id)
         self._enter(fs, session, out)
         return session, self._reply(fs, session, out)
 
@@ -228,6 +231,7 @@ class Engine:
         for flow in reversed(flows[1:]):
             self._push(session, flow, "")
         session.flow, session.state = flows[0], fs.flows[flows[0]].flow.start
+        self._entered(fs, flows[0])
         self._enter(fs, session, out)
         return True
 
@@ -248,8 +252,8 @@ class Engine:
         index = self._resolve(fs, session, options, choice, text)
         if index is not None:
             opt = options[index]
-            if opt.tally and self.tally is not None:
-                self.tally(session.flow, session.state, opt.id)
+            if opt.tally:
+                self.event("feedback_answer", f"{session.flow}.{session.state}.{opt.id}")
             if opt.save is not None:
                 label = fs.catalogs[session.locale].messages[opt.label].render(session.slots)
                 session.slots = {**(session.slots or {}), opt.save: label}
@@ -298,8 +302,10 @@ class Engine:
         if kind == "go":
             session.state = fs.flows[session.flow].step(session.state, trigger)
         elif kind == "flow":
+            self._leaving(fs, session, dest)
             self._go_flow(fs, session, dest)
         else:
+            self._leaving(fs, session, None)
             self._back(fs, session)
         self._enter(fs, session, out)
 
@@ -311,6 +317,7 @@ class Engine:
             # urge SOS, the place to resume stays the one help was opened from
             self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
+        self._entered(fs, flow)
 
     def _back(self, fs: FlowSet, session: Session) -> None:
         if session.stack:
@@ -318,6 +325,8 @@ class Engine:
             if not session.stack:
                 session.stack = None
             session.flow, session.state = flow, state or fs.flows[flow].flow.start
+            if not state:  # a crisis flow that waited its turn starts now
+                self._entered(fs, flow)
         else:
             self._go_flow(fs, session, fs.program.menu)
 
@@ -331,6 +340,7 @@ class Engine:
                 self._follow_quietly(fs, session, state)
                 continue
             if isinstance(state, EndState):
+                self._leaving(fs, session, None)
                 if state.end == "conversation":
                     session.stack = None  # nothing to resume, nothing queued: it is over
                 elif session.stack:
@@ -353,9 +363,29 @@ class Engine:
         if kind == "go":
             session.state = fs.flows[session.flow].step(session.state, "next")
         elif kind == "flow":
+            self._leaving(fs, session, dest)
             self._go_flow(fs, session, dest)
         else:
+            self._leaving(fs, session, None)
             self._back(fs, session)
+
+    # -- aggregate events (bot.events): names and content ids only, nothing of the session ----
+
+    def event(self, name: str, label: str = "") -> None:
+        """Report an aggregate event (``bot.events``) to the ``events`` hook, if any."""
+        if self.events is not None:
+            self.events(name, label)
+
+    def _entered(self, fs: FlowSet, flow: str) -> None:
+        event = fs.entry_events.get(flow)
+        if event is not None:
+            self.event(*event)
+
+    def _leaving(self, fs: FlowSet, session: Session, dest: str | None) -> None:
+        """A module left by its own last step (to a flow that is not an interruption, back, or
+        an end) is completed."""
+        if dest not in fs.interruptions and fs.entry_events.get(session.flow, ("",))[0] == "module_reached":
+            self.event("module_completed", session.flow)
 
     def _repeat(
         self,

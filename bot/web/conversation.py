@@ -100,7 +100,9 @@ class Conversations:
         return Turn(token, body, said)
 
     async def end(self, token: str) -> None:
-        """Forget the session; ending one that is already gone is not an error."""
+        """Forget the session (the quick exit: pages and chat.js call this); ending one that is
+        already gone is not an error."""
+        self.engine.event("quick_exit")
         if tokens.well_formed(token):
             await self._guard(self.store.delete(tokens.digest(token)))
 

@@ -17,12 +17,11 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from bot.engine import Engine, FlowSet
-from bot.tally import Tally
 from bot.web.app import create_app
 from bot.web.config import WebConfig
 from bot.web.headers import strict_headers
 from bot.web.logs import scrub_library_logs
-from bot.web.state import CONFIG, ENGINE
+from bot.web.state import CONFIG
 
 __all__ = ["ChatRunner", "serve"]
 
@@ -108,10 +107,6 @@ async def _serve(
         await stop.wait()
     finally:
         await runner.cleanup()
-        tally = app[ENGINE].tally
-        if isinstance(tally, Tally) and tally.counts:
-            totals = " ".join(f"{name}={n}" for name, n in tally.totals().items())
-            log.info("feedback totals: %s", totals)
 
 
 def serve(
