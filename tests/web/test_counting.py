@@ -13,7 +13,8 @@ from bot.engine import Engine, FlowSet
 from bot.events import EVENTS
 from bot.web import WebConfig, create_app
 from bot.web.counting import flush_counters
-from bot.web.store import SessionStore
+from bot.web.state import STORE
+from bot.web.store import SessionStore, StoreError
 from bot.web.store.memory import MemoryStore
 from bot.web.store.redis import RedisStore
 from tests.web.conftest import CANARY, make_client
@@ -104,3 +105,39 @@ async def _written_counts(store: SessionStore) -> dict[str, int]:
         for f, n in (await store.client.hgetall(key)).items():
             out[f.decode()] = out.get(f.decode(), 0) + int(n)
     return out
+
+
+async def test_counters_are_written_at_shutdown_and_the_memory_store_logs_feedback_totals(
+    flowset: FlowSet, caplog: pytest.LogCaptureFixture
+) -> None:
+    from aiohttp.test_utils import TestClient
+
+    from tests.web.conftest import ChatTestServer
+
+    store = MemoryStore(idle_timeout=60, max_sessions=10)
+    app = create_app(Engine(flowset, events=Counters()), WebConfig(), store=store)
+    caplog.set_level("INFO", logger="bot.web.counting")
+    async with TestClient(ChatTestServer(app)) as client:
+        r = await start(client, "en")
+        for choice in (*TO_MENU, "feedback", "yes", "a_lot"):
+            r = await turn(client, r, choice=choice)
+        assert store.counts == {}  # not yet written: the flush runs every 10 s
+    fields = {f: n for day in store.counts.values() for f, n in day.items()}
+    assert fields["feedback_answer:feedback.helped.a_lot"] == 1
+    assert fields["module_reached:feedback"] == 1
+    assert "feedback totals: feedback.helped.a_lot=1" in caplog.text
+
+
+async def test_counts_the_store_refuses_stay_pending(flowset: FlowSet) -> None:
+    class Refusing(MemoryStore):
+        async def add_counts(self, counts: Any) -> None:
+            raise StoreError("redis: ConnectionError")
+
+    counters = Counters()
+    app = create_app(Engine(flowset, events=counters), WebConfig(),
+                     store=Refusing(idle_timeout=60, max_sessions=10))
+    app[STORE] = Refusing(idle_timeout=60, max_sessions=10)
+    counters("quick_exit")
+    with pytest.raises(StoreError):
+        await flush_counters(app)
+    assert counters.pending == 1
