@@ -29,7 +29,7 @@ __all__ = ["COUNTER_PREFIX", "CounterError", "Counters", "field_of", "parse_fiel
 COUNTER_PREFIX = "rb:c:"
 """Redis key prefix of a day's counters: ``rb:c:2026-12-01`` (a hash of field -> count)."""
 
-LABEL = re.compile(r"[a-z0-9_.-]{0,80}\Z")
+LABEL = re.compile(r"[A-Za-z0-9_.-]{0,200}\Z")
 """A label is a language code, a flow id, a category or a flow.state.option id: never text."""
 
 Day = str
@@ -45,7 +45,9 @@ def field_of(name: str, label: str) -> Field:
     if name not in EVENTS:
         raise CounterError(f"unknown event '{name}': add it to bot.events.EVENTS and docs/operations.md")
     if not LABEL.match(label):
-        raise CounterError(f"event '{name}': label {label!r} is not a content id (a-z, 0-9, _ . -)")
+        # the label itself is not repeated: were it text someone typed, it must reach no log
+        raise CounterError(f"event '{name}': its label ({len(label)} characters) is not a content id "
+                           "(letters, digits, _ . -, at most 200)")
     return f"{name}:{label}" if label else name
 
 
