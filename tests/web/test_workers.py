@@ -45,6 +45,17 @@ def get(url: str) -> tuple[int, str]:
             return err.code, err.read().decode()
 
 
+def wait_answering(url: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            get(url)
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"{url} does not answer"
+            time.sleep(0.1)
+
+
 def listening_addresses(port: int) -> set[str]:
     """Local addresses with a listening TCP socket on ``port`` (from /proc/net/tcp and tcp6)."""
     found = set()
@@ -76,6 +87,8 @@ def test_two_workers_share_the_port_and_a_conversation_and_stop_together(redis_s
     with serving("--store", redis_server, "--workers", "2", "--metrics-port", str(mport)) as (url, proc):
         workers = children(proc.pid)
         assert len(workers) == 2
+        for i in range(2):  # both workers up (their metrics ports answer) before the first turn
+            wait_answering(f"http://127.0.0.1:{mport + i}/metrics")
         status, r = post(url, "/api/v1/start", {"locale": "es"})
         assert status == 201
         for choice in TO_MENU:
