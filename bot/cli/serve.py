@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.web.server import serve
     from bot.web.workers import check_workers, run_workers
 
-    check_workers(args.workers, args.store, reload=args.reload)
+    check_workers(args.workers, args.store, reload=args.reload, port=args.port, metrics_port=args.metrics_port)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     engine = load_engine(args.content)  # linted, compiled, with crisis screening (S1)
     config = WebConfig(

@@ -29,10 +29,20 @@ class WorkersError(BotError):
     """``serve --workers`` cannot run as asked."""
 
 
-def check_workers(workers: int, store: str, *, reload: bool = False) -> None:
-    """Refuse what N processes cannot do: fewer than one, the memory store, ``--reload``."""
+def check_workers(
+    workers: int, store: str, *, reload: bool = False, port: int | None = None,
+    metrics_port: int | None = None,
+) -> None:
+    """Refuse what N processes cannot do: fewer than one, the memory store, ``--reload``, and
+    metrics ports (``metrics_port`` to ``metrics_port + N - 1``) that include the public port."""
     if workers < 1:
         raise WorkersError(f"--workers {workers}: pass 1 or more")
+    if metrics_port is not None and port is not None and metrics_port <= port < metrics_port + workers:
+        last = f"-{metrics_port + workers - 1}" if workers > 1 else ""
+        raise WorkersError(
+            f"--metrics-port {metrics_port} (ports {metrics_port}{last}) includes the public port "
+            f"{port}: metrics are never served on it; pick another --metrics-port"
+        )
     if workers == 1:
         return
     if store in ("memory", "memory://"):

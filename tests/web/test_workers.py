@@ -148,9 +148,11 @@ def test_metrics_answer_on_loopback_only_and_not_on_the_public_port() -> None:
     (("--workers", "2"), "pass --store redis://HOST:PORT/DB"),
     (("--workers", "0"), "--workers 0: pass 1 or more"),
     (("--workers", "2", "--store", "redis://127.0.0.1:1/0", "--reload"), "--reload runs one process"),
+    (("--workers", "2", "--store", "redis://127.0.0.1:1/0", "--metrics-port", "18649"),
+     "--metrics-port 18649 (ports 18649-18650) includes the public port 18650"),
 ])
 def test_serve_refuses_workers_it_cannot_run(args: tuple[str, ...], message: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", str(free_port()), *args],
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "18650", *args],
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 1
     assert message in done.stderr
