@@ -5,7 +5,7 @@
 - no bare exit (S6): ``menu``, ``help`` and ``end`` inside a crisis path (and the menu option of
   help opened from one) first go to the program's ``exit_check`` flow, one state per command,
   with a way back into the path;
-- the youth lock (S7): once the youth path (the ``minor`` crisis flow) is entered, only the
+- the youth lock (S7): once the youth path (the ``minor`` crisis flow) is entered or queued, only the
   flows the program's ``youth.allow`` lists are ever shown; anything else leads to
   ``youth.help``;
 - ratings: a slot pair ``<name>_before`` / ``<name>_after`` holding numbers fills
@@ -88,8 +88,8 @@ def youth_guard(fs: FlowSet, session: Session) -> None:
     minor = fs.program.crisis.get(MINOR)
     if youth is None or minor is None:
         return
-    if session.flow == minor:
-        session.youth = True
+    if session.flow == minor or any(f == minor for f, _ in session.stack or ()):
+        session.youth = True  # said now, even while a more urgent path runs first
     if session.youth and session.flow not in youth.allow and session.flow not in (minor, youth.help):
         session.flow, session.state = youth.help, fs.flows[youth.help].flow.start
 
