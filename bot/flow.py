@@ -37,9 +37,9 @@ __all__ = [
     "MessageRef",
     "Option",
     "Program",
-    "YouthRole",
     "SayState",
     "State",
+    "YouthRole",
 ]
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]

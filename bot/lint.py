@@ -84,7 +84,7 @@ def _check_program(content: Content) -> list[Problem]:
                     f"{role} flow '{flow_id}' is not a flow{did_you_mean(flow_id, content.flows)}",
                 )
             )
-    roles: list[tuple[tuple[str, ...], str]] = []
+    roles: list[tuple[tuple[str | int, ...], str]] = []
     if program.exit_check is not None:
         roles.append((("program", "exit_check"), program.exit_check))
     if program.youth is not None:

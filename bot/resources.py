@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -62,7 +62,7 @@ GENERAL_CATEGORIES = frozenset({"general", "report"})
 STALE_AFTER = dt.timedelta(days=365)
 
 Kind = Literal["emergency", "crisis_line", "prevention", "youth", "survivors", "reporting"]
-KINDS: tuple[str, ...] = Kind.__args__
+KINDS: tuple[str, ...] = get_args(Kind)
 """In the order lists show them: emergency numbers first, reporting last."""
 
 Country = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2}|\*)$")]
