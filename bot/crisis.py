@@ -15,11 +15,13 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from bot.session import ResourceView, Session
 
 if TYPE_CHECKING:
     from bot.engine import FlowSet
+    from bot.resources import Directory, Resource
 
 __all__ = [
     "COUNTRY_SLOT",
@@ -49,13 +51,26 @@ def country_of(fs: FlowSet, session: Session) -> str | None:
     said = (session.slots or {}).get(COUNTRY_SLOT)
     if not said:
         return None
-    messages = fs.catalogs[session.locale].messages
-    for compiled in fs.flows.values():
-        for state in compiled.flow.states.values():
-            for opt in getattr(state, "options", None) or ():
-                if opt.save == COUNTRY_SLOT and messages[opt.label].render(None) == said:
-                    return opt.id.upper() if len(opt.id) == 2 else None
-    return None
+    codes = _COUNTRY_CODES.get(fs)
+    if codes is None:
+        codes = _COUNTRY_CODES[fs] = _country_codes(fs)
+    return codes.get((session.locale, said))
+
+
+_COUNTRY_CODES: WeakKeyDictionary[FlowSet, dict[tuple[str, str], str | None]] = WeakKeyDictionary()
+
+
+def _country_codes(fs: FlowSet) -> dict[tuple[str, str], str | None]:
+    """(locale, label) -> code, for every option that saves the country slot."""
+    out: dict[tuple[str, str], str | None] = {}
+    for locale, catalog in fs.catalogs.items():
+        for compiled in fs.flows.values():
+            for state in compiled.flow.states.values():
+                for opt in getattr(state, "options", None) or ():
+                    if opt.save == COUNTRY_SLOT:
+                        label = catalog.messages[opt.label].render(None)
+                        out[(locale, label)] = opt.id.upper() if len(opt.id) == 2 else None
+    return out
 
 
 def in_crisis_path(fs: FlowSet, session: Session) -> bool:
@@ -115,24 +130,34 @@ def reply_resources(fs: FlowSet, session: Session) -> tuple[ResourceView, ...]:
     is entered: youth services first, never a service for adults (prevention lines), and the
     youth help always carries them. Empty everywhere else."""
     flow, locale, directory = session.flow, session.locale, fs.resources
-    country = country_of(fs, session)
     youth = fs.program.youth
     if flow == fs.program.exit_check:
-        leaving = category_of(fs, session.stack[-1][0]) if session.stack else None
-        chosen = (
-            directory.for_category(locale, leaving, country)
-            if leaving is not None
-            else directory.for_help(locale, country, report=False)
-        )
+        what = category_of(fs, session.stack[-1][0]) if session.stack else None
+        what = what or ""  # "": help without reporting
     elif flow == fs.program.help:
-        chosen = directory.for_help(locale, country)
+        what = "*"  # all of help
     elif (category := category_of(fs, flow)) is not None:
-        chosen = directory.for_category(locale, category, country)
+        what = category
     elif youth is not None and flow == youth.help:
-        chosen = []
+        what = MINOR
     else:
         return ()
-    if session.youth:
+    country = country_of(fs, session)
+    return directory.shown(
+        (what, locale, country, session.youth),
+        lambda: _choose(directory, what, locale, country, session.youth),
+        locale,
+    )
+
+
+def _choose(directory: Directory, what: str, locale: str, country: str | None, youth: bool) -> list[Resource]:
+    if what == "*":
+        chosen = directory.for_help(locale, country)
+    elif what == "":
+        chosen = directory.for_help(locale, country, report=False)
+    else:
+        chosen = directory.for_category(locale, what, country)
+    if youth:
         own = directory.for_category(locale, MINOR, country)
         chosen = own + [r for r in chosen if r not in own and r.kind != "prevention"]
-    return directory.views(chosen, locale)
+    return chosen

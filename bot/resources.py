@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
@@ -178,6 +178,17 @@ class Directory:
         self.places = places or {}
         self.unchecked_allowed = unchecked_allowed
         """The file's documented reason for shipping entries nobody has checked yet."""
+        self._shown: dict[Hashable, tuple[ResourceView, ...]] = {}
+
+    def shown(
+        self, key: Hashable, choose: Callable[[], Iterable[Resource]], locale: str
+    ) -> tuple[ResourceView, ...]:
+        """``choose()``'s entries as ``locale`` shows them, kept under ``key``: the directory
+        never changes, so each list is chosen once (a turn is a dictionary lookup)."""
+        views = self._shown.get(key)
+        if views is None:
+            views = self._shown[key] = self.views(choose(), locale)
+        return views
 
     def _fits(self, res: Resource, locale: str, country: str | None) -> bool:
         if locale not in res.name or locale not in res.description:
