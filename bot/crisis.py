@@ -1,12 +1,13 @@
 """The engine's crisis rules, kept apart from the turn machinery:
 
-- help first (S6): a reply that enters a crisis path, the help flow, the youth help or the exit
-  check-in carries the fitting helplines as data (``Reply.resources``);
+- help first (S6): every reply of a crisis path (so its first, before any question), of the
+  help flow, the youth help and the exit check-in carries the fitting helplines as data
+  (``Reply.resources``);
 - no bare exit (S6): ``menu``, ``help`` and ``end`` inside a crisis path (and the menu option of
   help opened from one) first go to the program's ``exit_check`` flow, one state per command,
   with a way back into the path;
-- the youth lock (S7): once the youth path (the ``minor`` crisis flow) is entered or queued, only the
-  flows the program's ``youth.allow`` lists are ever shown; anything else leads to
+- the youth lock (S7): once the youth path (the ``minor`` crisis flow) is entered or queued,
+  only the flows the program's ``youth.allow`` lists are ever shown; anything else leads to
   ``youth.help``;
 - ratings: a slot pair ``<name>_before`` / ``<name>_after`` holding numbers fills
   ``<name>_rose`` when the second is higher, so a flow can answer a rising urge honestly.
