@@ -18,6 +18,7 @@ from pathlib import Path
 
 from transitions import Machine
 
+from bot import crisis
 from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
@@ -236,13 +237,14 @@ class Engine:
         return True
 
     def _command(self, fs: FlowSet, session: Session, command: str, out: list[Message]) -> None:
-        if command == "end":
+        if command != "end":
+            self._go_flow(fs, session, fs.program.help if command == "help" else fs.program.menu)
+        elif not self._detour(fs, session, "end"):  # S6: inside a crisis path, check in first
             out.append(self._message(fs, session, "system.goodbye"))
             session.ended = True
             session.stack = None
             session.slots = None
             return
-        self._go_flow(fs, session, fs.program.help if command == "help" else fs.program.menu)
         self._enter(fs, session, out)
 
     def _step(self, fs: FlowSet, session: Session, choice: str | None, text: str | None, out: list[Message]) -> None:
@@ -257,6 +259,7 @@ class Engine:
             if opt.save is not None:
                 label = fs.catalogs[session.locale].messages[opt.label].render(session.slots)
                 session.slots = {**(session.slots or {}), opt.save: label}
+                crisis.note_ratings(session)
             self._follow(fs, session, opt, _trigger("choose", opt.id), out)
             return
         if isinstance(state, AskState) and text is not None and choice is None:
@@ -309,12 +312,23 @@ class Engine:
             self._back(fs, session)
         self._enter(fs, session, out)
 
+    def _detour(self, fs: FlowSet, session: Session, leaving_to: str) -> bool:
+        """S6: stop at the exit check-in before leaving a crisis path (its back returns)."""
+        check = crisis.exit_detour(fs, session, leaving_to)
+        if check is None or fs.program.exit_check is None:
+            return False
+        self._push(session, session.flow, session.state)
+        session.flow, session.state = fs.program.exit_check, check
+        return True
+
     def _go_flow(self, fs: FlowSet, session: Session, flow: str) -> None:
+        if self._detour(fs, session, flow):
+            return
         if flow == fs.program.menu:
             session.stack = None  # the menu is home: choosing from it starts afresh
-        elif flow in fs.interruptions and session.flow not in (flow, fs.program.help):
-            # the help page is a way through, not a place to come back to: from it to the
-            # urge SOS, the place to resume stays the one help was opened from
+        elif flow in fs.interruptions and session.flow not in (flow, fs.program.help, fs.program.exit_check):
+            # the help page (and the exit check-in) is a way through, not a place to come back
+            # to: from it to the urge SOS, the place to resume stays the one it was opened from
             self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
         self._entered(fs, flow)
@@ -334,6 +348,7 @@ class Engine:
         """Say the current state's messages; run on through say states and flow ends until the
         conversation waits for the user (or ends)."""
         for _ in range(MAX_HOPS):
+            crisis.youth_guard(fs, session)  # S7
             state = fs.flows[session.flow].flow.states[session.state]
             self._say(fs, session, state.say, out)
             if isinstance(state, SayState):
@@ -453,4 +468,5 @@ class Engine:
             seq=session.seq,
             screened=screened,
             max_text=state.max if isinstance(state, AskState) else MAX_INPUT_CHARS,
+            resources=crisis.reply_resources(fs, session),  # S6
         )

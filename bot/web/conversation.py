@@ -17,6 +17,7 @@ from bot.errors import InputError, SessionError
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
+from bot.web.resources import view_dict
 from bot.web.store import Record, SessionStore, StoreBusy, StoreError
 
 __all__ = ["Conversations", "Turn", "public_reply"]
@@ -45,6 +46,7 @@ def public_reply(reply: Reply) -> dict[str, Any]:
         "state": reply.state,
         "screened": list(reply.screened),
         "max_text": reply.max_text,
+        "resources": [view_dict(r) for r in reply.resources],
     }
 
 
