@@ -23,6 +23,7 @@ from bot.web.conversation import Conversations
 from bot.web.headers import install_headers
 from bot.web.logs import scrub_library_logs
 from bot.web.middleware import errors_middleware
+from bot.web.render import setup_templates
 from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STATIC, STORE, TEXTS
 from bot.web.store import SessionStore, open_store
 from bot.web.texts import Texts
@@ -61,6 +62,7 @@ def create_app(
     app[ENGINE] = engine
     app[TEXTS] = Texts(engine)
     app[STATIC] = _load_static(app[TEXTS])
+    setup_templates(app)
     install_headers(app, config.frame_ancestors)
     app.cleanup_ctx.append(_store_ctx(store))
     app.add_routes(pages.routes())
