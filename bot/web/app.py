@@ -143,7 +143,9 @@ def _load_static(texts: Texts) -> dict[str, tuple[str, bytes]]:
             words = {
                 code: {"open": texts.t(code, "web.widget.open"),
                        "close": texts.t(code, "web.widget.close"),
-                       "title": texts.t(code, "web.title")}
+                       "title": texts.t(code, "web.title"),
+                       "refused": texts.t(code, "web.widget.refused"),
+                       "new_tab": texts.t(code, "web.widget.new_tab")}
                 for code, _ in texts.locales
             }
             data = data.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False))
