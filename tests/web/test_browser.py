@@ -105,9 +105,13 @@ def js(request: pytest.FixtureRequest) -> bool:
     return bool(request.param)
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def page(browser: Browser, js: bool) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=js)
+    """A phone-sized page (390 x 844, as the issue tried it), with JavaScript on or off."""
+    context = browser.new_context(java_script_enabled=js, viewport=PHONE)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg
@@ -220,20 +224,66 @@ def test_leave_quickly_button(page: Page, server: str, redis_db: redis.Redis) ->
     assert_nothing_stored(page)
 
 
-def test_leave_quickly_with_shift_three_times(browser: Browser, server: str,
-                                              redis_db: redis.Redis) -> None:
-    context = browser.new_context()
+def type_like_a_person(page: Page, sentence: str) -> None:
+    """Type ``sentence`` key by key, holding Shift for each capital as a person does."""
+    for char in sentence:
+        if char.isupper():
+            page.keyboard.down("Shift")
+            page.keyboard.press(char)
+            page.keyboard.up("Shift")
+        else:
+            page.keyboard.press("Space" if char == " " else char)
+
+
+def test_typing_capitals_never_exits_and_three_shift_taps_do(browser: Browser, server: str,
+                                                            redis_db: redis.Redis) -> None:
+    context = browser.new_context(viewport=PHONE)
     page = context.new_page()
+    page.set_default_timeout(10_000)
     begin(page, server)
-    choose(page, "Tell me more")
+    for label in LABELS_TO_REASON["en"]:
+        choose(page, label)
+    box = page.get_by_label("Your answer")
+    expect(box).to_be_focused()  # a text step: focus is in the box, so Enter cannot skip
+    sentence = "I Am So Tired Of This, I Really Am. Help Me Stop"
+    type_like_a_person(page, sentence)
+    expect(box).to_have_value(sentence)
+    page.keyboard.press("Enter")
+    expect(page.locator("#log")).to_contain_text(sentence)
+    assert page.url == server + "/"  # still the chat: a dozen capitals never left
+    # Shift held down for a long time (auto-repeat) and released is one tap, not three
     key = session_key(page)
-    for _ in range(3):
-        page.keyboard.press("Shift")
+    page.keyboard.down("Shift")
+    page.keyboard.down("Shift")  # repeat=True
+    page.keyboard.down("Shift")
+    page.keyboard.up("Shift")
+    page.keyboard.press("Shift")
+    expect(page.locator("#log")).to_be_visible()
+    assert page.url == server + "/"
+    page.keyboard.press("Shift")  # the third tap
     page.wait_for_url(server + "/away")
     wait_gone(redis_db, key)
-    # the chat is not in the history to go back to
+    # the exit replaced the chat in the history: Back goes to what came before the site
     page.go_back()
-    assert "/chat" not in page.url or "Tell me more" not in page.content()
+    assert page.url in ("about:blank", ""), page.url
+    assert "self-help" not in page.content().lower()
+    context.close()
+
+
+def test_reload_mid_conversation_asks_first(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    begin(page, server)
+    choose(page, "Tell me more")
+    with page.expect_event("dialog") as info:
+        page.evaluate("setTimeout(() => location.reload(), 0)")
+    dialog = info.value
+    assert dialog.type == "beforeunload"
+    dialog.dismiss()  # stay
+    expect(page.locator("#log")).to_contain_text("Leave quickly")
+    choose(page, "Understood")  # the conversation goes on
+    expect(page.locator("#options")).to_contain_text("18 or over")
     context.close()
 
 
@@ -274,32 +324,129 @@ def test_the_widget_on_a_host_page(browser: Browser, server: str, host_page: str
     context.close()
 
 
-@pytest.mark.parametrize("where", ["start", "chat", "help", "error"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("with_js", [True, False], ids=["js", "nojs"])
-def test_axe_finds_no_violations(browser: Browser, server: str, where: str, with_js: bool) -> None:
-    # axe.run needs JavaScript, so "without JavaScript" is the page with chat.js blocked: the
-    # very DOM a browser with JavaScript off shows
-    context = browser.new_context()
+def test_axe_finds_no_violations(browser: Browser, server: str, scheme: str, with_js: bool) -> None:
+    """Every page, at phone size, in light and dark mode. axe.run needs JavaScript, so "without
+    JavaScript" is the page with chat.js blocked: the very DOM a browser with it off shows."""
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)  # type: ignore[arg-type]
     if not with_js:
         context.route("**/static/chat.js", lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(10_000)
-    if where == "start":
-        page.goto(server + "/")
-    elif where == "help":
-        page.goto(server + "/help?locale=es")
-    elif where == "error":
-        page.goto(server + "/no-such-page")
-    else:
+    found: dict[str, list[Any]] = {}
+
+    def check(where: str) -> None:
+        found[where] = axe_violations(page)
+
+    try:
+        for where, url in [("start", "/"), ("help", "/help?locale=es"), ("error", "/no-such-page"),
+                           ("away", "/away")]:
+            page.goto(server + url)
+            check(where)
         begin(page, server)
-        for label in LABELS_TO_REASON["en"]:
+        check("chat: first step")
+        for label in LABELS_TO_REASON["en"][:7]:
+            choose(page, label)
+        check("chat: the 0-10 scale")
+        for label in LABELS_TO_REASON["en"][7:]:
             choose(page, label)
         expect(page.get_by_label("Your answer")).to_be_visible()
-    try:
-        assert axe_violations(page) == []
+        check("chat: a text step")
+        page.locator("form[data-help]").get_by_role("button").click()
+        expect(page.locator("#log")).to_contain_text("call your emergency number now")
+        check("chat: the help reply")
+        assert {k: v for k, v in found.items() if v} == {}
     finally:
         context.close()
 
+
+def on_screen(page: Page, selector: str) -> dict[str, float]:
+    box = (page.locator(selector) if ">> nth" in selector else page.locator(selector).first).bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def no_sideways_scroll(page: Page) -> bool:
+    return bool(page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+
+
+@pytest.mark.parametrize("size", [(390, 844), (360, 640), (320, 568)], ids=str)
+def test_phone_layout(browser: Browser, server: str, size: tuple[int, int]) -> None:
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(server + "/")
+    start = on_screen(page, "form.start button[type=submit]")
+    assert start["y"] + start["height"] <= height, "the start button is below the first screen"
+    assert no_sideways_scroll(page)
+    begin(page, server)
+    leave = on_screen(page, "[data-leave] button")
+    assert leave["y"] + leave["height"] <= height and leave["height"] >= 44
+    for label in LABELS_TO_REASON["en"][:7]:
+        choose(page, label)
+    # the 0-10 scale: eleven buttons of at least 44 x 44 px in at most three rows
+    buttons = page.locator("#options.scale button")
+    expect(buttons).to_have_count(11)
+    boxes = buttons.evaluate_all("bs => bs.map(b => [b.offsetTop, b.offsetWidth, b.offsetHeight])")
+    assert all(w >= 44 and h >= 44 for _, w, h in boxes), boxes
+    assert len({top for top, _, _ in boxes}) <= 3, boxes
+    choose(page, "8")
+    expect(page.locator(".msg.you").last).to_have_text("You: 8")
+    mine = on_screen(page, ".msg.you >> nth=-1")  # the bubble fits "8"
+    assert mine["width"] < width * 0.3
+    assert no_sideways_scroll(page)
+    for selector in ("#options button", "#text-form button", "[data-help] button"):
+        assert on_screen(page, selector)["height"] >= 44, selector
+    context.close()
+
+
+def test_text_zoom_to_200_percent_loses_nothing(browser: Browser, server: str) -> None:
+    """WCAG 1.4.4 as a browser's text zoom does it: twice the font size, same viewport."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    begin(page, server)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")  # CSSOM: the CSP allows it
+    assert no_sideways_scroll(page)
+    for selector in ("[data-leave] button", "[data-help] button", "#options button", "#text"):
+        box = on_screen(page, selector)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, selector
+    context.close()
+
+
+def test_help_and_crisis_replies_have_tel_links_and_every_step_a_text_box(
+        page: Page, server: str, js: bool) -> None:
+    begin(page, server)
+    expect(page.locator("#text")).to_be_visible()
+    # typing "help" on a step with buttons works as in the terminal
+    page.get_by_label("Or type a message").fill("help")
+    page.get_by_label("Or type a message").press("Enter")
+    expect(page.locator("#log")).to_contain_text("call your emergency number now")
+    tel = page.locator("#log a[href='tel:08081000900']").first
+    expect(tel).to_have_text("0808 1000 900")
+    assert tel.evaluate("a => getComputedStyle(a).whiteSpace") == "nowrap"
+    expect(page.locator("#log a[href='tel:18887738368']").first).to_have_text("1-888-773-8368")
+    choose(page, "Continue where I was")
+    for label in LABELS_TO_REASON["en"]:
+        expect(page.locator("#text")).to_be_visible()  # every step of the module
+        choose(page, label)
+    box = page.get_by_label("Your answer")
+    if js:
+        expect(box).to_be_focused()
+    box.fill("I Dont Want To Live Anymore")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#log")).to_contain_text("I Dont Want To Live Anymore")
+    # the crisis path: a text box on every step, and its replies give numbers to tap
+    for choice in ("no", "no", "no"):
+        expect(page.locator("#text")).to_be_visible()
+        page.locator(f"#options button[value='{choice}']").click()
+    expect(page.locator("#log a[href='tel:988']").first).to_be_visible()
+    expect(page.locator("#log a[href='tel:116123']").first).to_have_text("116 123")
+    expect(page.locator("#text")).to_be_visible()
+    assert_nothing_stored(page)
 
 
 def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server: str) -> None:
