@@ -16,12 +16,14 @@ from typing import Any
 from aiohttp import web
 
 from bot.session import UserInput
+from bot.web import tickets, tokens
 from bot.web.bodies import read_form
 from bot.web.conversation import Conversations, Turn
 from bot.web.errors import WebError
 from bot.web.render import render, resource_views
 from bot.web.resources import help_resources
-from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, TEXTS
+from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STORE, TEXTS
+from bot.web.store import StoreError
 
 __all__ = ["error_page", "routes"]
 
@@ -79,7 +81,7 @@ async def chat(request: web.Request) -> web.StreamResponse:
         locale = form.get("locale", "en")
         if not texts.known(locale):
             raise WebError(400, "unknown_locale")
-        return chat_page(request, await conversations.start(locale))
+        return await _show(request, await conversations.start(locale))
     if action == "exit":
         await _leave(conversations, token)
         raise web.HTTPSeeOther("/away", headers={"Clear-Site-Data": '"cache"'})
@@ -94,7 +96,39 @@ async def chat(request: web.Request) -> web.StreamResponse:
         if err.locale is None and err.status != 503:
             err.locale = await conversations.locale_of(token)
         raise
-    return chat_page(request, turn)
+    return await _show(request, turn)
+
+
+async def _show(request: web.Request, turn: Turn) -> web.StreamResponse:
+    """Post/Redirect/Get: send the browser to the page's one-time address (``bot/web/tickets``),
+    so that no answer's page is a POST in the history. The last page of an ended chat, and any
+    page while the store refuses a ticket, are shown straight away."""
+    if turn.reply["ended"]:
+        return chat_page(request, turn)
+    try:
+        ticket = await tickets.issue(request.app[STORE], turn.token, turn.said, turn.reply["locale"])
+    except StoreError as err:
+        log.warning("page ticket not issued: %s", type(err).__name__)
+        return chat_page(request, turn)
+    raise web.HTTPSeeOther(f"/chat/{ticket}")
+
+
+async def chat_view(request: web.Request) -> web.Response:
+    """``GET /chat/<ticket>``: the page of the latest reply, once; then "this page has expired"."""
+    store = request.app[STORE]
+    try:
+        found = await tickets.redeem(store, request.match_info["ticket"])
+        record = None if found is None else await store.load(tokens.digest(found[0]))
+    except StoreError as err:
+        log.error("session store unavailable: %s", type(err).__name__)
+        raise WebError(503, "store_down") from err
+    if found is None:
+        locale = request.app[TEXTS].pick(request)
+        return render(request, "expired.html", locale, status=410)
+    if record is None:
+        raise WebError(410, "session_gone")
+    token, said = found
+    return chat_page(request, Turn(token, record.reply, said))
 
 
 async def _leave(conversations: Conversations, token: str) -> None:
@@ -156,4 +190,5 @@ def routes() -> list[web.RouteDef]:
         web.get("/help", help_page),
         web.get("/away", away_page),
         web.post("/chat", chat),
+        web.get("/chat/{ticket}", chat_view),
     ]

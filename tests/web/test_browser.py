@@ -212,7 +212,7 @@ def wait_gone(db: redis.Redis, key: str) -> None:
     assert not db.exists(key), "the session is still in the store"
 
 
-def test_leave_quickly_button(page: Page, server: str, redis_db: redis.Redis) -> None:
+def test_leave_quickly_button(page: Page, server: str, js: bool, redis_db: redis.Redis) -> None:
     begin(page, server)
     choose(page, "Tell me more")
     key = session_key(page)
@@ -222,6 +222,31 @@ def test_leave_quickly_button(page: Page, server: str, redis_db: redis.Redis) ->
     expect(page.locator("h1")).to_have_text("Caring for houseplants")
     wait_gone(redis_db, key)
     assert_nothing_stored(page)
+    # Back after leaving: never the chat, never a browser error (go_back raises on one)
+    page.go_back()
+    assert "Tell me more" not in page.content()
+    if js:  # the exit replaced the chat in the history: Back leaves the site
+        assert page.url == "about:blank"
+    else:  # the last page of the chat was shown once: Back finds a readable page
+        expect(page.locator("h1")).to_have_text("This page has expired")
+
+
+def test_back_mid_conversation_without_javascript_is_a_readable_page(browser: Browser,
+                                                                      server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    begin(page, server)
+    choose(page, "Tell me more")
+    expect(page.locator("#options")).to_contain_text("Understood")
+    page.go_back()  # raised net::ERR_CACHE_MISS when every answer was a POST page
+    expect(page.locator("h1")).to_have_text("This page has expired")
+    expect(page.locator("main")).not_to_contain_text("self-help program")
+    page.go_forward()
+    expect(page.locator("h1")).to_have_text("This page has expired")
+    page.reload()
+    expect(page.locator("h1")).to_have_text("This page has expired")
+    context.close()
 
 
 def type_like_a_person(page: Page, sentence: str) -> None:
