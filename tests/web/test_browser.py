@@ -9,6 +9,7 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,12 @@ def server(redis_url: str, redis_db: redis.Redis) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def host_page(server: str) -> Iterator[str]:
+@contextmanager
+def host_site(server: str, port: int) -> Iterator[str]:
     """A host site on another origin that embeds the widget with one script tag."""
     page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host site</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<script src="{server}/widget.js" data-locale="es" defer></script></head>'
         "<body><main><h1>A host site</h1><p>Some content.</p></main></body></html>"
     ).encode()
@@ -66,13 +68,29 @@ def host_page(server: str) -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", HOST_PORT), Handler)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield HOST + "/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def host_page(server: str) -> Iterator[str]:
+    """A host the server lets frame the chat (``--frame-ancestors``)."""
+    with host_site(server, HOST_PORT) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def refused_host_page(server: str) -> Iterator[str]:
+    """A host that embeds the widget without being in ``--frame-ancestors``."""
+    with host_site(server, free_port()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -493,4 +511,46 @@ def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server:
     expect(alert).to_contain_text("has ended or timed out")
     expect(alert).to_contain_text("call your emergency number now")
     expect(page.get_by_role("button", name="Start a new chat")).to_be_visible()
+    context.close()
+
+
+def test_the_widget_on_a_phone_and_when_the_frame_is_refused(
+        browser: Browser, server: str, host_page: str, refused_host_page: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    # a host the server does not let frame the chat: no broken frame, an offer of a new tab
+    page.goto(refused_host_page)
+    page.locator("button[data-redirection-bot=launcher]").click()
+    offer = page.locator("[data-redirection-bot=refused]")
+    expect(offer).to_contain_text("no puede mostrar el chat dentro de la página")
+    expect(page.locator("iframe")).to_have_count(0)
+    link = offer.get_by_role("link", name="Abrir el chat en una pestaña nueva")
+    expect(link).to_have_attribute("target", "_blank")
+    with context.expect_page() as opened:
+        link.click()
+    tab = opened.value
+    expect(tab.get_by_role("button", name="Empezar el chat")).to_be_visible()
+    tab.close()
+    page.locator("button[data-redirection-bot=close]").click()
+    expect(page.locator("[data-redirection-bot=panel]")).to_have_count(0)
+    # an allowed host on a phone: the chat fills the screen, with its own close button
+    page.goto(host_page)
+    page.locator("button[data-redirection-bot=launcher]").click()
+    panel = page.locator("[data-redirection-bot=panel]")
+    expect(panel).to_have_attribute("data-state", "ready")
+    assert panel.get_attribute("data-layout") == "phone"
+    assert panel.bounding_box() == {"x": 0, "y": 0, "width": 390, "height": 844}
+    close = page.locator("button[data-redirection-bot=close]")
+    assert (close.bounding_box() or {"height": 0})["height"] >= 44
+    frame = page.frame_locator("iframe[data-redirection-bot=frame]")
+    frame.get_by_role("button", name="Empezar el chat").click()
+    expect(frame.locator("#log")).to_contain_text("Hola")
+    # the chat's bar does not wrap: both controls on one row, nothing scrolls sideways
+    tops = frame.locator(".controls button").evaluate_all("bs => bs.map(b => b.offsetTop)")
+    assert len(tops) == 2 and tops[0] == tops[1]
+    assert frame.locator("html").evaluate("h => h.scrollWidth <= h.clientWidth")
+    close.click()
+    expect(page.locator("iframe")).to_have_count(0)
+    expect(page.locator("button[data-redirection-bot=launcher]")).to_be_focused()
     context.close()
