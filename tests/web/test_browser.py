@@ -384,7 +384,7 @@ def test_axe_finds_no_violations(browser: Browser, server: str, scheme: str, wit
 
     try:
         for where, url in [("start", "/"), ("help", "/help?locale=es"), ("error", "/no-such-page"),
-                           ("away", "/away")]:
+                           ("away", "/away"), ("expired", "/chat/" + "x" * 43)]:
             page.goto(server + url)
             check(where)
         begin(page, server)

@@ -370,7 +370,8 @@
       }
     });
 
-    document.addEventListener("submit", function (event) {
+    // on the body, not the document: a new chat replaces the body, and these go with it
+    document.body.addEventListener("submit", function (event) {
       var form = event.target;
       if (form.matches("form[data-help]")) {
         event.preventDefault();
