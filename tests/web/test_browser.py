@@ -425,6 +425,7 @@ def test_phone_layout(browser: Browser, server: str, size: tuple[int, int]) -> N
     start = on_screen(page, "form.start button[type=submit]")
     assert start["y"] + start["height"] <= height, "the start button is below the first screen"
     assert no_sideways_scroll(page)
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "smooth"
     begin(page, server)
     leave = on_screen(page, "[data-leave] button")
     assert leave["y"] + leave["height"] <= height and leave["height"] >= 44
@@ -448,10 +449,12 @@ def test_phone_layout(browser: Browser, server: str, size: tuple[int, int]) -> N
 
 def test_text_zoom_to_200_percent_loses_nothing(browser: Browser, server: str) -> None:
     """WCAG 1.4.4 as a browser's text zoom does it: twice the font size, same viewport."""
-    context = browser.new_context(viewport=PHONE)
+    context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
     page = context.new_page()
     page.set_default_timeout(10_000)
     begin(page, server)
+    # asked for no motion: focus moves jump, they do not glide
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
     page.evaluate("document.documentElement.style.fontSize = '200%'")  # CSSOM: the CSP allows it
     assert no_sideways_scroll(page)
     for selector in ("[data-leave] button", "[data-help] button", "#options button", "#text"):
@@ -462,6 +465,9 @@ def test_text_zoom_to_200_percent_loses_nothing(browser: Browser, server: str) -
 
 def test_help_and_crisis_replies_have_tel_links_and_every_step_a_text_box(
         page: Page, server: str, js: bool) -> None:
+    page.goto(server + "/")
+    start = on_screen(page, "form.start button[type=submit]")
+    assert start["y"] + start["height"] <= PHONE["height"], "the start button is below the fold"
     begin(page, server)
     expect(page.locator("#text")).to_be_visible()
     # typing "help" on a step with buttons works as in the terminal

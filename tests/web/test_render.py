@@ -38,8 +38,8 @@ def test_reply_resources_are_tap_to_call_links_and_site_links(flowset: FlowSet) 
             "url": "https://www.stopitnow.org.uk/", "country": "GB", "kind": "prevention"}
     html = render(flowset, reply(resources=[item]))
     assert '<a class="tel" href="tel:+448081000900">0808 1000 900</a>' in html
-    assert ('<a class="site" href="https://www.stopitnow.org.uk/" rel="noopener noreferrer">'
-            "stopitnow.org.uk</a>") in html
+    assert ('<a class="site" href="https://www.stopitnow.org.uk/" target="_blank" '
+            'rel="noopener noreferrer">stopitnow.org.uk</a>') in html
     assert "Confidential helpline" in html
     assert "resources" not in render(flowset, reply()).split('id="log"')[1].split("</ol>")[0]
 

@@ -187,7 +187,7 @@
           }
           if (r.url) {
             item.appendChild(document.createTextNode(" "));
-            item.appendChild(el("a", { "class": "site", href: r.url, rel: "noopener noreferrer" },
+            item.appendChild(el("a", { "class": "site", href: r.url, target: "_blank", rel: "noopener noreferrer" },
               r.site || r.url.replace(/^https:\/\/(www\.)?/, "").replace(/\/$/, "")));
           }
         } else {

@@ -98,7 +98,7 @@
     frame.src = chatUrl;
     frame.title = words.title;
     frame.setAttribute("referrerpolicy", "no-referrer");
-    frame.setAttribute("sandbox", "allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox");
+    frame.setAttribute("sandbox", "allow-scripts allow-forms allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-top-navigation-to-custom-protocols");
     frame.setAttribute("data-redirection-bot", "frame");
     css(frame, { flex: "1 1 auto", width: "100%", border: "0", background: "#fff" });
     frame.addEventListener("load", function () {
