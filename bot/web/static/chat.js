@@ -80,8 +80,19 @@
   });
 
   // ---- reload and Back ask first while a conversation is open ---------------------------------
+  // A tap on a phone number (or a link that opens a new tab) must not ask: some browsers send
+  // beforeunload for tel: links, and a person calling a helpline should meet no question.
+  var calling = false;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href^='tel:'], a[target=_blank]");
+    if (link) {
+      calling = true;
+      setTimeout(function () { calling = false; }, 1000);
+    }
+  }, true);
+
   function askFirst(event) {
-    if (leaving || !sessionToken()) { return undefined; }
+    if (leaving || calling || !sessionToken()) { return undefined; }
     event.preventDefault();
     event.returnValue = "";
     return "";
