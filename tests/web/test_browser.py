@@ -291,6 +291,7 @@ def test_typing_capitals_never_exits_and_three_shift_taps_do(browser: Browser, s
     sentence = "I Am So Tired Of This, I Really Am. Help Me Stop"
     type_like_a_person(page, sentence)
     expect(box).to_have_value(sentence)
+    expect(page.locator("#tap-status")).to_have_text("")
     page.keyboard.press("Enter")
     expect(page.locator("#log")).to_contain_text(sentence)
     assert page.url == server + "/"  # still the chat: a dozen capitals never left
@@ -300,8 +301,10 @@ def test_typing_capitals_never_exits_and_three_shift_taps_do(browser: Browser, s
     page.keyboard.down("Shift")  # repeat=True
     page.keyboard.down("Shift")
     page.keyboard.up("Shift")
+    taps_left = page.locator("#tap-status")  # said to screen readers, as GOV.UK's component does
+    expect(taps_left).to_have_text("Shift pressed once. Press it 2 more times to leave quickly.")
     page.keyboard.press("Shift")
-    expect(page.locator("#log")).to_be_visible()
+    expect(taps_left).to_have_text("Shift pressed twice. Press it once more to leave quickly.")
     assert page.url == server + "/"
     page.keyboard.press("Shift")  # the third tap
     page.wait_for_url(server + "/away")

@@ -47,6 +47,14 @@
     window.location.replace("/away");
   }
 
+  // As GOV.UK does, say how many taps are left (to screen readers; the count is not shown)
+  function announceTaps(count) {
+    var status = document.getElementById("tap-status");
+    var nav = document.querySelector(".controls");
+    if (!status || !nav) { return; }
+    status.textContent = count === 0 ? "" : nav.getAttribute(count === 1 ? "data-taps-two" : "data-taps-one") || "";
+  }
+
   var taps = [];
   var shiftDown = false;
   var shiftAlone = false;
@@ -57,7 +65,7 @@
       shiftAlone = true;
     } else {
       shiftAlone = false;
-      taps = [];
+      if (taps.length) { taps = []; announceTaps(0); }
     }
   }, true);
   document.addEventListener("keyup", function (event) {
@@ -69,7 +77,8 @@
     var now = Date.now();
     taps = taps.filter(function (t) { return now - t < TAP_WINDOW; });
     taps.push(now);
-    if (taps.length >= 3) { taps = []; leave(); }
+    if (taps.length >= 3) { taps = []; leave(); return; }
+    announceTaps(taps.length);
   }, true);
   document.addEventListener("pointerdown", function () { shiftAlone = false; }, true);
   window.addEventListener("blur", function () { shiftDown = false; shiftAlone = false; });
