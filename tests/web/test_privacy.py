@@ -192,5 +192,4 @@ async def test_p5_nothing_served_makes_the_browser_contact_a_third_party(client:
     for page in pages:
         assert not in_attribute.search(site_link.sub("", page)), page[:200]
         assert "@import" not in page
-    assert 'href="https://www.stopitnow.org.uk/" target="_blank" rel="noopener noreferrer"' \
-        in pages[1], "the help page links services' sites"
+    assert site_link.search(pages[1]), "the help page links services' sites"

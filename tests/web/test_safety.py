@@ -77,12 +77,11 @@ async def test_s3_every_failure_shows_every_resource(
     if resp.content_type == "text/html":
         shown = html.unescape(re.sub(r"<[^>]+>", "", text))  # what a person reads
         for resource in help_resources(flowset, locale):
-            for part in (resource["name"], resource.get("phone"), resource.get("url")):
-                if part and part != resource.get("url"):
-                    assert part in shown, (path, resource["id"], part)
-            if "phone" in resource:  # a number to tap
-                assert 'href="tel:' + re.sub(r"\D", "", resource["phone"]) in text, resource["id"]
-            if "url" in resource:  # a site to follow
+            if resource.get("number"):  # a name and a number to tap
+                assert resource["name"] in shown, (path, resource["id"])
+                assert resource["number"] in shown, (path, resource["id"])
+                assert f'href="tel:{resource["tel"]}"' in text, resource["id"]
+            if resource.get("url"):  # a site to follow
                 assert f'href="{resource["url"]}"' in text, resource["id"]
             if resource["kind"] == "advice":
                 assert resource["text"] in shown, (path, resource["id"])
