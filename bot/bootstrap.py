@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import Engine, FlowSet
+from bot.lapse import LapseFinder
 from bot.screening import Screener
 from bot.tally import Tally
 
@@ -18,10 +19,12 @@ def load_flowset(content: Path) -> FlowSet:
 
 
 def load_engine(content: Path) -> Engine:
-    """The program with crisis screening (S1) and aggregate-only feedback counts; refuses to
-    start if a language has no screening patterns."""
+    """The program with crisis screening (S1), the lapse path typed anywhere, and aggregate-only
+    feedback counts; refuses to start if a language has no screening or lapse phrases."""
     flowset = load_flowset(content)
     screener = Screener.from_dir(content / "locale", base=content)
+    lapse = LapseFinder.from_dir(content / "locale", base=content)
     for locale in flowset.catalogs:
         screener.check_locale(locale)
-    return Engine(flowset, screen=screener.screen, tally=Tally())
+        lapse.check_locale(locale)
+    return Engine(flowset, screen=screener.screen, tally=Tally(), lapse=lapse)

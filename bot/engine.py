@@ -5,9 +5,10 @@ plain data; a turn points the flow's shared machine at the session's state, trig
 the state back, with no ``await`` in between. A turn, in order:
 
 1. screen free text (``screen`` hook); a hit interrupts the flow with a crisis flow
-2. global commands (``help``, ``menu``, ``end``), typed or sent as a command
-3. the flow step: an option by id, label or number, or text into the state's slot
-4. render: locale keys to text, with the user's own words put in literally
+2. a lapse typed anywhere (``lapse`` hook) leads to the program's lapse path; never kept in a slot
+3. global commands (``help``, ``menu``, ``end``), typed or sent as a command
+4. the flow step: an option by id, label or number, or text into the state's slot
+5. render: locale keys to text, with the user's own words put in literally
 """
 
 from __future__ import annotations
@@ -26,10 +27,13 @@ from bot.lint import lint_paths
 from bot.resources import Directory
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
-__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen", "Tally"]
+__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Lapse", "Screen", "Tally"]
 
 Screen = Callable[[str, str], Sequence[str]]
 """``screen(text, locale) -> categories``: the crisis screening hook."""
+
+Lapse = Callable[[str, str], bool]
+"""``lapse(text, locale) -> bool``: does the text tell of a lapse (``bot.lapse``)?"""
 
 Tally = Callable[[str, str, str], None]
 """``tally(flow, state, option_id)``: counts a ``tally: true`` choice in aggregate only."""
@@ -132,11 +136,13 @@ class Engine:
         *,
         screen: Screen | None = None,
         tally: Tally | None = None,
+        lapse: Lapse | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.versions: dict[str, FlowSet] = {flowset.version: flowset}
         self.current = flowset
         self.screen = screen
+        self.lapse = lapse
         self.tally = tally
         self.clock = clock
 
@@ -202,6 +208,9 @@ class Engine:
                 screened = tuple(self.screen(text, session.locale))
                 if screened and self._interrupt(fs, session, screened, out):
                     return self._reply(fs, session, out, screened)
+            if command is None and text and self._lapsed(fs, session, text):
+                self._to_lapse(fs, session, out)
+                return self._reply(fs, session, out, screened)
             if command is None and text:
                 command = fs.commands.get(command_key(text))
         if command is not None:
@@ -230,6 +239,28 @@ class Engine:
         session.flow, session.state = flows[0], fs.flows[flows[0]].flow.start
         self._enter(fs, session, out)
         return True
+
+    def _lapsed(self, fs: FlowSet, session: Session, text: str) -> bool:
+        """Whether typed ``text`` calls for the lapse path: not inside it or a crisis path
+        (those come first), not when the words choose an option here ("I used" in a log)."""
+        lapse = fs.program.lapse
+        if self.lapse is None or lapse is None or session.flow == lapse:
+            return False
+        if session.flow in fs.interruptions and session.flow != fs.program.help:
+            return False
+        state = fs.flows[session.flow].flow.states[session.state]
+        options: Sequence[Option] = getattr(state, "options", None) or ()
+        if self._resolve(fs, session, options, None, text) is not None:
+            return False
+        return self.lapse(text, session.locale)
+
+    def _to_lapse(self, fs: FlowSet, session: Session, out: list[Message]) -> None:
+        """Open the lapse path; where the person was waits on the stack, to go back to."""
+        assert fs.program.lapse is not None
+        if session.flow != fs.program.menu:
+            self._push(session, session.flow, session.state)
+        session.flow, session.state = fs.program.lapse, fs.flows[fs.program.lapse].flow.start
+        self._enter(fs, session, out)
 
     def _command(self, fs: FlowSet, session: Session, command: str, out: list[Message]) -> None:
         if command == "end":

@@ -241,6 +241,8 @@ class Program(_Strict):
     menu: Name
     help: Name
     resume: Name
+    lapse: Name | None = None
+    """The lapse path: offered wherever a lapse is typed (``bot.lapse``), never a crisis."""
     crisis: dict[Name, Name] = Field(default_factory=dict)
     """Screening category -> crisis flow, in priority order (first is most urgent)."""
 
