@@ -23,8 +23,10 @@ def load_engine(content: Path) -> Engine:
     feedback counts; refuses to start if a language has no screening or lapse phrases."""
     flowset = load_flowset(content)
     screener = Screener.from_dir(content / "locale", base=content)
-    lapse = LapseFinder.from_dir(content / "locale", base=content)
+    finder = LapseFinder.from_dir(content / "locale", base=content)
     for locale in flowset.catalogs:
         screener.check_locale(locale)
-        lapse.check_locale(locale)
+        if finder.languages:  # a program without a lapse path has no lapse phrases at all
+            finder.check_locale(locale)
+    lapse = finder if finder.languages else None
     return Engine(flowset, screen=screener.screen, tally=Tally(), lapse=lapse)

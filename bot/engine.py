@@ -24,6 +24,7 @@ from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
 from bot.lint import lint_paths
+from bot.plan import has_entries
 from bot.resources import Directory
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
@@ -454,4 +455,5 @@ class Engine:
             seq=session.seq,
             screened=screened,
             max_text=state.max if isinstance(state, AskState) else MAX_INPUT_CHARS,
+            plan=has_entries(session.slots),
         )

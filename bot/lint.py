@@ -29,7 +29,7 @@ SYSTEM_KEYS = (
 )
 """Messages the engine itself says; every language must have them."""
 
-CODE_KEY_PREFIXES = ("system.", "web.")
+CODE_KEY_PREFIXES = ("system.", "web.", "cli.")
 """Keys with these prefixes are said by code, not flows: never reported as unused."""
 
 

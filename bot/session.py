@@ -81,6 +81,9 @@ class Reply:
     screened: tuple[str, ...] = ()
     """Crisis categories screening found in this turn's text (empty almost always)."""
     max_text: int = 2000
+    plan: bool = False
+    """True when the person's plan holds at least one answer of their own (``bot.plan``): the
+    web then offers "Save or print my plan" (POST /plan)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

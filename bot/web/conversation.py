@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.engine import MAX_INPUT_CHARS, Engine
 from bot.errors import InputError, SessionError
+from bot.plan import Plan, build_plan
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
@@ -45,6 +46,7 @@ def public_reply(reply: Reply) -> dict[str, Any]:
         "state": reply.state,
         "screened": list(reply.screened),
         "max_text": reply.max_text,
+        "plan": reply.plan,
     }
 
 
@@ -103,6 +105,13 @@ class Conversations:
         """Forget the session; ending one that is already gone is not an error."""
         if tokens.well_formed(token):
             await self._guard(self.store.delete(tokens.digest(token)))
+
+    async def plan(self, token: str) -> Plan:
+        """The plan of a live conversation, built now from its answers; nothing is kept."""
+        record = await self._load(self._key(token))
+        session = record.session
+        fs = self.engine.versions.get(session.version, self.engine.current)
+        return build_plan(fs.catalogs[session.locale], session.locale, session.slots)
 
     async def locale_of(self, token: str) -> str | None:
         if not tokens.well_formed(token):

@@ -67,6 +67,11 @@ SCHEMAS: dict[str, Any] = {
             "state": {"type": "string"},
             "screened": {"type": "array", "items": {"type": "string"}},
             "max_text": {"type": "integer"},
+            "plan": {
+                "type": "boolean",
+                "description": "True once the person's plan holds an answer of their own: offer "
+                               "\"Save or print my plan\" (POST /api/v1/plan or the /plan form).",
+            },
         },
     },
     "Error": {
@@ -94,6 +99,10 @@ SCHEMAS: dict[str, Any] = {
             "command": {"enum": ["help", "menu", "end"]},
         },
         "oneOf": [{"required": ["choice"]}, {"required": ["text"]}, {"required": ["command"]}],
+    },
+    "PlanRequest": {
+        "type": "object", "additionalProperties": False, "required": ["session"],
+        "properties": {"session": {"type": "string"}},
     },
     "EndRequest": {
         "type": "object", "additionalProperties": False, "required": ["session"],
@@ -133,6 +142,17 @@ def openapi_document() -> dict[str, Any]:
                 "Answer the latest reply (idempotent by seq)", "TurnRequest",
                 {"200": _json("Reply", "The next reply; a repeat of a seq gets the same one.")},
                 400, 408, 409, 410, 413, 415, 422, 503,
+            ),
+            "/api/v1/plan": _post(
+                "The person's plan alone, as a printable HTML page (built now, never stored)",
+                "PlanRequest",
+                {"200": {
+                    "description": "The plan grouped (reasons; warning signs and triggers; what "
+                                   "to do when an urge comes; people and services; next step), "
+                                   "without the conversation or any control.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }},
+                400, 408, 410, 413, 415, 503,
             ),
             "/api/v1/end": _post(
                 "End a conversation and forget it", "EndRequest",
