@@ -42,6 +42,8 @@ Tally = Callable[[str, str, str], None]
 MAX_INPUT_CHARS = 2000
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
+RESUMED = "system.resumed"
+"""Said when the person goes back to where they were; then only the question, not its preamble."""
 MAX_STACK = 8
 MAX_HOPS = 64
 
@@ -79,6 +81,15 @@ class CompiledFlow:
         self.cursor.state = state
         self.events[trigger].trigger(self.cursor)
         return self.cursor.state
+
+
+def _question_start(say: Sequence[MessageRef]) -> int:
+    """Where a state's question starts: its last message, with any privacy reminder after it
+    (a reminder alone is not a question)."""
+    start = len(say) - 1
+    while start > 0 and say[start].key.endswith(PRIVACY_REMINDER_SUFFIX):
+        start -= 1
+    return max(start, 0)
 
 
 def _trigger(kind: str, option_id: str) -> str:
@@ -332,7 +343,14 @@ class Engine:
         elif kind == "flow":
             self._go_flow(fs, session, dest)
         else:
+            resumed = session.stack is not None and bool(session.stack) and session.stack[-1][1] != ""
             self._back(fs, session)
+            state = fs.flows[session.flow].flow.states[session.state]
+            if resumed and RESUMED in fs.catalogs[session.locale].messages and state.say:
+                # back where the person was: a bridge and the question, not the whole preamble
+                out.append(self._message(fs, session, RESUMED))
+                self._say(fs, session, state.say[_question_start(state.say):], out)
+                return
         self._enter(fs, session, out)
 
     def _go_flow(self, fs: FlowSet, session: Session, flow: str) -> None:
@@ -401,10 +419,7 @@ class Engine:
         """Say ``key`` politely, then the state's question again: its last message, with any
         privacy reminder after it (a reminder alone is not a question)."""
         out.append(self._message(fs, session, key, extra))
-        start = len(state.say) - 1
-        while start > 0 and state.say[start].key.endswith(PRIVACY_REMINDER_SUFFIX):
-            start -= 1
-        self._say(fs, session, state.say[max(start, 0):], out)
+        self._say(fs, session, state.say[_question_start(state.say):], out)
 
     def _say(self, fs: FlowSet, session: Session, refs: Sequence[MessageRef], out: list[Message]) -> None:
         slots = session.slots
