@@ -161,9 +161,11 @@ def _counting_engine() -> tuple[Engine, list[tuple[str, str, str]]]:
 def test_feedback_is_tallied_in_aggregate_and_never_kept_with_the_conversation(lang: str) -> None:
     engine, counted = _counting_engine()
     session, _ = engine.start(lang, "feedback")
-    for choice in ("yes", "a_lot", "c7"):
+    for choice in ("yes", "a_lot", "down", "c7"):
         engine.turn(session, UserInput(choice=choice))
-    assert counted == [("feedback", "helped", "a_lot"), ("feedback", "confidence", "c7")]
+    assert counted == [
+        ("feedback", "helped", "a_lot"), ("feedback", "use", "down"), ("feedback", "confidence", "c7")
+    ]
     assert not session.slots
     reply = engine.turn(session, UserInput(text="10"))  # not an option here: nothing counted
     assert counted[-1] == ("feedback", "confidence", "c7")
@@ -176,5 +178,25 @@ def test_typing_a_number_picks_that_confidence(lang: str) -> None:
     session, _ = engine.start(lang, "feedback")
     engine.turn(session, UserInput(choice="yes"))
     engine.turn(session, UserInput(choice="somewhat"))
+    engine.turn(session, UserInput(choice="skip"))  # rather not say whether use changed: not counted
     engine.turn(session, UserInput(text="10"))
-    assert counted[-1] == ("feedback", "confidence", "c10")
+    assert counted == [("feedback", "helped", "somewhat"), ("feedback", "confidence", "c10")]
+
+
+@pytest.mark.parametrize(("lang", "typed", "option"), [
+    ("en", "It has gone up", "up"), ("en", "it has stayed about the same", "same"),
+    ("es", "Ha bajado o lo he dejado", "down"),
+])
+def test_module_12_asks_whether_use_went_down_stayed_or_went_up_counted_in_aggregate_only(
+    lang: str, typed: str, option: str
+) -> None:
+    engine, counted = _counting_engine()
+    session, _ = engine.start(lang, "feedback")
+    engine.turn(session, UserInput(choice="yes"))
+    reply = engine.turn(session, UserInput(choice="not_really"))
+    assert reply.state == "use"
+    assert [o.id for o in reply.options] == ["down", "same", "up", "skip"]
+    reply = engine.turn(session, UserInput(text=typed))
+    assert counted[-1] == ("feedback", "use", option)
+    assert reply.state == "confidence"
+    assert not session.slots
