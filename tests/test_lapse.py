@@ -35,6 +35,7 @@ LAPSES = {
         "tuve una recaída",
         "he vuelto a consumir",
         "caí otra vez",
+        "volví a buscar material",
     ],
 }
 
@@ -48,6 +49,9 @@ NOT_LAPSES = {
         "I never looked at it again after that",
         "I want to stop because of my niece",
         "stress at work",
+        "I looked at my phone again before bed",
+        "at night when I've been drinking I go back to it",
+        "i watched a film last night",
     ],
     "es": [
         "antes lo veía cada día",
@@ -56,6 +60,9 @@ NOT_LAPSES = {
         "nunca lo vi otra vez",
         "quiero parar por mi familia",
         "el estrés del trabajo",
+        "volví a ver a mi hermano",
+        "vi a mi madre otra vez",
+        "volví a buscar trabajo",
     ],
 }
 
