@@ -258,6 +258,8 @@ class Engine:
         lapse = fs.program.lapse
         if self.lapse is None or lapse is None or session.flow == lapse:
             return False
+        if getattr(session, "youth", False):  # S7: the youth lock (crisis's Session.youth) wins
+            return False
         if session.flow in fs.interruptions and session.flow != fs.program.help:
             return False
         state = fs.flows[session.flow].flow.states[session.state]
