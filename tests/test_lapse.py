@@ -25,6 +25,11 @@ LAPSES = {
         "went back to looking at it",
         "i had a slip",
         "I watched them again",
+        "ugh i caved last night",
+        "back to day zero",
+        "relapsed smh",
+        "my clean streak ended on monday",
+        "I did it again",
     ],
     "es": [
         "recaí",
@@ -35,6 +40,10 @@ LAPSES = {
         "tuve una recaída",
         "he vuelto a consumir",
         "caí otra vez",
+        "tuve un desliz",
+        "la cagué, volví a mirar",
+        "cedí al impulso anoche",
+        "perdí mi racha de 20 días",
         "volví a buscar material",
     ],
 }
@@ -52,6 +61,10 @@ NOT_LAPSES = {
         "I looked at my phone again before bed",
         "at night when I've been drinking I go back to it",
         "i watched a film last night",
+        "I was close to relapsing on friday but I called a friend",
+        "I relapsed last spring and learned a lot from it",
+        "what happens if i slip",
+        "relapsed on sh",
     ],
     "es": [
         "antes lo veía cada día",
@@ -63,6 +76,10 @@ NOT_LAPSES = {
         "volví a ver a mi hermano",
         "vi a mi madre otra vez",
         "volví a buscar trabajo",
+        "recaí con el alcohol el finde",
+        "volví a mirar mi plan",
+        "ayer miré series hasta tarde",
+        "el año pasado tuve una recaída fuerte, pero desde entonces voy bien",
     ],
 }
 
