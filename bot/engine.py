@@ -220,7 +220,7 @@ class Engine:
                 screened = tuple(self.screen(text, session.locale))
                 if screened and self._interrupt(fs, session, screened, out):
                     return self._reply(fs, session, out, screened)
-            if command is None and text and self._lapsed(fs, session, text):
+            if command is None and text and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
                 return self._reply(fs, session, out, screened)
             if command is None and text:
@@ -252,11 +252,12 @@ class Engine:
         self._enter(fs, session, out)
         return True
 
-    def _lapsed(self, fs: FlowSet, session: Session, text: str) -> bool:
+    def _lapsed(self, fs: FlowSet, session: Session, text: str, screened: tuple[str, ...]) -> bool:
         """Whether typed ``text`` calls for the lapse path: not inside it or a crisis path
-        (those come first), not when the words choose an option here ("I used" in a log)."""
+        (those come first), not when the words choose an option here ("I used" in a log).
+        A screener that reports a ``lapse`` category (AGREEMENTS 6) is heard too."""
         lapse = fs.program.lapse
-        if self.lapse is None or lapse is None or session.flow == lapse:
+        if lapse is None or session.flow == lapse or (self.lapse is None and "lapse" not in screened):
             return False
         if getattr(session, "youth", False):  # S7: the youth lock (crisis's Session.youth) wins
             return False
@@ -266,7 +267,7 @@ class Engine:
         options: Sequence[Option] = getattr(state, "options", None) or ()
         if self._resolve(fs, session, options, None, text) is not None:
             return False
-        return self.lapse(text, session.locale)
+        return "lapse" in screened or (self.lapse is not None and self.lapse(text, session.locale))
 
     def _to_lapse(self, fs: FlowSet, session: Session, out: list[Message]) -> None:
         """Open the lapse path; where the person was waits on the stack, to go back to."""

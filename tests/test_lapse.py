@@ -199,3 +199,12 @@ def test_a_mistake_in_the_phrases_is_placed(tmp_path: Path) -> None:
     ]
     with pytest.raises(LintFailed):
         LapseFinder.from_dir(tmp_path, base=tmp_path)
+
+
+def test_a_screener_reporting_a_lapse_category_is_heard_too() -> None:
+    from bot.bootstrap import load_flowset
+
+    engine = Engine(load_flowset(REPO_ROOT), screen=lambda text, locale: ["lapse"] if "tripped" in text else [])
+    session, _ = engine.start("en", "menu")
+    reply = engine.turn(session, UserInput(text="I tripped up again"))
+    assert reply.flow == "lapse" and reply.screened == ("lapse",)
