@@ -121,6 +121,7 @@ def test_the_terminal_chat_writes_the_plan_to_a_file_the_person_names(
     assert "(para guardar tu plan en un archivo, escribe /plan y un nombre de archivo)" in shown
     assert f"Tu plan está guardado en el archivo {target}." in shown
     assert f"! No se pudo guardar el plan en {tmp_path / 'no' / 'x.txt'}: " in shown
+    assert shown.count("bot: Tus señales de alarma") == 1, "the reply is not said again after /plan"
     saved = target.read_text(encoding="utf-8")
     assert saved.startswith("Mi plan\n=======\n")
     assert "Mis señales de alarma y detonantes\n" in saved

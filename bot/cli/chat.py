@@ -43,10 +43,13 @@ def converse(engine: Engine, locale: str, flow: str | None, stdin: TextIO, stdou
     session, reply = engine.start(locale, flow)
     interactive = stdin.isatty()
     hint, plan_hint = _words(engine, session, "cli.type_answer"), _words(engine, session, "cli.plan_hint")
+    shown = False
     while True:
-        show(reply, stdout, hint=hint)
-        if reply.plan and not reply.ended:
-            stdout.write(f"  {plan_hint}\n")
+        if not shown:
+            show(reply, stdout, hint=hint)
+            if reply.plan and not reply.ended:
+                stdout.write(f"  {plan_hint}\n")
+        shown = False
         if reply.ended:
             return 0
         if interactive:
@@ -61,6 +64,7 @@ def converse(engine: Engine, locale: str, flow: str | None, stdin: TextIO, stdou
             stdout.write(f"> {typed}\n")
         if typed.strip().split(" ", 1)[0].casefold() == PLAN_COMMAND:
             stdout.write(save_plan(engine, session, typed.strip()[len(PLAN_COMMAND):].strip()) + "\n")
+            shown = True  # the question stands: ask for the answer again, without repeating it
             continue
         try:
             reply = engine.turn(session, UserInput(text=typed))
