@@ -200,7 +200,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "flow": set(Flow.model_fields),
     "state": {"say", "note", "options", "ask", "max", "go", "flow", "back", "end"},
     "option": set(Option.model_fields),
-    "message": {"key", "if", "unless"},
+    "message": {"key", "if", "if_any", "unless"},
 }
 
 

@@ -429,6 +429,8 @@ class Engine:
         for ref in refs:
             if ref.if_filled is not None and not (slots and slots.get(ref.if_filled)):
                 continue
+            if ref.if_any is not None and not (slots and any(slots.get(name) for name in ref.if_any)):
+                continue
             if ref.unless is not None and slots and any(slots.get(name) for name in ref.unless):
                 continue
             out.append(self._message(fs, session, ref.key, slots))

@@ -5,8 +5,9 @@
 
 Built from a session's slots and the catalog of its language, never stored: the web serves it
 as a printable page (``bot.web.plan``), the terminal chat writes it to a file the person names.
-Each slot is shown by its line ``my_plan.line_<slot>`` (the same lines the chat's summary in
-module 10 says, in the same order), so a slot's words read the same everywhere.
+Each group is headed by ``my_plan.group_<id>`` and each slot shown by its line
+``my_plan.line_<slot>``: the same headings and lines the chat's summary in module 10 says, in the
+same order, so a slot's words read the same everywhere.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ fills is here or named in ``NOT_IN_PLAN`` there, with a reason."""
 
 PLAN_SLOTS: tuple[str, ...] = tuple(slot for _, slots in GROUPS for slot in slots)
 LINE_KEY = "my_plan.line_{}"
-GROUP_KEY = "web.plan.group_{}"
+GROUP_KEY = "my_plan.group_{}"
 SERVICES_KEY = "my_plan.line_services"
 
 

@@ -93,8 +93,10 @@ PLAN_SLOTS = set(plan.PLAN_SLOTS)
 """The slots the plan gathers (bot/plan.py): the contract between module 10 and the modules that
 fill them."""
 
-FIXED_SUMMARY = ["my_plan.summary_head", "my_plan.line_services", "my_plan.keep_it"]
+FIXED_SUMMARY = ["my_plan.summary_head", "my_plan.group_people", "my_plan.line_services", "my_plan.keep_it"]
+"""What the summary always says: its head, people and services (the services line), keeping it."""
 EMPTY_SUMMARY = [*FIXED_SUMMARY[:1], "my_plan.nothing_yet", *FIXED_SUMMARY[1:]]
+GROUP_HEADINGS = [f"my_plan.group_{g}" for g, _ in plan.GROUPS if g != "people"]
 
 
 def test_the_plan_summary_gathers_exactly_the_contracted_slots(shipped_engine: Engine) -> None:
@@ -134,8 +136,9 @@ def test_a_full_plan_shows_every_answer(shipped_engine: Engine, lang: str) -> No
         assert f"answer-for-{slot}" in text
     keys = [m.key for m in reply.messages]
     assert keys[0] == "my_plan.summary_head"
-    assert keys[-2:] == FIXED_SUMMARY[1:]
-    assert len(keys) == len(PLAN_SLOTS) + len(FIXED_SUMMARY)
+    assert keys[-1] == "my_plan.keep_it"
+    assert [k for k in keys if k.startswith("my_plan.group_")] == [f"my_plan.group_{g}" for g, _ in plan.GROUPS]
+    assert len(keys) == len(PLAN_SLOTS) + len(FIXED_SUMMARY) + len(GROUP_HEADINGS)
 
 
 @pytest.mark.parametrize("lang", LOCALES)

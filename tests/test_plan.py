@@ -60,6 +60,24 @@ def test_module_10_says_the_plan_in_the_documents_order(shipped_engine: Engine) 
     lines = [ref.if_filled for ref in summary.say if ref.if_filled]
     assert lines == list(PLAN_SLOTS)
     assert [ref.key for ref in summary.say if ref.if_filled] == [f"my_plan.line_{s}" for s in PLAN_SLOTS]
+    headings = [(ref.key, ref.if_any) for ref in summary.say if ref.key.startswith("my_plan.group_")]
+    assert headings == [
+        (f"my_plan.group_{g}", None if g == "people" else list(slots)) for g, slots in GROUPS
+    ], "each heading is said when any of its group's slots is filled (people: always, for the services)"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_chat_summary_heads_only_the_groups_that_hold_an_answer(shipped_engine: Engine, lang: str) -> None:
+    session, _ = shipped_engine.start(lang, "my_plan")
+    session.slots = {"reason": "my niece", "help_step": "Call a helpline"}
+    reply = shipped_engine.turn(session, UserInput(choice="show"))
+    assert [m.key for m in reply.messages] == [
+        "my_plan.summary_head",
+        "my_plan.group_reasons", "my_plan.line_reason",
+        "my_plan.group_people", "my_plan.line_services",
+        "my_plan.group_next_step", "my_plan.line_help_step",
+        "my_plan.keep_it",
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
