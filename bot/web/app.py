@@ -88,7 +88,7 @@ def _store_ctx(given: SessionStore | None) -> Any:
             yield
         finally:
             await stop_task(sweeper, stop, grace=STOP_GRACE)
-            await store.close()
+            await close_store(store, grace=STOP_GRACE)
 
     return ctx
 
@@ -111,6 +111,18 @@ async def stop_task(task: asyncio.Task[None], stop: asyncio.Event, *, grace: flo
             return
     if not task.cancelled() and task.exception() is not None:
         log.warning("background task failed: %s", type(task.exception()).__name__)
+
+
+async def close_store(store: SessionStore, *, grace: float) -> None:
+    """Close the store, waiting at most ``grace`` seconds (a frozen Redis must not hold up
+    shutdown)."""
+    closing = asyncio.ensure_future(store.close())
+    done, _ = await asyncio.wait({closing}, timeout=grace)
+    if not done:
+        closing.cancel()
+        log.warning("the session store did not close within %.1f s; left behind", grace)
+    elif closing.exception() is not None:
+        log.warning("closing the session store failed: %s", type(closing.exception()).__name__)
 
 
 async def _sweep(store: SessionStore, interval: float, stop: asyncio.Event) -> None:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import signal
+import threading
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,13 @@ from bot.web.state import CONFIG, ENGINE
 __all__ = ["ChatRunner", "serve"]
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE = 1.0
+"""Seconds a request in flight may take to finish after SIGTERM, then again to be cancelled
+(aiohttp waits 60 s each by default)."""
+EXIT_DEADLINE = 4.5
+"""Seconds after SIGTERM past which the process exits whatever is still running: a cancellation
+lost inside a library's ``asyncio.wait_for`` (Python 3.11, gh-86296) must not keep it alive."""
 
 
 class _Handler(RequestHandler):
@@ -93,7 +102,7 @@ async def _serve(
         app.cleanup_ctx.append(reload_ctx(watch, watch_interval))
     runner = ChatRunner(
         app, access_log=None, handle_signals=False, keepalive_timeout=15.0,
-        handler_cancellation=True,
+        handler_cancellation=True, shutdown_timeout=SHUTDOWN_GRACE,
     )
     await runner.setup()  # opens the store: a refused store stops start-up here
     gc.freeze()  # what start-up built lives for good: keep it out of the collector's way (p99)
@@ -106,12 +115,29 @@ async def _serve(
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
+        _exit_deadline(EXIT_DEADLINE)
+        log.info("stopping")
     finally:
         await runner.cleanup()
         tally = app[ENGINE].tally
         if isinstance(tally, Tally) and tally.counts:
             totals = " ".join(f"{name}={n}" for name, n in tally.totals().items())
             log.info("feedback totals: %s", totals)
+
+
+def _exit_deadline(seconds: float) -> None:
+    """A last resort, armed when a stop signal arrives: if shutdown has not finished ``seconds``
+    later, flush the logs and leave the process (exit status 0: it was asked to stop)."""
+
+    def leave() -> None:
+        log.warning("shutdown did not finish within %.1f s; exiting now", seconds)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(0)
+
+    timer = threading.Timer(seconds, leave)
+    timer.daemon = True
+    timer.start()
 
 
 def serve(
