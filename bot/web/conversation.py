@@ -89,9 +89,12 @@ class Conversations:
             raise WebError(400, "invalid_request", locale=locale) from err
         body = public_reply(reply)
         if reply.ended:
-            await self._guard(self.store.delete(key))
-        elif not await self._guard(self.store.save(key, Record(session, body), expect_seq=current)):
+            won = await self._guard(self.store.end(key, expect_seq=current))
+        else:
+            won = await self._guard(self.store.save(key, Record(session, body), expect_seq=current))
+        if not won:
             # another request answered the same reply first: give its reply, as a repeat would
+            # (and if that request ended the conversation, the session is gone: 410)
             again = await self._load(key)
             if again.seq != current + 1:
                 raise WebError(409, "stale_seq", locale=locale)

@@ -124,3 +124,14 @@ async def test_an_unreachable_redis_is_a_clear_error() -> None:
 async def test_an_unknown_store_url_is_refused() -> None:
     with pytest.raises(StoreError, match="not 'memory' or a redis:// URL"):
         await open_store("postgres://x", idle_timeout=60, max_sessions=10)
+
+
+async def test_end_is_compare_and_set_on_seq(store: Any) -> None:
+    await store.create("k", record())
+    assert await store.save("k", record(1), expect_seq=0)
+    assert not await store.end("k", expect_seq=0), "an ending turn on an old seq ends nothing"
+    assert (await store.load("k")).seq == 1
+    assert await store.end("k", expect_seq=1)
+    assert await store.load("k") is None
+    assert await store.count() == 0
+    assert not await store.end("k", expect_seq=1), "ending a session that is gone is no win"

@@ -46,8 +46,8 @@ class Record:
 
 
 class SessionStore(Protocol):
-    """Sessions by token digest. ``save`` is compare-and-set on ``seq``, so two processes (or
-    two tabs) answering the same reply cannot both win."""
+    """Sessions by token digest. ``save`` and ``end`` are compare-and-set on ``seq``, so two
+    processes (or two tabs) answering the same reply cannot both win."""
 
     async def create(self, key: str, record: Record) -> None:
         """Add a new session; raises ``StoreBusy`` past the cap."""
@@ -57,6 +57,10 @@ class SessionStore(Protocol):
 
     async def save(self, key: str, record: Record, expect_seq: int) -> bool:
         """Replace the session if its stored seq is still ``expect_seq``; refresh its expiry."""
+
+    async def end(self, key: str, expect_seq: int) -> bool:
+        """Delete the session if its stored seq is still ``expect_seq`` (an ending turn is
+        compare-and-set like any other: it cannot end a session another turn just moved on)."""
 
     async def delete(self, key: str) -> None:
         """Forget everything about the session (no error if it is already gone)."""

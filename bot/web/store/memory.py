@@ -45,6 +45,13 @@ class MemoryStore:
         self._data[key] = (self.clock() + self.idle_timeout, record.dumps())
         return True
 
+    async def end(self, key: str, expect_seq: int) -> bool:
+        current = await self.load(key)
+        if current is None or current.seq != expect_seq:
+            return False
+        del self._data[key]
+        return True
+
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
 

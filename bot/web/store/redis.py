@@ -2,7 +2,7 @@
 
 Each session is a hash (``seq``, ``data``) under ``rb:s:<digest>`` with a TTL of the idle timeout;
 a sorted set ``rb:live`` (digests by expiry time) counts live sessions for the cap. Creating and
-saving are Lua scripts, so the cap check and the compare-and-set on ``seq`` are atomic across
+saving and ending are Lua scripts, so the cap check and the compare-and-set on ``seq`` are atomic across
 processes. A Redis that persists to disk is refused unless allowed: sessions must not outlive
 the conversation on a disk.
 """
@@ -40,6 +40,13 @@ redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), KEYS[1])
 return 1
 """
 
+_END = """
+if redis.call('HGET', KEYS[1], 'seq') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], KEYS[1])
+return 1
+"""
+
 _SWEEP = _NOW_MS + """
 return redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 """
@@ -57,6 +64,7 @@ class RedisStore:
         self.max_sessions = max_sessions
         self._create = client.register_script(_CREATE)
         self._save = client.register_script(_SAVE)
+        self._end = client.register_script(_END)
         self._count = client.register_script(_COUNT)
         self._sweep = client.register_script(_SWEEP)
 
@@ -93,6 +101,9 @@ class RedisStore:
             self._save, [PREFIX + key, LIVE],
             [expect_seq, record.seq, record.dumps(), self.ttl_ms],
         ))
+
+    async def end(self, key: str, expect_seq: int) -> bool:
+        return bool(await self._call(self._end, [PREFIX + key, LIVE], [expect_seq]))
 
     async def delete(self, key: str) -> None:
         try:
