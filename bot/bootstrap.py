@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import Engine, FlowSet
+from bot.logs import scrub_library_logs
 from bot.screening import Screener
 from bot.tally import Tally
 
@@ -20,6 +21,7 @@ def load_flowset(content: Path) -> FlowSet:
 def load_engine(content: Path) -> Engine:
     """The program with crisis screening (S1) and aggregate-only feedback counts; refuses to
     start if a language has no screening patterns."""
+    scrub_library_logs()  # transitions would log state names (P7)
     flowset = load_flowset(content)
     screener = Screener.from_dir(content / "locale", base=content)
     for locale in flowset.catalogs:

@@ -4,7 +4,7 @@
         --frame-ancestors "https://help.example.org"
 
 Loads and lints the content first and refuses to start on any error. No access log; library
-logs are scrubbed of addresses and request data (see ``bot.web.logs``).
+logs are scrubbed of addresses and request data (see ``bot.logs``).
 """
 
 from __future__ import annotations

@@ -17,11 +17,11 @@ from typing import Any
 from aiohttp import web
 
 from bot.engine import Engine, FlowSet
+from bot.logs import scrub_library_logs
 from bot.web import api, pages
 from bot.web.config import WebConfig
 from bot.web.conversation import Conversations
 from bot.web.headers import install_headers
-from bot.web.logs import scrub_library_logs
 from bot.web.middleware import errors_middleware
 from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STATIC, STORE, TEXTS
 from bot.web.store import SessionStore, open_store

@@ -64,7 +64,7 @@ class Conversations:
         except StoreBusy as err:
             log.warning("busy: the cap on live sessions is reached")
             raise WebError(503, "busy", locale=locale, headers={"Retry-After": "120"}) from err
-        log.debug("start flow=%s state=%s", reply.flow, reply.state)
+        log.debug("start seq=%d", reply.seq)  # never a flow or state name (P7)
         return Turn(token, body)
 
     async def turn(self, token: str, seq: int, user: UserInput) -> Turn:
@@ -99,7 +99,7 @@ class Conversations:
             if again.seq != current + 1:
                 raise WebError(409, "stale_seq", locale=locale)
             return Turn(token, again.reply)
-        log.debug("turn flow=%s state=%s", reply.flow, reply.state)
+        log.debug("turn seq=%d", reply.seq)
         return Turn(token, body, said)
 
     async def end(self, token: str) -> None:

@@ -19,11 +19,11 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from bot.engine import Engine, FlowSet
+from bot.logs import scrub_library_logs
 from bot.tally import Tally
 from bot.web.app import create_app
 from bot.web.config import WebConfig
 from bot.web.headers import strict_headers
-from bot.web.logs import scrub_library_logs
 from bot.web.state import CONFIG, ENGINE
 
 __all__ = ["ChatRunner", "serve"]

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot.engine import Engine
+from bot.logs import SCRUBBED_LOGGERS
 from bot.web import WebConfig, create_app
-from bot.web.logs import SCRUBBED_LOGGERS
 from tests.web.conftest import CANARY, make_client, make_store
 from tests.web.helpers import hidden_fields, start, turn
 
