@@ -1,6 +1,7 @@
 """Running the app: no access log, short keep-alive, scrubbed library logs, a deadline for the
 first request head, and aiohttp's own error replies (malformed HTTP, before any route runs)
-given the strict headers and a generic text instead of an echo of the offending bytes."""
+given the strict headers and the same help as every other error, never an echo of the
+offending bytes."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ import asyncio
 import gc
 import logging
 import os
+import re
 import signal
 import threading
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
+from aiohttp.http_exceptions import PayloadEncodingError
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
@@ -23,7 +26,9 @@ from bot.logs import scrub_library_logs
 from bot.tally import Tally
 from bot.web.app import create_app
 from bot.web.config import WebConfig
+from bot.web.errors import WebError
 from bot.web.headers import strict_headers
+from bot.web.middleware import render_error
 from bot.web.state import CONFIG, ENGINE
 
 __all__ = ["ChatRunner", "serve"]
@@ -38,16 +43,40 @@ EXIT_DEADLINE = 4.5
 lost inside a library's ``asyncio.wait_for`` (Python 3.11, gh-86296) must not keep it alive."""
 
 
+_API_LINE = re.compile(rb"^[^ \r\n]{1,16} /api/")
+"""The start of a request line for the JSON API: its low-level errors answer in JSON."""
+_LOW_LEVEL_CODES = {408: "timeout", 413: "too_large", 431: "too_large"}
+
+
+class _Bare:
+    """What the error renderers read of a request (``app``, ``headers``, ``path``), for a
+    request that aiohttp refused before any route or middleware saw it."""
+
+    def __init__(self, app: web.Application, headers: Any, api: bool) -> None:
+        self.app = self.config_dict = app
+        self.headers = headers
+        self.path = "/api/" if api else "/"
+        self.method = "POST"
+
+
 class _Handler(RequestHandler):
     """A connection that must send its first request head within the server's head timeout
-    (aiohttp has none: a client trickling header bytes would hold the connection open)."""
+    (aiohttp has none: a client trickling header bytes would hold the connection open), and
+    whose malformed requests get the same replies as any other error: JSON with help under
+    ``/api/``, the error page with help elsewhere (S3)."""
 
-    __slots__ = ("_head_timer",)
+    __slots__ = ("_api", "_head_timer")
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
+        self._api = False
         timeout: float = getattr(self._manager, "head_timeout", 10.0)
         self._head_timer = self._loop.call_later(timeout, self._head_deadline)
+
+    def data_received(self, data: bytes) -> None:
+        if data[:1].isalpha():  # a request line (or a form body, which is not under /api/)
+            self._api = bool(_API_LINE.match(data))
+        super().data_received(data)
 
     def _head_deadline(self) -> None:
         if self._request_count == 0 and self.transport is not None:
@@ -64,9 +93,18 @@ class _Handler(RequestHandler):
         message: str | None = None,
     ) -> web.StreamResponse:
         super().handle_error(request, status, exc, None)  # logs (scrubbed); raises if sent
-        text = f"{status} {HTTPStatus(status).phrase}\n"
         headers: dict[str, str] = getattr(self._manager, "strict_headers", {})
-        resp = web.Response(status=status, text=text, headers=headers)
+        app: web.Application | None = getattr(self._manager, "app", None)
+        resp: web.StreamResponse
+        if app is None:
+            resp = web.Response(status=status, text=f"{status} {HTTPStatus(status).phrase}\n")
+        else:
+            code = _LOW_LEVEL_CODES.get(status, "invalid_request" if status < 500 else "internal")
+            if isinstance(exc, PayloadEncodingError):  # e.g. a Content-Encoding we cannot undo
+                code = "unreadable"
+            bare = _Bare(app, request.headers, getattr(self, "_api", False))
+            resp = render_error(cast(web.Request, bare), WebError(status, code))
+        resp.headers.update(headers)
         resp.force_close()
         return resp
 
@@ -74,6 +112,7 @@ class _Handler(RequestHandler):
 class _Server(web.Server):
     strict_headers: dict[str, str]
     head_timeout: float
+    app: web.Application
 
     def __call__(self) -> RequestHandler:
         return _Handler(self, loop=self._loop, **self._kwargs)
@@ -88,6 +127,7 @@ class ChatRunner(web.AppRunner):
         assert isinstance(server, _Server)
         server.strict_headers = strict_headers(self.app[CONFIG].frame_ancestors)
         server.head_timeout = self.app[CONFIG].head_timeout
+        server.app = self.app
         return server
 
 
