@@ -17,7 +17,8 @@ from bot.errors import InputError, SessionError
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
-from bot.web.store import Record, SessionStore, StoreBusy, StoreError
+from bot.web.records import Record, seal, unseal
+from bot.web.store import RecordUnreadable, SessionStore, StoreBusy, StoreError
 
 __all__ = ["Conversations", "Turn", "public_reply"]
 
@@ -60,7 +61,8 @@ class Conversations:
         token = tokens.new_token()
         body = public_reply(reply)
         try:
-            await self._guard(self.store.create(tokens.digest(token), Record(session, body)))
+            await self._guard(self.store.create(tokens.digest(token),
+                                                seal(token, Record(session, body))))
         except StoreBusy as err:
             log.warning("busy: the cap on live sessions is reached")
             raise WebError(503, "busy", locale=locale, headers={"Retry-After": "120"}) from err
@@ -69,7 +71,7 @@ class Conversations:
 
     async def turn(self, token: str, seq: int, user: UserInput) -> Turn:
         key = self._key(token)
-        record = await self._load(key)
+        record = await self._load(token, key)
         locale = record.session.locale
         current = record.seq
         if seq == current - 1:
@@ -91,11 +93,12 @@ class Conversations:
         if reply.ended:
             won = await self._guard(self.store.end(key, expect_seq=current))
         else:
-            won = await self._guard(self.store.save(key, Record(session, body), expect_seq=current))
+            sealed = seal(token, Record(session, body))
+            won = await self._guard(self.store.save(key, sealed, expect_seq=current))
         if not won:
             # another request answered the same reply first: give its reply, as a repeat would
             # (and if that request ended the conversation, the session is gone: 410)
-            again = await self._load(key)
+            again = await self._load(token, key)
             if again.seq != current + 1:
                 raise WebError(409, "stale_seq", locale=locale)
             return Turn(token, again.reply)
@@ -110,8 +113,11 @@ class Conversations:
     async def locale_of(self, token: str) -> str | None:
         if not tokens.well_formed(token):
             return None
-        record = await self._guard(self.store.load(tokens.digest(token)))
-        return None if record is None else record.session.locale
+        try:
+            record = await self._load(token, tokens.digest(token))
+        except WebError:
+            return None
+        return record.session.locale
 
     @staticmethod
     def _key(token: str) -> str:
@@ -119,11 +125,15 @@ class Conversations:
             raise WebError(410, "session_gone")
         return tokens.digest(token)
 
-    async def _load(self, key: str) -> Record:
-        record: Record | None = await self._guard(self.store.load(key))
-        if record is None:
+    async def _load(self, token: str, key: str) -> Record:
+        sealed = await self._guard(self.store.load(key))
+        if sealed is None:
             raise WebError(410, "session_gone")
-        return record
+        try:
+            return unseal(token, sealed)
+        except RecordUnreadable as err:
+            log.warning("a session record did not open with its token; refused")
+            raise WebError(410, "session_gone") from err
 
     @staticmethod
     async def _guard(awaitable: Any) -> Any:
