@@ -81,7 +81,7 @@ def _store_ctx(given: SessionStore | None) -> Any:
             allow_persistent=cfg.allow_persistent_store,
         )
         app[STORE] = store
-        app[CONVERSATIONS] = Conversations(app[ENGINE], store)
+        app[CONVERSATIONS] = Conversations(app[ENGINE], store, fresh_for=cfg.fresh_timeout)
         stop = asyncio.Event()
         sweeper = asyncio.create_task(_sweep(store, cfg.sweep_interval, stop))
         try:

@@ -9,6 +9,8 @@ again; any other is stale (409).
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,7 @@ from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
 from bot.web.records import Record, seal, unseal
-from bot.web.store import RecordUnreadable, SessionStore, StoreBusy, StoreError
+from bot.web.store import RecordUnreadable, Sealed, SessionStore, StoreBusy, StoreError
 
 __all__ = ["Conversations", "Turn", "public_reply"]
 
@@ -50,28 +52,32 @@ def public_reply(reply: Reply) -> dict[str, Any]:
 
 
 class Conversations:
-    def __init__(self, engine: Engine, store: SessionStore) -> None:
+    """Start writes nothing: the welcome is the same for everyone, so a flood of starts fills
+    no store and locks nobody out. The first answer (seq 0, within ``fresh_for`` seconds of
+    the start its token carries) creates the session, under the cap on live sessions, which so
+    protects conversations in progress."""
+
+    def __init__(
+        self, engine: Engine, store: SessionStore, *, fresh_for: float = 10 * 60,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.engine = engine
         self.store = store
+        self.fresh_for = fresh_for
+        self.clock = clock
 
     async def start(self, locale: str) -> Turn:
         if locale not in self.engine.current.catalogs:
             raise WebError(400, "unknown_locale")
-        session, reply = self.engine.start(locale)
-        token = tokens.new_token()
-        body = public_reply(reply)
-        try:
-            await self._guard(self.store.create(tokens.digest(token),
-                                                seal(token, Record(session, body))))
-        except StoreBusy as err:
-            log.warning("busy: the cap on live sessions is reached")
-            raise WebError(503, "busy", locale=locale, headers={"Retry-After": "120"}) from err
+        _, reply = self.engine.start(locale)
         log.debug("start seq=%d", reply.seq)  # never a flow or state name (P7)
-        return Turn(token, body)
+        return Turn(tokens.new_token(locale, self.clock()), public_reply(reply))
 
     async def turn(self, token: str, seq: int, user: UserInput) -> Turn:
         key = self._key(token)
-        record = await self._load(token, key)
+        stored = await self._load(token, key)
+        fresh = stored is None
+        record = self._welcome(token, seq) if stored is None else stored
         locale = record.session.locale
         current = record.seq
         if seq == current - 1:
@@ -91,7 +97,9 @@ class Conversations:
             raise WebError(400, "invalid_request", locale=locale) from err
         body = public_reply(reply)
         if reply.ended:
-            won = await self._guard(self.store.end(key, expect_seq=current))
+            won = fresh or await self._guard(self.store.end(key, expect_seq=current))
+        elif fresh:
+            won = await self._create(key, seal(token, Record(session, body)), locale)
         else:
             sealed = seal(token, Record(session, body))
             won = await self._guard(self.store.save(key, sealed, expect_seq=current))
@@ -99,6 +107,8 @@ class Conversations:
             # another request answered the same reply first: give its reply, as a repeat would
             # (and if that request ended the conversation, the session is gone: 410)
             again = await self._load(token, key)
+            if again is None:
+                raise WebError(410, "session_gone", locale=locale)
             if again.seq != current + 1:
                 raise WebError(409, "stale_seq", locale=locale)
             return Turn(token, again.reply)
@@ -106,18 +116,39 @@ class Conversations:
         return Turn(token, body, said)
 
     async def end(self, token: str) -> None:
-        """Forget the session; ending one that is already gone is not an error."""
+        """Forget the session; ending one that is already gone (or never answered) is not an
+        error."""
         if tokens.well_formed(token):
             await self._guard(self.store.delete(tokens.digest(token)))
 
     async def locale_of(self, token: str) -> str | None:
-        if not tokens.well_formed(token):
+        given = tokens.issued(token)
+        if given is None:
             return None
         try:
             record = await self._load(token, tokens.digest(token))
         except WebError:
-            return None
-        return record.session.locale
+            record = None
+        return given.locale if record is None else record.session.locale
+
+    def _welcome(self, token: str, seq: int) -> Record:
+        """The session as ``start`` left it, for the first answer; 410 if the token's welcome
+        is no longer fresh (or this is not an answer to it)."""
+        given = tokens.issued(token)
+        if given is None or seq != 0 or given.locale not in self.engine.current.catalogs:
+            raise WebError(410, "session_gone")
+        age = self.clock() - given.at
+        if not -60 <= age <= self.fresh_for:
+            raise WebError(410, "session_gone", locale=given.locale)
+        session, reply = self.engine.start(given.locale)
+        return Record(session, public_reply(reply))
+
+    async def _create(self, key: str, sealed: Sealed, locale: str) -> bool:
+        try:
+            return bool(await self._guard(self.store.create(key, sealed)))
+        except StoreBusy as err:
+            log.warning("busy: the cap on live sessions is reached")
+            raise WebError(503, "busy", locale=locale, headers={"Retry-After": "120"}) from err
 
     @staticmethod
     def _key(token: str) -> str:
@@ -125,10 +156,10 @@ class Conversations:
             raise WebError(410, "session_gone")
         return tokens.digest(token)
 
-    async def _load(self, token: str, key: str) -> Record:
+    async def _load(self, token: str, key: str) -> Record | None:
         sealed = await self._guard(self.store.load(key))
         if sealed is None:
-            raise WebError(410, "session_gone")
+            return None
         try:
             return unseal(token, sealed)
         except RecordUnreadable as err:

@@ -6,6 +6,7 @@ offending bytes."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import gc
 import logging
 import os
@@ -113,9 +114,30 @@ class _Server(web.Server):
     strict_headers: dict[str, str]
     head_timeout: float
     app: web.Application
+    max_connections: int
+    order: dict[RequestHandler, None]
+    """Open connections, oldest first."""
 
     def __call__(self) -> RequestHandler:
         return _Handler(self, loop=self._loop, **self._kwargs)
+
+    def connection_made(self, handler: RequestHandler, transport: asyncio.Transport) -> None:
+        super().connection_made(handler, transport)
+        self.order[handler] = None
+        if len(self.order) > self.max_connections:
+            self._shed(handler)
+
+    def connection_lost(self, handler: RequestHandler, exc: BaseException | None = None) -> None:
+        self.order.pop(handler, None)
+        super().connection_lost(handler, exc)
+
+    def _shed(self, newest: RequestHandler) -> None:
+        """Close the oldest connection that never sent a request; if every one has, the newest."""
+        victim = next((h for h in self.order if h is not newest
+                       and getattr(h, "_request_count", 1) == 0), newest)
+        self.order.pop(victim, None)
+        if victim.transport is not None:
+            victim.transport.close()
 
 
 class ChatRunner(web.AppRunner):
@@ -128,6 +150,8 @@ class ChatRunner(web.AppRunner):
         server.strict_headers = strict_headers(self.app[CONFIG].frame_ancestors)
         server.head_timeout = self.app[CONFIG].head_timeout
         server.app = self.app
+        server.max_connections = self.app[CONFIG].max_connections
+        server.order = {}
         return server
 
 
@@ -135,6 +159,9 @@ async def _serve(
     flowset: FlowSet | Engine, config: WebConfig, host: str, port: int,
     watch: Path | None = None, watch_interval: float = 1.0,
 ) -> None:
+    connections = raise_open_file_limit(config.max_connections)
+    if connections != config.max_connections:
+        config = dataclasses.replace(config, max_connections=connections)
     app = create_app(flowset, config)
     if watch is not None:  # serve --reload
         from bot.reload import reload_ctx
@@ -163,6 +190,28 @@ async def _serve(
         if isinstance(tally, Tally) and tally.counts:
             totals = " ".join(f"{name}={n}" for name, n in tally.totals().items())
             log.info("feedback totals: %s", totals)
+
+
+def raise_open_file_limit(want: int) -> int:
+    """Raise the soft open-file limit to the hard one; the connections that fit under it
+    (``want`` at most, with room kept for the store, logs and files)."""
+    try:
+        import resource
+    except ImportError:  # not on this platform: leave everything as it is
+        return want
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %d", soft)
+    if soft == resource.RLIM_INFINITY:
+        return want
+    fits = max(16, soft - 64)
+    if fits < want:
+        log.warning("open-file limit %d: at most %d connections (not %d)", soft, fits, want)
+    return min(want, fits)
 
 
 def _exit_deadline(seconds: float) -> None:

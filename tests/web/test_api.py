@@ -73,8 +73,8 @@ async def test_a_stale_seq_is_refused_with_409(client: Any) -> None:
 
 
 async def test_a_seq_from_the_future_is_refused_with_409(client: Any) -> None:
-    r0 = await start(client)
-    err = await turn(client, {**r0, "seq": 5}, status=409, choice="continue")
+    r1 = await turn(client, await start(client), choice="continue")
+    err = await turn(client, {**r1, "seq": 5}, status=409, choice="ready")
     assert err["error"]["code"] == "stale_seq"
 
 
@@ -90,7 +90,7 @@ async def test_help_command_and_help_word_lead_to_help(client: Any) -> None:
 
 
 async def test_end_forgets_the_session(client: Any) -> None:
-    r = await start(client)
+    r = await turn(client, await start(client), choice="continue")
     resp = await client.post("/api/v1/end", json={"session": r["session"]})
     assert resp.status == 204
     err = await turn(client, r, status=410, choice="continue")
@@ -225,9 +225,11 @@ async def test_busy_past_the_cap_with_resources(aiohttp_client: Any, flowset: An
 
     store = await make_store(store_kind, redis_if_needed, max_sessions=2)
     client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
-    await start(client)
-    await start(client)
-    resp = await client.post("/api/v1/start", json={"locale": "es"})
+    for _ in range(2):
+        await turn(client, await start(client), choice="continue")
+    late = await start(client, "es")  # start stores nothing: never busy
+    resp = await client.post("/api/v1/turn", json={"session": late["session"], "seq": 0,
+                                                   "choice": "continue"})
     assert resp.status == 503
     assert resp.headers["Retry-After"]
     data = await resp.json()

@@ -82,6 +82,7 @@ async def test_help_page_without_a_session(client: Any) -> None:
 
 async def test_leave_quickly_ends_the_session_and_goes_to_a_neutral_page(client: Any) -> None:
     html = await post(client, action="start", locale="en")
+    html = await post(client, **state(html), choice="continue")
     leave = hidden_fields(re.search(r"<form[^>]*data-leave.*?</form>", html, re.S).group(0))
     resp = await client.post("/chat", data=leave, allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/away"
