@@ -121,10 +121,12 @@ class Conversations:
         if tokens.well_formed(token):
             await self._guard(self.store.delete(tokens.digest(token)))
 
-    async def locale_of(self, token: str) -> str | None:
+    async def locale_of(self, token: str, *, store: bool = True) -> str | None:
+        """The session's language: from its record, or (without one, or with ``store`` False,
+        when the store is down) the language its token was started in."""
         given = tokens.issued(token)
-        if given is None:
-            return None
+        if given is None or not store:
+            return None if given is None else given.locale
         try:
             record = await self._load(token, tokens.digest(token))
         except WebError:

@@ -7,7 +7,10 @@ runs, enhances the same page; nothing here depends on it.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from collections.abc import Coroutine
 from typing import Any
 
 from aiohttp import web
@@ -22,6 +25,8 @@ from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, TEXTS
 from bot.web.texts import Texts
 
 __all__ = ["error_page", "routes"]
+
+log = logging.getLogger(__name__)
 
 HTML = "text/html"
 JS_STRINGS = (
@@ -173,7 +178,7 @@ async def chat(request: web.Request) -> web.StreamResponse:
         return _page(chat_page(request, await conversations.start(locale)))
     if action == "exit":
         if token:
-            await conversations.end(token)
+            await _forget_quickly(conversations.end(token))
         raise web.HTTPSeeOther("/away", headers={"Clear-Site-Data": '"cache"'})
     user = _user_input(form, action)
     try:
@@ -183,10 +188,31 @@ async def chat(request: web.Request) -> web.StreamResponse:
     try:
         turn = await conversations.turn(token, seq, user)
     except WebError as err:
-        if err.locale is None and err.status != 503:
-            err.locale = await conversations.locale_of(token)
+        if err.locale is None:
+            err.locale = await conversations.locale_of(token, store=err.status != 503)
         raise
     return _page(chat_page(request, turn))
+
+
+LEAVE_WAIT = 0.5
+"""Seconds "Leave quickly" waits for the store before leaving anyway (the delete goes on)."""
+_LEAVING: set[asyncio.Task[None]] = set()
+
+
+async def _forget_quickly(ending: Coroutine[Any, Any, None]) -> None:
+    """Delete the session, but never hold up leaving: a slow or failed store still sends the
+    person to the neutral page at once (the delete finishes, or the session expires)."""
+    task = asyncio.ensure_future(ending)
+    _LEAVING.add(task)
+    task.add_done_callback(_left)
+    await asyncio.wait({task}, timeout=LEAVE_WAIT)
+
+
+def _left(task: asyncio.Task[None]) -> None:
+    _LEAVING.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("leave quickly: the session could not be deleted now (%s); it will expire",
+                    type(task.exception()).__name__)
 
 
 def _user_input(form: dict[str, str], action: str | None) -> UserInput:
