@@ -1,7 +1,10 @@
 """``create_app``: the aiohttp application of the chat, with its store opened and closed by a
 ``cleanup_ctx`` and every response given the strict headers.
 
-    app = create_app(FlowSet.from_paths(root / "flows", root / "locale"), WebConfig())
+    app = create_app(load_engine(root), WebConfig())
+
+It takes a ready ``Engine`` (from ``bot.bootstrap.load_engine``, with crisis screening), never a
+flow set, so the web cannot serve the program without screening by leaving it out.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.engine import Engine, FlowSet
+from bot.engine import Engine
 from bot.logs import scrub_library_logs
 from bot.web import api, pages
 from bot.web.config import WebConfig
@@ -42,7 +45,7 @@ STATIC_FILES = {
 
 
 def create_app(
-    flowset: FlowSet | Engine,
+    engine: Engine,
     config: WebConfig | None = None,
     *,
     store: SessionStore | None = None,
@@ -50,7 +53,9 @@ def create_app(
     """The app; ``store`` overrides ``config.store`` (tests pass one in)."""
     scrub_library_logs()
     config = config or WebConfig()
-    engine = flowset if isinstance(flowset, Engine) else Engine(flowset)
+    if not isinstance(engine, Engine):
+        raise TypeError(f"create_app takes an Engine (bot.bootstrap.load_engine), not "
+                        f"{type(engine).__name__}")
     app = web.Application(
         client_max_size=config.client_max_size,
         middlewares=[errors_middleware],

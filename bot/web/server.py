@@ -22,7 +22,7 @@ from aiohttp.http_exceptions import PayloadEncodingError
 from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
-from bot.engine import Engine, FlowSet
+from bot.engine import Engine
 from bot.logs import scrub_library_logs
 from bot.tally import Tally
 from bot.web.app import create_app
@@ -156,13 +156,13 @@ class ChatRunner(web.AppRunner):
 
 
 async def _serve(
-    flowset: FlowSet | Engine, config: WebConfig, host: str, port: int,
+    engine: Engine, config: WebConfig, host: str, port: int,
     watch: Path | None = None, watch_interval: float = 1.0,
 ) -> None:
     connections = raise_open_file_limit(config.max_connections)
     if connections != config.max_connections:
         config = dataclasses.replace(config, max_connections=connections)
-    app = create_app(flowset, config)
+    app = create_app(engine, config)
     if watch is not None:  # serve --reload
         from bot.reload import reload_ctx
 
@@ -230,9 +230,9 @@ def _exit_deadline(seconds: float) -> None:
 
 
 def serve(
-    flowset: FlowSet | Engine, config: WebConfig, *, host: str, port: int,
+    engine: Engine, config: WebConfig, *, host: str, port: int,
     watch: Path | None = None, watch_interval: float = 1.0, **_: Any,
 ) -> None:
     """Serve until SIGINT or SIGTERM; with ``watch`` (a content folder), reload its edits."""
     scrub_library_logs()
-    asyncio.run(_serve(flowset, config, host, port, watch, watch_interval))
+    asyncio.run(_serve(engine, config, host, port, watch, watch_interval))

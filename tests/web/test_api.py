@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import MAX_INPUT_CHARS
+from bot.engine import MAX_INPUT_CHARS, Engine
 from bot.web import WebConfig, create_app
 from tests.web.conftest import make_client
 from tests.web.helpers import JSON, TO_MENU, TO_REASON, check_schema, start, turn
@@ -224,7 +224,7 @@ async def test_busy_past_the_cap_with_resources(aiohttp_client: Any, flowset: An
     from tests.web.conftest import make_store
 
     store = await make_store(store_kind, redis_if_needed, max_sessions=2)
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(), store=store))
     for _ in range(2):
         await turn(client, await start(client), choice="continue")
     late = await start(client, "es")  # start stores nothing: never busy
@@ -247,7 +247,7 @@ async def test_a_store_that_fails_still_answers_with_help(
             raise StoreError("down")
 
     client = await make_client(aiohttp_client, create_app(
-        flowset, WebConfig(), store=Broken(idle_timeout=60, max_sessions=10)))
+        Engine(flowset), WebConfig(), store=Broken(idle_timeout=60, max_sessions=10)))
     r = await start(client)
     err = await turn(client, r, status=503, choice="continue")
     assert err["error"]["code"] == "store_down" and err["help"]
@@ -299,7 +299,7 @@ async def test_a_client_that_trickles_its_body_gets_408_with_help(
 ) -> None:
     import asyncio
 
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(body_timeout=0.3)))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(body_timeout=0.3)))
     reader, writer = await asyncio.open_connection(client.host, client.port)
     writer.write(b"POST /api/v1/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  b"Content-Length: 100\r\n\r\n{")
@@ -320,7 +320,7 @@ async def test_a_client_that_trickles_its_headers_is_disconnected(
 ) -> None:
     import asyncio
 
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(head_timeout=0.3)))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(head_timeout=0.3)))
     reader, writer = await asyncio.open_connection(client.host, client.port)
     writer.write(b"GET / HTTP/1.1\r\nHo")
     await writer.drain()

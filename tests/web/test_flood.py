@@ -27,7 +27,7 @@ async def test_a_flood_of_starts_leaves_room_for_a_new_person(
     aiohttp_client: Any, flowset: Any, store_kind: str, redis_if_needed: str | None
 ) -> None:
     store = await make_store(store_kind, redis_if_needed, max_sessions=3)
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(), store=store))
     for _ in range(2):  # two conversations in progress
         await turn(client, await start(client), choice="continue")
     for _ in range(STARTS // 100):  # one client, a hundred at a time
@@ -63,7 +63,7 @@ async def test_a_welcome_not_answered_within_minutes_is_gone(shipped_engine: Eng
 async def test_connections_past_the_cap_close_the_oldest_silent_one(
     aiohttp_client: Any, flowset: Any
 ) -> None:
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(max_connections=4)))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(max_connections=4)))
     idle = [await asyncio.open_connection(client.host, client.port) for _ in range(4)]
     try:
         resp = await client.get("/favicon.ico")  # a fifth connection, from a real person
@@ -86,3 +86,11 @@ def test_the_soft_open_file_limit_is_raised_to_the_hard_one() -> None:
         assert fits == (100_000 if hard == resource.RLIM_INFINITY else min(100_000, hard - 64))
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_the_app_takes_an_engine_never_a_flow_set(flowset: Any) -> None:
+    """So the web cannot serve the program without crisis screening by leaving it out."""
+    import pytest
+
+    with pytest.raises(TypeError, match="load_engine"):
+        create_app(flowset)

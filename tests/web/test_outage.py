@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.engine import Engine
 from bot.web import WebConfig, create_app
 from bot.web.store import StoreError
 from bot.web.store.memory import MemoryStore
@@ -36,7 +37,7 @@ async def test_leave_quickly_leaves_at_once_whatever_the_store_does(
     aiohttp_client: Any, flowset: Any, fail: bool
 ) -> None:
     store = Frozen(fail)
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(), store=store))
     html = await (await client.post("/chat", data={"action": "start", "locale": "en"})).text()
     html = await (await client.post("/chat", data={**hidden_fields(html, "options"),
                                                    "choice": "continue"})).text()
@@ -65,7 +66,7 @@ async def test_a_turn_while_the_store_is_down_is_503_with_help(
             raise StoreError("down")
 
     client = await make_client(aiohttp_client, create_app(
-        flowset, WebConfig(), store=Down(idle_timeout=60, max_sessions=10)))
+        Engine(flowset), WebConfig(), store=Down(idle_timeout=60, max_sessions=10)))
     r = await (await client.post("/api/v1/start", json={"locale": "es"})).json()
     resp = await client.post("/api/v1/turn", json={"session": r["session"], "seq": 0,
                                                    "choice": "continue"})

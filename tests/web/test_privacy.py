@@ -167,7 +167,7 @@ async def test_p4_expiry_leaves_nothing(
     aiohttp_client: Any, flowset: Any, store_kind: str, redis_if_needed: str | None
 ) -> None:
     store = await make_store(store_kind, redis_if_needed, idle_timeout=0.2)
-    app = create_app(flowset, WebConfig(sweep_interval=0.05), store=store)
+    app = create_app(Engine(flowset), WebConfig(sweep_interval=0.05), store=store)
     client = await make_client(aiohttp_client, app)
     r = await turn(client, await start(client, "es"), choice="continue")
     assert not await _store_is_empty(store)
