@@ -164,7 +164,7 @@ async def _serve(
         config = dataclasses.replace(config, max_connections=connections)
     app = create_app(engine, config)
     if watch is not None:  # serve --reload
-        from bot.reload import reload_ctx
+        from bot.web.reload import reload_ctx
 
         app.cleanup_ctx.append(reload_ctx(watch, watch_interval))
     runner = ChatRunner(
