@@ -21,7 +21,17 @@ from transitions import Machine
 from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
-from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
+from bot.flow import (
+    MAX_INPUT_CHARS,
+    AskState,
+    ChoiceState,
+    EndState,
+    Flow,
+    MessageRef,
+    Option,
+    Program,
+    SayState,
+)
 from bot.lint import lint_paths
 from bot.resources import Directory
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
@@ -34,7 +44,6 @@ Screen = Callable[[str, str], Sequence[str]]
 Tally = Callable[[str, str, str], None]
 """``tally(flow, state, option_id)``: counts a ``tally: true`` choice in aggregate only."""
 
-MAX_INPUT_CHARS = 2000
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
 MAX_STACK = 8

@@ -45,7 +45,8 @@ Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=128)]
 
 DEFAULT_MAX_TEXT = 500
-MAX_TEXT_LIMIT = 2000
+MAX_INPUT_CHARS = 2000
+"""The most characters a person may type in one turn, everywhere (an ask state may allow fewer)."""
 
 
 class _Strict(BaseModel):
@@ -149,7 +150,7 @@ class AskState(_StateBase, _Target):
 
     ask: Name
     """The slot the user's typed answer is kept in (until the conversation ends)."""
-    max: int = Field(default=DEFAULT_MAX_TEXT, ge=1, le=MAX_TEXT_LIMIT)
+    max: int = Field(default=DEFAULT_MAX_TEXT, ge=1, le=MAX_INPUT_CHARS)
     """Most characters accepted in the answer."""
     options: list[Option] = Field(default_factory=list)
     """Buttons offered beside the text box (such as "I'd rather not say")."""
