@@ -70,7 +70,7 @@ class CompiledFlow:
             ignore_invalid_triggers=False,
         )
         for name, state in flow.states.items():
-            for opt in getattr(state, "options", None) or ():
+            for opt in state.choices():
                 if opt.go is not None:
                     self.machine.add_transition(_trigger("choose", opt.id), name, opt.go)
             if isinstance(state, AskState | SayState) and state.go is not None:
@@ -122,7 +122,7 @@ class FlowSet:
         index = self._choices.get(key)
         if index is None:
             index = {}
-            options = getattr(self.flows[flow].flow.states[state], "options", None) or ()
+            options = self.flows[flow].flow.states[state].choices()
             messages = self.catalogs[locale].messages
             for i, opt in enumerate(options):
                 index.setdefault(normalise(messages[opt.label].render(None)), i)
@@ -253,7 +253,7 @@ class Engine:
     def _step(self, fs: FlowSet, session: Session, choice: str | None, text: str | None, out: list[Message]) -> None:
         compiled = fs.flows[session.flow]
         state = compiled.flow.states[session.state]
-        options: Sequence[Option] = getattr(state, "options", None) or ()
+        options: Sequence[Option] = state.choices()
         index = self._resolve(fs, session, options, choice, text)
         if index is not None:
             opt = options[index]
@@ -413,7 +413,7 @@ class Engine:
             kind = "none"
         else:
             messages = fs.catalogs[session.locale].messages
-            opts = getattr(state, "options", None) or ()
+            opts = state.choices()
             options = tuple(
                 ReplyOption(o.id, messages[o.label].render(session.slots)) for o in opts
             )

@@ -16,6 +16,7 @@ See docs/flows.md for the whole guide.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -125,6 +126,10 @@ class _StateBase(_Strict):
     note: str | None = None
     """For designers; never shown to users."""
 
+    def choices(self) -> Sequence[Option]:
+        """The options this state offers as buttons (none for say and end states)."""
+        return ()
+
     @field_validator("say", mode="before", json_schema_input_type=Key | list[Key | MessageRef])
     @classmethod
     def _refs(cls, value: Any) -> Any:
@@ -138,6 +143,9 @@ class ChoiceState(_StateBase):
 
     options: list[Option] = Field(min_length=1)
     """The choices, as buttons; a user may also type an option's number or words."""
+
+    def choices(self) -> Sequence[Option]:
+        return self.options
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ChoiceState:
@@ -154,6 +162,9 @@ class AskState(_StateBase, _Target):
     """Most characters accepted in the answer."""
     options: list[Option] = Field(default_factory=list)
     """Buttons offered beside the text box (such as "I'd rather not say")."""
+
+    def choices(self) -> Sequence[Option]:
+        return self.options
 
     @model_validator(mode="after")
     def _one_target(self) -> AskState:

@@ -39,7 +39,7 @@ def _walk(engine: Engine, locale: str) -> int:
         while queue:
             name = queue.popleft()
             state = states[name]
-            inputs = [UserInput(choice=o.id) for o in getattr(state, "options", None) or ()]
+            inputs = [UserInput(choice=o.id) for o in state.choices()]
             if isinstance(state, AskState):
                 inputs.append(UserInput(text="I feel awful"))
             for user in inputs:
