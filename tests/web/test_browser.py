@@ -152,9 +152,10 @@ def test_a_full_module(page: Page, server: str, js: bool, redis_db: redis.Redis)
     watch = Watch(page)
     begin(page, server)
     key = session_key(page)
-    assert redis_db.exists(key)
+    assert not redis_db.exists(key)  # start stores nothing; the first answer creates it
     choose(page, "Tell me more")
     expect(page.locator("#log")).to_contain_text("Leave quickly")
+    assert redis_db.exists(key)
     for label in LABELS_TO_REASON["en"][1:]:
         choose(page, label)
     page.get_by_label("Your answer").fill("I want my family to trust me")
