@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,6 +61,13 @@ def _request(url: str, path: str, body: bytes, *, send_all: bool = True) -> sock
     return s
 
 
+def _start(url: str) -> dict[str, object]:
+    req = urllib.request.Request(url + "/api/v1/start", data=b'{"locale": "en"}', method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return dict(json.loads(resp.read()))
+
+
 def _exits_within(proc: object, limit: float) -> float:
     began = time.monotonic()
     proc.send_signal(signal.SIGTERM)  # type: ignore[attr-defined]
@@ -97,11 +105,13 @@ def test_serve_exits_within_5_s_of_sigterm_with_redis_frozen_mid_command(tmp_pat
     with _redis(tmp_path) as (redis_pid, redis_url), \
             serving("--store", redis_url, log=log) as (url, proc):
         redis_port = _port(redis_url.rsplit("/", 1)[0])
+        starts = [_start(url) for _ in range(3)]  # start stores nothing: the answers go to Redis
         os.kill(redis_pid, signal.SIGSTOP)
-        conns = [_request(url, "/api/v1/start", json.dumps({"locale": "en"}).encode())
-                 for _ in range(3)]
+        conns = [_request(url, "/api/v1/turn", json.dumps(
+                     {"session": s["session"], "seq": 0, "choice": "continue"}).encode())
+                 for s in starts]
         try:
-            _wait_for("the start commands to reach the frozen Redis",
+            _wait_for("the first answers to reach the frozen Redis",
                       lambda: _unread_bytes_at(redis_port) > 0)
             took = _exits_within(proc, EXIT_WITHIN)
         finally:
