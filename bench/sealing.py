@@ -18,7 +18,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=20_000)
     args = parser.parse_args()
-    token = tokens.new_token()
+    token = tokens.new_token("en")
     reply = {"seq": 5, "locale": "en", "messages": [{"key": f"k{i}", "text": "x" * 200}
                                                     for i in range(4)],
              "options": [{"id": f"o{i}", "label": "y" * 40} for i in range(4)]}
