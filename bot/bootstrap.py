@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.counters import Counters
 from bot.engine import Engine, FlowSet
 from bot.lapse import LapseFinder
+from bot.logs import scrub_library_logs
 from bot.screening import Screener
 
 __all__ = ["load_engine", "load_flowset"]
@@ -22,6 +23,7 @@ def load_engine(content: Path) -> Engine:
     """The program with crisis screening (S1), the lapse path typed anywhere, and aggregate
     counters (``bot.counters``: day totals, no link to a conversation); refuses to start if a
     language has no screening or lapse phrases."""
+    scrub_library_logs()  # transitions would log state names (P7)
     flowset = load_flowset(content)
     screener = Screener.from_dir(content / "locale", base=content)
     finder = LapseFinder.from_dir(content / "locale", base=content)

@@ -18,6 +18,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from bot.errors import ContentError
 from bot.problems import Place
 
 __all__ = [
@@ -38,7 +39,7 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _SLOT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class TemplateError(ValueError):
+class TemplateError(ContentError, ValueError):
     """A message whose braces do not form valid ``{slot}`` placeholders."""
 
 

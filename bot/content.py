@@ -312,6 +312,6 @@ def message_refs(flow: Flow) -> list[tuple[PathKey, MessageRef | Option]]:
     for name, state in flow.states.items():
         for i, ref in enumerate(state.say):
             out.append((("states", name, "say", i), ref))
-        for i, opt in enumerate(getattr(state, "options", []) or []):
+        for i, opt in enumerate(state.choices()):
             out.append((("states", name, "options", i, "label"), opt))
     return out

@@ -67,7 +67,7 @@ def _country_codes(fs: FlowSet) -> dict[tuple[str, str], str | None]:
     for locale, catalog in fs.catalogs.items():
         for compiled in fs.flows.values():
             for state in compiled.flow.states.values():
-                for opt in getattr(state, "options", None) or ():
+                for opt in state.choices():
                     if opt.save == COUNTRY_SLOT:
                         label = catalog.messages[opt.label].render(None)
                         out[(locale, label)] = opt.id.upper() if len(opt.id) == 2 else None

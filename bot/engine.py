@@ -24,7 +24,17 @@ from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
 from bot.events import Events, entry_events
-from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
+from bot.flow import (
+    MAX_INPUT_CHARS,
+    AskState,
+    ChoiceState,
+    EndState,
+    Flow,
+    MessageRef,
+    Option,
+    Program,
+    SayState,
+)
 from bot.lint import lint_paths
 from bot.plan import has_entries
 from bot.resources import Directory
@@ -38,7 +48,6 @@ Screen = Callable[[str, str], Sequence[str]]
 Lapse = Callable[[str, str], bool]
 """``lapse(text, locale) -> bool``: does the text tell of a lapse (``bot.lapse``)?"""
 
-MAX_INPUT_CHARS = 2000
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
 RESUMED = "system.resumed"
@@ -67,7 +76,7 @@ class CompiledFlow:
             ignore_invalid_triggers=False,
         )
         for name, state in flow.states.items():
-            for opt in getattr(state, "options", None) or ():
+            for opt in state.choices():
                 if opt.go is not None:
                     self.machine.add_transition(_trigger("choose", opt.id), name, opt.go)
             if isinstance(state, AskState | SayState) and state.go is not None:
@@ -130,7 +139,7 @@ class FlowSet:
         index = self._choices.get(key)
         if index is None:
             index = {}
-            options = getattr(self.flows[flow].flow.states[state], "options", None) or ()
+            options = self.flows[flow].flow.states[state].choices()
             messages = self.catalogs[locale].messages
             for i, opt in enumerate(options):
                 index.setdefault(normalise(messages[opt.label].render(None)), i)
@@ -179,8 +188,12 @@ class Engine:
 
     # -- conversation --------------------------------------------------------------------
 
-    def start(self, locale: str = "en", flow: str | None = None) -> tuple[Session, Reply]:
-        """A new session at the start of ``flow`` (the program's start by default)."""
+    def start(
+        self, locale: str = "en", flow: str | None = None, *, count: bool = True
+    ) -> tuple[Session, Reply]:
+        """A new session at the start of ``flow`` (the program's start by default); ``count``
+        False leaves the aggregate events out (the web counts a conversation at its first
+        answer, since a start stores nothing: bot/web/conversation.py)."""
         fs = self.current
         if locale not in fs.catalogs:
             raise InputError(f"unknown locale '{locale}' (known: {', '.join(fs.catalogs)})")
@@ -197,8 +210,9 @@ class Engine:
             touched=now,
         )
         out: list[Message] = []
-        self.event("conversation_started", locale)
-        self._entered(fs, flow_id)
+        if count:
+            self.event("conversation_started", locale)
+            self._entered(fs, flow_id)
         self._enter(fs, session, out)
         return session, self._reply(fs, session, out)
 
@@ -269,7 +283,7 @@ class Engine:
         if session.flow in fs.interruptions and session.flow != fs.program.help:
             return False
         state = fs.flows[session.flow].flow.states[session.state]
-        options: Sequence[Option] = getattr(state, "options", None) or ()
+        options: Sequence[Option] = state.choices()
         if self._resolve(fs, session, options, None, text) is not None:
             return False
         return "lapse" in screened or (self.lapse is not None and self.lapse(text, session.locale))
@@ -297,7 +311,7 @@ class Engine:
     def _step(self, fs: FlowSet, session: Session, choice: str | None, text: str | None, out: list[Message]) -> None:
         compiled = fs.flows[session.flow]
         state = compiled.flow.states[session.state]
-        options: Sequence[Option] = getattr(state, "options", None) or ()
+        options: Sequence[Option] = state.choices()
         index = self._resolve(fs, session, options, choice, text)
         if index is not None:
             opt = options[index]
@@ -502,7 +516,7 @@ class Engine:
             kind = "none"
         else:
             messages = fs.catalogs[session.locale].messages
-            opts = getattr(state, "options", None) or ()
+            opts = state.choices()
             options = tuple(
                 ReplyOption(o.id, messages[o.label].render(session.slots)) for o in opts
             )

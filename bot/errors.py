@@ -2,12 +2,22 @@
 
     BotError
     ├── ContentError            flows, catalogs or scripts that cannot be used
-    │   └── LintFailed          carries every Problem found; raised at start-up
+    │   ├── LintFailed          carries every Problem found; raised at start-up
+    │   ├── YamlError           a file that is not the plain YAML we accept (bot.yamlsource)
+    │   ├── TemplateError       a message whose braces are not {slot}s (bot.catalog; ValueError)
+    │   └── PhraseError         a phrase not in the phrase language (bot.phrases; ValueError)
     ├── SessionError            a session the engine cannot continue
     │   ├── SessionEnded        the conversation is over (ended, expired, quick exit)
     │   └── UnknownVersion      the session's flow version is no longer loaded
     ├── InputError              input the engine refuses (too long, empty, malformed)
-    └── RemoteError             a server the tools talk to answered with an error, or not at all
+    ├── RemoteError             a server the tools talk to answered with an error, or not at all
+    ├── CounterError            an event the aggregate counters refuse (bot.counters)
+    ├── ReportError             the counters cannot be read for a report (bot.report)
+    ├── WorkersError            ``serve --workers`` cannot run as asked (bot.web.workers)
+    ├── WebError                a request the web edge refuses: status, code, help (bot.web.errors)
+    └── StoreError              the session store cannot be used (bot.web.store)
+        ├── StoreBusy           the cap on live sessions is reached
+        └── RecordUnreadable    a stored record does not open with the token given
 
 The engine raises; only the edges (``cli``, ``web``) turn an error into output, and the web edge
 always adds the crisis resources.

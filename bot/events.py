@@ -53,7 +53,7 @@ def entry_events(program: Program, flows: Mapping[str, Flow]) -> dict[str, tuple
     roles = {program.start, program.menu, program.help, program.resume}
     menu = flows.get(program.menu)
     for state in menu.states.values() if menu else ():
-        for opt in getattr(state, "options", None) or ():
+        for opt in state.choices():
             if opt.flow is not None and opt.flow not in roles and opt.flow not in out:
                 out[opt.flow] = ("module_reached", opt.flow)
     return out

@@ -16,6 +16,7 @@ See docs/flows.md for the whole guide.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -46,7 +47,8 @@ Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=128)]
 
 DEFAULT_MAX_TEXT = 500
-MAX_TEXT_LIMIT = 2000
+MAX_INPUT_CHARS = 2000
+"""The most characters a person may type in one turn, everywhere (an ask state may allow fewer)."""
 
 
 class _Strict(BaseModel):
@@ -127,6 +129,10 @@ class _StateBase(_Strict):
     note: str | None = None
     """For designers; never shown to users."""
 
+    def choices(self) -> Sequence[Option]:
+        """The options this state offers as buttons (none for say and end states)."""
+        return ()
+
     @field_validator("say", mode="before", json_schema_input_type=Key | list[Key | MessageRef])
     @classmethod
     def _refs(cls, value: Any) -> Any:
@@ -141,6 +147,9 @@ class ChoiceState(_StateBase):
     options: list[Option] = Field(min_length=1)
     """The choices, as buttons; a user may also type an option's number or words."""
 
+    def choices(self) -> Sequence[Option]:
+        return self.options
+
     @model_validator(mode="after")
     def _unique_ids(self) -> ChoiceState:
         _check_unique(self.options)
@@ -152,10 +161,13 @@ class AskState(_StateBase, _Target):
 
     ask: Name
     """The slot the user's typed answer is kept in (until the conversation ends)."""
-    max: int = Field(default=DEFAULT_MAX_TEXT, ge=1, le=MAX_TEXT_LIMIT)
+    max: int = Field(default=DEFAULT_MAX_TEXT, ge=1, le=MAX_INPUT_CHARS)
     """Most characters accepted in the answer."""
     options: list[Option] = Field(default_factory=list)
     """Buttons offered beside the text box (such as "I'd rather not say")."""
+
+    def choices(self) -> Sequence[Option]:
+        return self.options
 
     @model_validator(mode="after")
     def _one_target(self) -> AskState:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.catalog import Catalog
 from bot.content import Content, load_content, message_refs
-from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState
+from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState, State
 from bot.lapse import lint_lapse
 from bot.problems import Place, Problem, did_you_mean
 from bot.resources import lint_resources, load_resources
@@ -245,13 +245,13 @@ def _check_graph(flow: Flow, src: Source, entries: tuple[str, ...] = ()) -> list
     return out
 
 
-def _state_slots(state: object, catalogs: dict[str, Catalog]) -> list[tuple[tuple[str | int, ...], str, str | None]]:
+def _state_slots(state: State, catalogs: dict[str, Catalog]) -> list[tuple[tuple[str | int, ...], str, str | None]]:
     """(path suffix, slot used, guard) for every slot a state's messages use, in any language."""
     out: list[tuple[tuple[str | int, ...], str, str | None]] = []
     refs: list[tuple[tuple[str | int, ...], str, str | None]] = []
-    for i, ref in enumerate(state.say):  # type: ignore[attr-defined]
+    for i, ref in enumerate(state.say):
         refs.append((("say", i), ref.key, ref.if_filled))
-    for i, opt in enumerate(getattr(state, "options", []) or []):
+    for i, opt in enumerate(state.choices()):
         refs.append((("options", i, "label"), opt.label, None))
     for suffix, key, guard in refs:
         used: set[str] = set()
@@ -275,7 +275,7 @@ def _check_slots(flow: Flow, src: Source, content: Content) -> list[Problem]:
             preds[m].append(n)
 
     every |= {
-        o.save for s in flow.states.values() for o in getattr(s, "options", None) or () if o.save
+        o.save for s in flow.states.values() for o in s.choices() if o.save
     }
     filled_in = {n: set(every) for n in flow.states}
     filled_in[flow.start] = set()
@@ -285,7 +285,7 @@ def _check_slots(flow: Flow, src: Source, content: Content) -> list[Problem]:
         st = flow.states[src_name]
         base = filled_in[src_name]
         fills = []
-        for opt in getattr(st, "options", None) or ():
+        for opt in st.choices():
             if opt.go == dest:
                 fills.append(base | ({opt.save} if opt.save else set()))
         if isinstance(st, AskState) and st.go == dest:

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from bot.errors import ContentError
 from bot.problems import did_you_mean
 
 __all__ = [
@@ -114,7 +115,7 @@ def tokens(text: str) -> list[str]:
     return [t for w in words(text) for t in squeeze(w)]
 
 
-class PhraseError(ValueError):
+class PhraseError(ContentError, ValueError):
     """A phrase that is not in the phrase language; ``column`` is 0-based in the phrase."""
 
     def __init__(self, message: str, column: int) -> None:

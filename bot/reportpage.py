@@ -70,7 +70,7 @@ class _Names:
         state, _, option = rest.partition(".")
         compiled = self.fs.flows.get(flow)
         st = compiled.flow.states.get(state) if compiled else None
-        for opt in getattr(st, "options", None) or ():
+        for opt in st.choices() if st is not None else ():
             if opt.id == option:
                 return self.text(opt.label, option)
         return option

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from bot.flow import MAX_INPUT_CHARS
+
 __all__ = ["InputKind", "Message", "Reply", "ReplyOption", "ResourceView", "Session", "UserInput"]
 
 InputKind = Literal["choice", "text", "choice_or_text", "none"]
@@ -99,7 +101,7 @@ class Reply:
     seq: int
     screened: tuple[str, ...] = ()
     """Crisis categories screening found in this turn's text (empty almost always)."""
-    max_text: int = 2000
+    max_text: int = MAX_INPUT_CHARS
     resources: tuple[ResourceView, ...] = ()
     """Helplines to show with this reply: the first reply of every crisis path (S6), help."""
     plan: bool = False

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from bot.errors import ContentError
 from bot.problems import Place, Problem
 
 PathKey = tuple[str | int, ...]
@@ -43,7 +44,7 @@ _SCALAR_TAGS = {
 }
 
 
-class YamlError(Exception):
+class YamlError(ContentError):
     """A file that is not the plain YAML we accept; ``problem`` says where."""
 
     def __init__(self, problem: Problem) -> None:

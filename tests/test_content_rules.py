@@ -76,7 +76,7 @@ def modules(content: Content) -> list[Flow]:
     ids = [
         opt.flow
         for state in menu.states.values()
-        for opt in getattr(state, "options", None) or ()
+        for opt in state.choices()
         if opt.flow is not None and not NOT_MODULES.match(opt.flow)
     ]
     return [content.flows[i] for i in ids if not is_stub(content.flows[i])]
@@ -87,7 +87,7 @@ def modules_without_recap(flows: Iterable[Flow], menu: str = "menu") -> list[str
     out = []
     for flow in flows:
         recap = flow.states.get("recap")
-        options = getattr(recap, "options", None) or ()
+        options = recap.choices() if recap is not None else ()
         targets = [opt.flow for opt in options]
         if recap is None or menu not in targets or len(options) < 2:
             out.append(flow.flow)

@@ -40,7 +40,7 @@ def test_every_path_through_every_crisis_flow_ends_in_the_offer_to_resume(
         while queue:
             name = queue.popleft()
             state = states[name]
-            inputs = [UserInput(choice=o.id) for o in getattr(state, "options", None) or ()]
+            inputs = [UserInput(choice=o.id) for o in state.choices()]
             if isinstance(state, AskState):
                 inputs.append(UserInput(text="a walk"))
             for user in inputs:

@@ -122,7 +122,7 @@ def test_the_slots_the_plan_gathers_are_filled_somewhere(shipped_engine: Engine)
         for state in compiled.flow.states.values():
             if isinstance(state, AskState):
                 filled.add(state.ask)
-            filled |= {o.save for o in getattr(state, "options", None) or () if o.save}
+            filled |= {o.save for o in state.choices() if o.save}
     assert filled >= PLAN_SLOTS, sorted(PLAN_SLOTS - filled)
 
 

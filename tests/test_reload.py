@@ -18,9 +18,9 @@ import pytest
 
 from bot.bootstrap import load_engine
 from bot.engine import Engine
-from bot.reload import KEEP_VERSIONS, Reloader, reload_ctx
 from bot.session import UserInput
 from bot.web import WebConfig, create_app
+from bot.web.reload import KEEP_VERSIONS, Reloader, reload_ctx
 from tests.golden import FIXTURES
 from tests.serving import free_port
 
@@ -124,7 +124,8 @@ async def test_the_watcher_picks_up_edits_by_itself(root: Path) -> None:
     engine, _, _ = _reloader(root)
     said: list[str] = []
     reloader = Reloader(engine, root, interval=0.02, report=said.append)
-    task = asyncio.create_task(reloader.run())
+    stop = asyncio.Event()
+    task = asyncio.create_task(reloader.run(stop))
     try:
         _edit(root / "locale" / "en" / "messages.yaml", HELLO, "welcome.hello: Watched.")
         for _ in range(200):
@@ -133,7 +134,9 @@ async def test_the_watcher_picks_up_edits_by_itself(root: Path) -> None:
                 break
         assert _hello(engine) == "Watched."
     finally:
-        task.cancel()
+        stop.set()
+        await asyncio.wait_for(task, 5)  # returns on the event, without being cancelled
+    assert task.done() and not task.cancelled()
 
 
 async def test_the_server_with_reload_serves_the_edit(root: Path, aiohttp_client: Any) -> None:

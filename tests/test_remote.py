@@ -53,9 +53,10 @@ def test_the_driver_sends_seq_and_each_kind_of_input(url: str) -> None:
 def test_a_failed_turn_is_reported_with_the_servers_error(url: str) -> None:
     driver = HttpDriver(url)
     driver.start("en", None)
+    driver.turn(UserInput(choice="start"))  # a session exists once its welcome is answered
     driver.seq = 7
     with pytest.raises(RemoteError, match="POST /api/v1/turn: 409 stale_seq"):
-        driver.turn(UserInput(choice="start"))
+        driver.turn(UserInput(text="1"))
     driver.close()
 
 

@@ -4,7 +4,7 @@
         --frame-ancestors "https://help.example.org" --workers 2 --metrics-port 9464
 
 Loads and lints the content first and refuses to start on any error. No access log; library
-logs are scrubbed of addresses and request data (see ``bot.web.logs``).
+logs are scrubbed of addresses and request data (see ``bot.logs``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    help="origins allowed to embed the chat (the widget's hosts), space-separated "
                         "(default: %(default)s)")
     p.add_argument("--idle-timeout", type=float, default=30 * 60, metavar="SECONDS")
-    p.add_argument("--max-sessions", type=int, default=10_000)
+    p.add_argument("--max-sessions", type=int, default=10_000,
+                   help="live conversations at most (a start stores nothing; a first answer "
+                   "past the cap gets 'busy' with the resources)")
+    p.add_argument("--max-connections", type=int, default=4096,
+                   help="open connections at most; past it the oldest silent one is closed "
+                   "(default: %(default)s, within the open-file limit)")
     p.add_argument("--allow-persistent-store", action="store_true",
                    help="accept a Redis that saves to disk (refused by default)")
     p.add_argument("--log-level", default=env("REDIRECTION_BOT_LOG_LEVEL", "INFO"))
@@ -60,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         store=args.store,
         idle_timeout=args.idle_timeout,
         max_sessions=args.max_sessions,
+        max_connections=args.max_connections,
         frame_ancestors=tuple(args.frame_ancestors.split()),
         allow_persistent_store=args.allow_persistent_store,
     )

@@ -96,8 +96,8 @@ async def turn(request: web.Request) -> web.Response:
     try:
         result = await conversations.turn(body.session, body.seq, body.user_input())
     except WebError as err:
-        if err.locale is None and err.status != 503:
-            err.locale = await conversations.locale_of(body.session)
+        if err.locale is None:
+            err.locale = await conversations.locale_of(body.session, store=err.status != 503)
         raise
     return web.json_response({"session": result.token, **result.reply})
 

@@ -1,7 +1,10 @@
 """``create_app``: the aiohttp application of the chat, with its store opened and closed by a
 ``cleanup_ctx`` and every response given the strict headers.
 
-    app = create_app(FlowSet.from_paths(root / "flows", root / "locale"), WebConfig())
+    app = create_app(load_engine(root), WebConfig())
+
+It takes a ready ``Engine`` (from ``bot.bootstrap.load_engine``, with crisis screening), never a
+flow set, so the web cannot serve the program without screening by leaving it out.
 """
 
 from __future__ import annotations
@@ -16,13 +19,13 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.engine import Engine, FlowSet
+from bot.engine import Engine
+from bot.logs import scrub_library_logs
 from bot.web import api, pages, plan
 from bot.web.config import WebConfig
 from bot.web.conversation import Conversations
 from bot.web.counting import install_counters
 from bot.web.headers import install_headers
-from bot.web.logs import scrub_library_logs
 from bot.web.middleware import errors_middleware
 from bot.web.render import setup_templates
 from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STATIC, STORE, TEXTS
@@ -45,7 +48,7 @@ STATIC_FILES = {
 
 
 def create_app(
-    flowset: FlowSet | Engine,
+    engine: Engine,
     config: WebConfig | None = None,
     *,
     store: SessionStore | None = None,
@@ -53,7 +56,9 @@ def create_app(
     """The app; ``store`` overrides ``config.store`` (tests pass one in)."""
     scrub_library_logs()
     config = config or WebConfig()
-    engine = flowset if isinstance(flowset, Engine) else Engine(flowset)
+    if not isinstance(engine, Engine):
+        raise TypeError(f"create_app takes an Engine (bot.bootstrap.load_engine), not "
+                        f"{type(engine).__name__}")
     app = web.Application(
         client_max_size=config.client_max_size,
         middlewares=[errors_middleware],
@@ -87,14 +92,14 @@ def _store_ctx(given: SessionStore | None) -> Any:
             allow_persistent=cfg.allow_persistent_store,
         )
         app[STORE] = store
-        app[CONVERSATIONS] = Conversations(app[ENGINE], store)
+        app[CONVERSATIONS] = Conversations(app[ENGINE], store, fresh_for=cfg.fresh_timeout)
         stop = asyncio.Event()
         sweeper = asyncio.create_task(_sweep(store, cfg.sweep_interval, stop))
         try:
             yield
         finally:
             await stop_task(sweeper, stop, grace=STOP_GRACE)
-            await store.close()
+            await close_store(store, grace=STOP_GRACE)
 
     return ctx
 
@@ -117,6 +122,18 @@ async def stop_task(task: asyncio.Task[None], stop: asyncio.Event, *, grace: flo
             return
     if not task.cancelled() and task.exception() is not None:
         log.warning("background task failed: %s", type(task.exception()).__name__)
+
+
+async def close_store(store: SessionStore, *, grace: float) -> None:
+    """Close the store, waiting at most ``grace`` seconds (a frozen Redis must not hold up
+    shutdown)."""
+    closing = asyncio.ensure_future(store.close())
+    done, _ = await asyncio.wait({closing}, timeout=grace)
+    if not done:
+        closing.cancel()
+        log.warning("the session store did not close within %.1f s; left behind", grace)
+    elif closing.exception() is not None:
+        log.warning("closing the session store failed: %s", type(closing.exception()).__name__)
 
 
 async def _sweep(store: SessionStore, interval: float, stop: asyncio.Event) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from bot.web.errors import WebError
 from bot.web.state import CONFIG
@@ -29,6 +30,9 @@ async def _read(request: web.Request, content_type: str) -> bytes:
         raise WebError(413, "too_large") from err
     except TimeoutError as err:
         raise WebError(408, "timeout", headers={"Connection": "close"}) from err
+    except (HttpProcessingError, web.RequestPayloadError) as err:
+        # a body that is not what its Content-Encoding or Transfer-Encoding says
+        raise WebError(400, "unreadable", headers={"Connection": "close"}) from err
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:

@@ -9,6 +9,8 @@ again; any other is stale (409).
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +20,9 @@ from bot.plan import Plan, build_plan
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
+from bot.web.records import Record, seal, unseal
 from bot.web.resources import view_dict
-from bot.web.store import Record, SessionStore, StoreBusy, StoreError
+from bot.web.store import RecordUnreadable, Sealed, SessionStore, StoreBusy, StoreError
 
 __all__ = ["Conversations", "Turn", "public_reply"]
 
@@ -53,27 +56,32 @@ def public_reply(reply: Reply) -> dict[str, Any]:
 
 
 class Conversations:
-    def __init__(self, engine: Engine, store: SessionStore) -> None:
+    """Start writes nothing: the welcome is the same for everyone, so a flood of starts fills
+    no store and locks nobody out. The first answer (seq 0, within ``fresh_for`` seconds of
+    the start its token carries) creates the session, under the cap on live sessions, which so
+    protects conversations in progress."""
+
+    def __init__(
+        self, engine: Engine, store: SessionStore, *, fresh_for: float = 10 * 60,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.engine = engine
         self.store = store
+        self.fresh_for = fresh_for
+        self.clock = clock
 
     async def start(self, locale: str) -> Turn:
         if locale not in self.engine.current.catalogs:
             raise WebError(400, "unknown_locale")
-        session, reply = self.engine.start(locale)
-        token = tokens.new_token()
-        body = public_reply(reply)
-        try:
-            await self._guard(self.store.create(tokens.digest(token), Record(session, body)))
-        except StoreBusy as err:
-            log.warning("busy: the cap on live sessions is reached")
-            raise WebError(503, "busy", locale=locale, headers={"Retry-After": "120"}) from err
-        log.debug("start flow=%s state=%s", reply.flow, reply.state)
-        return Turn(token, body)
+        _, reply = self.engine.start(locale, count=False)  # a start stores nothing, counts nothing
+        log.debug("start seq=%d", reply.seq)  # never a flow or state name (P7)
+        return Turn(tokens.new_token(locale, self.clock()), public_reply(reply))
 
     async def turn(self, token: str, seq: int, user: UserInput) -> Turn:
         key = self._key(token)
-        record = await self._load(key)
+        stored = await self._load(token, key)
+        fresh = stored is None
+        record = self._welcome(token, seq) if stored is None else stored
         locale = record.session.locale
         current = record.seq
         if seq == current - 1:
@@ -93,35 +101,82 @@ class Conversations:
             raise WebError(400, "invalid_request", locale=locale) from err
         body = public_reply(reply)
         if reply.ended:
-            await self._guard(self.store.delete(key))
-        elif not await self._guard(self.store.save(key, Record(session, body), expect_seq=current)):
+            won = fresh or await self._guard(self.store.end(key, expect_seq=current))
+        elif fresh:
+            won = await self._create(key, seal(token, Record(session, body)), locale)
+        else:
+            sealed = seal(token, Record(session, body))
+            won = await self._guard(self.store.save(key, sealed, expect_seq=current))
+        if not won:
             # another request answered the same reply first: give its reply, as a repeat would
-            again = await self._load(key)
+            # (and if that request ended the conversation, the session is gone: 410)
+            again = await self._load(token, key)
+            if again is None:
+                raise WebError(410, "session_gone", locale=locale)
             if again.seq != current + 1:
                 raise WebError(409, "stale_seq", locale=locale)
             return Turn(token, again.reply)
-        log.debug("turn flow=%s state=%s", reply.flow, reply.state)
+        log.debug("turn seq=%d", reply.seq)
         return Turn(token, body, said)
 
     async def end(self, token: str) -> None:
-        """Forget the session (the quick exit: pages and chat.js call this); ending one that is
-        already gone is not an error."""
+        """Forget the session; ending one that is already gone (or never answered) is not an
+        error. The pages and chat.js call this for the quick exit, which is counted (only as
+        a day total)."""
         self.engine.event("quick_exit")
         if tokens.well_formed(token):
             await self._guard(self.store.delete(tokens.digest(token)))
 
+    async def last_reply(self, token: str) -> dict[str, Any] | None:
+        """The reply last sent in a live conversation (to show its page again): the welcome for
+        a start nobody has answered yet (a start stores nothing), None once it is gone."""
+        record = await self._load(token, self._key(token))
+        if record is not None:
+            return record.reply
+        try:
+            return self._welcome(token, 0, count=False).reply
+        except WebError:
+            return None
+
     async def plan(self, token: str) -> Plan:
         """The plan of a live conversation, built now from its answers; nothing is kept."""
-        record = await self._load(self._key(token))
+        record = await self._load(token, self._key(token))
+        if record is None:
+            raise WebError(410, "session_gone", locale=await self.locale_of(token, store=False))
         session = record.session
         fs = self.engine.versions.get(session.version, self.engine.current)
         return build_plan(fs.catalogs[session.locale], session.locale, session.slots)
 
-    async def locale_of(self, token: str) -> str | None:
-        if not tokens.well_formed(token):
-            return None
-        record = await self._guard(self.store.load(tokens.digest(token)))
-        return None if record is None else record.session.locale
+    async def locale_of(self, token: str, *, store: bool = True) -> str | None:
+        """The session's language: from its record, or (without one, or with ``store`` False,
+        when the store is down) the language its token was started in."""
+        given = tokens.issued(token)
+        if given is None or not store:
+            return None if given is None else given.locale
+        try:
+            record = await self._load(token, tokens.digest(token))
+        except WebError:
+            record = None
+        return given.locale if record is None else record.session.locale
+
+    def _welcome(self, token: str, seq: int, *, count: bool = True) -> Record:
+        """The session as ``start`` left it, for the first answer; 410 if the token's welcome
+        is no longer fresh (or this is not an answer to it)."""
+        given = tokens.issued(token)
+        if given is None or seq != 0 or given.locale not in self.engine.current.catalogs:
+            raise WebError(410, "session_gone")
+        age = self.clock() - given.at
+        if not -60 <= age <= self.fresh_for:
+            raise WebError(410, "session_gone", locale=given.locale)
+        session, reply = self.engine.start(given.locale, count=count)  # counted: a first answer
+        return Record(session, public_reply(reply))
+
+    async def _create(self, key: str, sealed: Sealed, locale: str) -> bool:
+        try:
+            return bool(await self._guard(self.store.create(key, sealed)))
+        except StoreBusy as err:
+            log.warning("busy: the cap on live sessions is reached")
+            raise WebError(503, "busy", locale=locale, headers={"Retry-After": "120"}) from err
 
     @staticmethod
     def _key(token: str) -> str:
@@ -129,11 +184,15 @@ class Conversations:
             raise WebError(410, "session_gone")
         return tokens.digest(token)
 
-    async def _load(self, key: str) -> Record:
-        record: Record | None = await self._guard(self.store.load(key))
-        if record is None:
-            raise WebError(410, "session_gone")
-        return record
+    async def _load(self, token: str, key: str) -> Record | None:
+        sealed = await self._guard(self.store.load(key))
+        if sealed is None:
+            return None
+        try:
+            return unseal(token, sealed)
+        except RecordUnreadable as err:
+            log.warning("a session record did not open with its token; refused")
+            raise WebError(410, "session_gone") from err
 
     @staticmethod
     async def _guard(awaitable: Any) -> Any:

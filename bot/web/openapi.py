@@ -23,13 +23,16 @@ def _json(name: str, description: str) -> dict[str, Any]:
 
 def _errors(*statuses: int) -> dict[str, Any]:
     text = {
-        400: "Malformed JSON, invalid UTF-8, wrong types or unknown fields.",
+        400: "Malformed HTTP, malformed JSON, invalid UTF-8, a body that is not what its "
+             "Content-Encoding says, wrong types or unknown fields.",
+        405: "Not a method this route answers (see the Allow header).",
         408: "The body took too long to arrive.",
         409: "A stale seq: the reply answered is not the latest.",
         410: "Unknown, ended or expired session.",
         413: "The body is too large.",
         415: "The body is not application/json.",
         422: "The text is too long.",
+        500: "An unexpected error on our side.",
         503: "Too many live sessions (busy), or the session store is down.",
     }
     return {str(s): _json("Error", text[s]) for s in statuses}
@@ -166,12 +169,12 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/start": _post(
                 "Start a conversation", "StartRequest",
                 {"201": _json("Reply", "The first reply and the session token.")},
-                400, 408, 413, 415, 503,
+                400, 405, 408, 413, 415, 500, 503,
             ),
             "/api/v1/turn": _post(
                 "Answer the latest reply (idempotent by seq)", "TurnRequest",
                 {"200": _json("Reply", "The next reply; a repeat of a seq gets the same one.")},
-                400, 408, 409, 410, 413, 415, 422, 503,
+                400, 405, 408, 409, 410, 413, 415, 422, 500, 503,
             ),
             "/api/v1/plan": _post(
                 "The person's plan alone, as a printable HTML page (built now, never stored)",
@@ -182,13 +185,23 @@ def openapi_document() -> dict[str, Any]:
                                    "without the conversation or any control.",
                     "content": {"text/html": {"schema": {"type": "string"}}},
                 }},
-                400, 408, 410, 413, 415, 503,
+                400, 405, 408, 410, 413, 415, 500, 503,
             ),
             "/api/v1/end": _post(
                 "End a conversation and forget it", "EndRequest",
                 {"204": {"description": "Everything about the session is gone."}},
-                400, 408, 413, 415, 503,
+                400, 405, 408, 413, 415, 500, 503,
             ),
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {
+                        "200": {"description": "The OpenAPI document.",
+                                "content": {"application/json": {"schema": {"type": "object"}}}},
+                        **_errors(400, 405, 500),
+                    },
+                },
+            },
         },
         "components": {"schemas": SCHEMAS},
     }

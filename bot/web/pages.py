@@ -16,14 +16,14 @@ from typing import Any
 from aiohttp import web
 
 from bot.session import UserInput
-from bot.web import tickets, tokens
+from bot.web import tickets
 from bot.web.bodies import read_form
 from bot.web.conversation import Conversations, Turn
 from bot.web.errors import WebError
 from bot.web.render import render, resource_views
 from bot.web.resources import help_resources
 from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STORE, TEXTS
-from bot.web.store import StoreError
+from bot.web.store import RecordUnreadable, StoreError
 
 __all__ = ["error_page", "routes"]
 
@@ -40,6 +40,8 @@ LEAVE_WAIT = 0.3
 """How long "Leave quickly" waits for the store to forget the session before it shows the
 neutral page anyway; the ending goes on in the background for at most ``LEAVE_LIMIT``."""
 LEAVE_LIMIT = 5.0
+TICKET_WAIT = 1.0
+"""Seconds a page waits for the store to keep its one-time address; then it is shown at once."""
 _leaving: set[asyncio.Task[None]] = set()
 
 _SCALE = re.compile(r"^(10|[0-9])$")
@@ -93,8 +95,8 @@ async def chat(request: web.Request) -> web.StreamResponse:
     try:
         turn = await conversations.turn(token, seq, user)
     except WebError as err:
-        if err.locale is None and err.status != 503:
-            err.locale = await conversations.locale_of(token)
+        if err.locale is None:
+            err.locale = await conversations.locale_of(token, store=err.status != 503)
         raise
     return await _show(request, turn)
 
@@ -106,8 +108,9 @@ async def _show(request: web.Request, turn: Turn) -> web.StreamResponse:
     if turn.reply["ended"]:
         return chat_page(request, turn)
     try:
-        ticket = await tickets.issue(request.app[STORE], turn.token, turn.said, turn.reply["locale"])
-    except StoreError as err:
+        async with asyncio.timeout(TICKET_WAIT):
+            ticket = await tickets.issue(request.app[STORE], turn.token, turn.said, turn.reply["locale"])
+    except (StoreError, TimeoutError) as err:
         log.warning("page ticket not issued: %s", type(err).__name__)
         return chat_page(request, turn)
     raise web.HTTPSeeOther(f"/chat/{ticket}")
@@ -115,20 +118,21 @@ async def _show(request: web.Request, turn: Turn) -> web.StreamResponse:
 
 async def chat_view(request: web.Request) -> web.Response:
     """``GET /chat/<ticket>``: the page of the latest reply, once; then "this page has expired"."""
-    store = request.app[STORE]
     try:
-        found = await tickets.redeem(store, request.match_info["ticket"])
-        record = None if found is None else await store.load(tokens.digest(found[0]))
+        found = await tickets.redeem(request.app[STORE], request.match_info["ticket"])
+    except RecordUnreadable:
+        found = None
     except StoreError as err:
         log.error("session store unavailable: %s", type(err).__name__)
         raise WebError(503, "store_down") from err
     if found is None:
         locale = request.app[TEXTS].pick(request)
         return render(request, "expired.html", locale, status=410)
-    if record is None:
-        raise WebError(410, "session_gone")
     token, said = found
-    return chat_page(request, Turn(token, record.reply, said))
+    reply = await request.app[CONVERSATIONS].last_reply(token)
+    if reply is None:
+        raise WebError(410, "session_gone")
+    return chat_page(request, Turn(token, reply, said))
 
 
 async def _leave(conversations: Conversations, token: str) -> None:

@@ -56,7 +56,10 @@ def render(request: web.Request, template: str, locale: str, *, status: int = 20
 
     data = {"t": t, "lang": locale, "phones": phone_finder(request).split, "script": script,
             "session": None, "seq": None, **context}
-    response = aiohttp_jinja2.render_template(template, request, data, status=status)
+    # the environment directly, not render_template: aiohttp's own low-level errors render this
+    # with a stand-in request that has only app, config_dict, headers, path and method
+    html = aiohttp_jinja2.get_env(request.app).get_template(template).render(data)
+    response = web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
     if headers:
         response.headers.update(headers)
     return response

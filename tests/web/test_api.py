@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.engine import MAX_INPUT_CHARS
+from bot.engine import MAX_INPUT_CHARS, Engine
 from bot.web import WebConfig, create_app
 from tests.web.conftest import make_client
 from tests.web.helpers import JSON, TO_MENU, TO_REASON, check_schema, start, turn
@@ -73,8 +73,8 @@ async def test_a_stale_seq_is_refused_with_409(client: Any) -> None:
 
 
 async def test_a_seq_from_the_future_is_refused_with_409(client: Any) -> None:
-    r0 = await start(client)
-    err = await turn(client, {**r0, "seq": 5}, status=409, choice="continue")
+    r1 = await turn(client, await start(client), choice="continue")
+    err = await turn(client, {**r1, "seq": 5}, status=409, choice="ready")
     assert err["error"]["code"] == "stale_seq"
 
 
@@ -90,7 +90,7 @@ async def test_help_command_and_help_word_lead_to_help(client: Any) -> None:
 
 
 async def test_end_forgets_the_session(client: Any) -> None:
-    r = await start(client)
+    r = await turn(client, await start(client), choice="continue")
     resp = await client.post("/api/v1/end", json={"session": r["session"]})
     assert resp.status == 204
     err = await turn(client, r, status=410, choice="continue")
@@ -224,10 +224,12 @@ async def test_busy_past_the_cap_with_resources(aiohttp_client: Any, flowset: An
     from tests.web.conftest import make_store
 
     store = await make_store(store_kind, redis_if_needed, max_sessions=2)
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
-    await start(client)
-    await start(client)
-    resp = await client.post("/api/v1/start", json={"locale": "es"})
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(), store=store))
+    for _ in range(2):
+        await turn(client, await start(client), choice="continue")
+    late = await start(client, "es")  # start stores nothing: never busy
+    resp = await client.post("/api/v1/turn", json={"session": late["session"], "seq": 0,
+                                                   "choice": "continue"})
     assert resp.status == 503
     assert resp.headers["Retry-After"]
     data = await resp.json()
@@ -245,7 +247,7 @@ async def test_a_store_that_fails_still_answers_with_help(
             raise StoreError("down")
 
     client = await make_client(aiohttp_client, create_app(
-        flowset, WebConfig(), store=Broken(idle_timeout=60, max_sessions=10)))
+        Engine(flowset), WebConfig(), store=Broken(idle_timeout=60, max_sessions=10)))
     r = await start(client)
     err = await turn(client, r, status=503, choice="continue")
     assert err["error"]["code"] == "store_down" and err["help"]
@@ -270,7 +272,8 @@ async def test_openapi_document_is_served_and_describes_the_api(client: Any) -> 
     assert resp.status == 200
     doc = await resp.json()
     assert doc["openapi"].startswith("3.1")
-    assert set(doc["paths"]) == {"/api/v1/start", "/api/v1/turn", "/api/v1/end", "/api/v1/plan"}
+    assert set(doc["paths"]) == {"/api/v1/start", "/api/v1/turn", "/api/v1/end", "/api/v1/plan",
+                                 "/api/v1/openapi.json"}
     from jsonschema import Draft202012Validator
 
     for name, schema in doc["components"]["schemas"].items():
@@ -296,7 +299,7 @@ async def test_a_client_that_trickles_its_body_gets_408_with_help(
 ) -> None:
     import asyncio
 
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(body_timeout=0.3)))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(body_timeout=0.3)))
     reader, writer = await asyncio.open_connection(client.host, client.port)
     writer.write(b"POST /api/v1/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  b"Content-Length: 100\r\n\r\n{")
@@ -317,7 +320,7 @@ async def test_a_client_that_trickles_its_headers_is_disconnected(
 ) -> None:
     import asyncio
 
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(head_timeout=0.3)))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(head_timeout=0.3)))
     reader, writer = await asyncio.open_connection(client.host, client.port)
     writer.write(b"GET / HTTP/1.1\r\nHo")
     await writer.drain()

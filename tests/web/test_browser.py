@@ -174,9 +174,10 @@ def test_a_full_module(page: Page, server: str, js: bool, redis_db: redis.Redis)
     watch = Watch(page)
     begin(page, server)
     key = session_key(page)
-    assert redis_db.exists(key)
+    assert not redis_db.exists(key)  # start stores nothing; the first answer creates it
     choose(page, "Tell me more")
     expect(page.locator("#log")).to_contain_text("Leave quickly")
+    assert redis_db.exists(key)
     for label in LABELS_TO_REASON["en"][1:]:
         choose(page, label)
     page.get_by_label("Your answer").fill("I want my family to trust me")
@@ -516,13 +517,14 @@ def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server:
     page = context.new_page()
     page.set_default_timeout(10_000)
     begin(page, server)
+    choose(page, "Tell me more")  # the first answer creates the session
     token = page.locator("input[name=session]").first.input_value()
     req = urllib.request.Request(
         server + "/api/v1/end", data=json.dumps({"session": token}).encode(),
         headers={"Content-Type": "application/json"}, method="POST",
     )
     urllib.request.urlopen(req, timeout=10).close()  # the session expires behind the page's back
-    choose(page, "Tell me more")
+    choose(page, "Understood")
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("has ended or timed out")
     expect(alert).to_contain_text("call your emergency number now")

@@ -65,7 +65,9 @@ async def test_a_conversation_adds_each_event_once_and_nothing_of_the_conversati
     assert resp.status == 200  # after the redirect to /away
     await client.post("/api/v1/end", json={"session": other["session"]})  # already gone: counts
 
-    assert await flush_counters(app) == 7
+    # the Spanish conversation was left before its first answer: a start stores nothing and
+    # counts nothing (a flood of starts cannot inflate the figures); its quick exit counts
+    assert await flush_counters(app) == 6
     assert await flush_counters(app) == 0  # taken once
     written = await _written(store)
     assert len(written) == 1
@@ -73,7 +75,6 @@ async def test_a_conversation_adds_each_event_once_and_nothing_of_the_conversati
     assert DAY.match(key)
     assert fields == {
         "conversation_started:en": 1,
-        "conversation_started:es": 1,
         "module_reached:urges": 1,
         "crisis_entered:suicide": 1,
         "quick_exit": 3,
@@ -90,7 +91,7 @@ async def test_the_counts_of_two_apps_on_one_store_add_up(
     apps = [create_app(Engine(flowset, events=Counters()), WebConfig(), store=store) for _ in (1, 2)]
     for app in apps:
         client = await make_client(aiohttp_client, app)
-        await start(client, "en")
+        await turn(client, await start(client, "en"), choice=TO_MENU[0])  # counted at its first answer
         await flush_counters(app)
     counts = (await _written_counts(store))
     assert counts == {"conversation_started:en": 2}

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from bot.engine import Engine
 from bot.web import WebConfig, create_app
 from tests.web.conftest import make_client
 
@@ -65,14 +66,14 @@ async def test_too_large_body_response_has_the_headers(client: Any) -> None:
 
 async def test_frame_ancestors_come_from_configuration(aiohttp_client: Any, flowset: Any) -> None:
     config = WebConfig(frame_ancestors=("https://help.example.org", "https://b.example"))
-    client = await make_client(aiohttp_client, create_app(flowset, config))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), config))
     resp = await client.get("/")
     assert resp.headers["Content-Security-Policy"].endswith(
         "frame-ancestors https://help.example.org https://b.example")
 
 
 async def test_no_frame_ancestors_means_none(aiohttp_client: Any, flowset: Any) -> None:
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(frame_ancestors=())))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(frame_ancestors=())))
     resp = await client.get("/")
     assert resp.headers["Content-Security-Policy"].endswith("frame-ancestors 'none'")
 

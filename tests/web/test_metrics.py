@@ -70,7 +70,7 @@ async def test_metrics_count_turns_errors_sessions_and_bands_with_no_user_data(
     assert sample(text, "redirection_bot_turn_seconds_count", route="turn") == len(TO_MENU) + 2
     assert sample(text, "redirection_bot_errors_total", code="stale_seq") == 1
     assert sample(text, "redirection_bot_errors_total", code="not_found") == 1
-    assert sample(text, "redirection_bot_live_sessions") == 3
+    assert sample(text, "redirection_bot_live_sessions") == 2  # the unanswered start stores nothing
     assert sample(text, "redirection_bot_store_up") == 1
     assert sample(text, "redirection_bot_screened_total", band="none") == 1
     assert sample(text, "redirection_bot_screened_total", band="crisis") == 1

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.engine import Engine
 from tests.web.conftest import CANARY
 from tests.web.helpers import TO_MENU, TO_REASON, hidden_fields
 
@@ -84,6 +85,7 @@ async def test_help_page_without_a_session(client: Any) -> None:
 
 async def test_leave_quickly_ends_the_session_and_goes_to_a_neutral_page(client: Any) -> None:
     html = await post(client, action="start", locale="en")
+    html = await post(client, **state(html), choice="continue")
     leave = hidden_fields(re.search(r"<form[^>]*data-leave.*?</form>", html, re.S).group(0))
     resp = await client.post("/chat", data=leave, allow_redirects=False)
     assert resp.status == 303 and resp.headers["Location"] == "/away"
@@ -206,7 +208,7 @@ async def test_leave_quickly_is_immediate_when_the_store_hangs_or_fails(
             await super().delete(key)
 
     store = Stuck(idle_timeout=600, max_sessions=100)
-    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
+    client = await make_client(aiohttp_client, create_app(Engine(flowset), WebConfig(), store=store))
     for mode in ("hang", "fail"):
         store.mode = "fine"
         page = await post(client, action="start", locale="en")

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from bot.engine import Engine
+from bot.logs import SCRUBBED_LOGGERS
 from bot.web import WebConfig, create_app
-from bot.web.logs import SCRUBBED_LOGGERS
 from tests.web.conftest import CANARY, make_client, make_store
 from tests.web.helpers import hidden_fields, start, turn
 
@@ -147,6 +147,9 @@ async def test_p4_end_leaves_nothing_in_the_store(client: Any, store: Any) -> No
 
 async def test_p4_quick_exit_leaves_nothing_in_the_store(client: Any, store: Any) -> None:
     html = await (await client.post("/chat", data={"action": "start", "locale": "en"})).text()
+    assert await _store_is_empty(store), "start stores nothing"
+    html = await (await client.post("/chat", data={**hidden_fields(html, "options"),
+                                                   "choice": "continue"})).text()
     assert not await _store_is_empty(store)
     await client.post("/chat", data={"session": hidden_fields(html)["session"], "action": "exit"},
                       allow_redirects=False)
@@ -164,12 +167,13 @@ async def test_p4_expiry_leaves_nothing(
     aiohttp_client: Any, flowset: Any, store_kind: str, redis_if_needed: str | None
 ) -> None:
     store = await make_store(store_kind, redis_if_needed, idle_timeout=0.2)
-    app = create_app(flowset, WebConfig(sweep_interval=0.05), store=store)
+    app = create_app(Engine(flowset), WebConfig(sweep_interval=0.05), store=store)
     client = await make_client(aiohttp_client, app)
-    r = await start(client, "es")
+    r = await turn(client, await start(client, "es"), choice="continue")
+    assert not await _store_is_empty(store)
     await asyncio.sleep(0.4)
     assert await _store_is_empty(store)
-    err = await turn(client, r, status=410, choice="continue")
+    err = await turn(client, r, status=410, choice="understood")
     assert err["help"]
 
 

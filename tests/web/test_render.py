@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import make_mocked_request
 
-from bot.engine import FlowSet
+from bot.engine import Engine, FlowSet
 from bot.web import WebConfig, create_app
 from bot.web.conversation import Turn
 from bot.web.pages import chat_page
@@ -25,7 +25,7 @@ def reply(**extra: Any) -> dict[str, Any]:
 
 
 def render(flowset: FlowSet, body: dict[str, Any], said: str | None = None) -> str:
-    app = create_app(flowset, WebConfig())
+    app = create_app(Engine(flowset), WebConfig())
     request = make_mocked_request("POST", "/chat", app=app)
     response = chat_page(request, Turn(TOKEN, body, said))
     assert response.text is not None

@@ -9,22 +9,31 @@ from typing import Any
 import pytest
 
 from bot.session import Session
-from bot.web.store import Record, StoreBusy, StoreError, open_store
+from bot.web.records import Record, seal, unseal
+from bot.web.store import Sealed, StoreBusy, StoreError, open_store
 from bot.web.store.memory import MemoryStore
 from bot.web.store.redis import RedisStore
 from tests.web.conftest import make_store
 
+TOKEN = "t" * 43
 
-def record(seq: int = 0, state: str = "hello") -> Record:
-    return Record(Session("en", "v1", "welcome", state, seq=seq), {"seq": seq, "messages": []})
+
+def record(seq: int = 0, state: str = "hello") -> Sealed:
+    return seal(TOKEN, Record(Session("en", "v1", "welcome", state, seq=seq),
+                              {"seq": seq, "messages": []}))
+
+
+def opened(sealed: Sealed | None) -> Record:
+    assert sealed is not None
+    return unseal(TOKEN, sealed)
 
 
 async def test_create_load_save_delete(store: Any) -> None:
-    await store.create("k", record())
-    loaded = await store.load("k")
-    assert loaded is not None and loaded.session.state == "hello" and loaded.seq == 0
+    assert await store.create("k", record())
+    loaded = opened(await store.load("k"))
+    assert loaded.session.state == "hello" and loaded.seq == 0
     assert await store.save("k", record(1, "leaving"), expect_seq=0)
-    assert (await store.load("k")).session.state == "leaving"
+    assert opened(await store.load("k")).session.state == "leaving"
     await store.delete("k")
     assert await store.load("k") is None
     assert await store.count() == 0
@@ -34,7 +43,7 @@ async def test_save_is_compare_and_set_on_seq(store: Any) -> None:
     await store.create("k", record())
     assert await store.save("k", record(1), expect_seq=0)
     assert not await store.save("k", record(1, "other"), expect_seq=0)
-    assert (await store.load("k")).session.state == "hello"
+    assert opened(await store.load("k")).session.state == "hello"
 
 
 async def test_save_of_a_missing_session_fails(store: Any) -> None:
@@ -124,3 +133,14 @@ async def test_an_unreachable_redis_is_a_clear_error() -> None:
 async def test_an_unknown_store_url_is_refused() -> None:
     with pytest.raises(StoreError, match="not 'memory' or a redis:// URL"):
         await open_store("postgres://x", idle_timeout=60, max_sessions=10)
+
+
+async def test_end_is_compare_and_set_on_seq(store: Any) -> None:
+    await store.create("k", record())
+    assert await store.save("k", record(1), expect_seq=0)
+    assert not await store.end("k", expect_seq=0), "an ending turn on an old seq ends nothing"
+    assert (await store.load("k")).seq == 1
+    assert await store.end("k", expect_seq=1)
+    assert await store.load("k") is None
+    assert await store.count() == 0
+    assert not await store.end("k", expect_seq=1), "ending a session that is gone is no win"

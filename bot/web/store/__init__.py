@@ -1,21 +1,20 @@
 """Where live sessions are kept: in this process's memory, or in a Redis several processes share.
 
-Both keep, per session, only the session's small state and its last reply (for the idempotent
-repeat of a turn), under a digest of the token; both delete a session on ``end``, on a quick exit,
+Both keep, per session, its seq and a sealed record (``bot.web.records``: the session's small
+state and its last reply, encrypted under a key only the token gives), under a digest of the
+token; both delete a session on ``end``, on a quick exit,
 and after the idle timeout; both refuse new sessions past a cap. Neither writes to disk.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.errors import BotError
-from bot.session import Session
 
-__all__ = ["Record", "SessionStore", "StoreBusy", "StoreError", "open_store"]
+__all__ = ["RecordUnreadable", "Sealed", "SessionStore", "StoreBusy", "StoreError", "open_store"]
 
 
 class StoreError(BotError):
@@ -26,38 +25,36 @@ class StoreBusy(StoreError):
     """The cap on live sessions is reached."""
 
 
-@dataclass(slots=True)
-class Record:
-    """One live session and the reply last sent in it."""
+class RecordUnreadable(StoreError):
+    """A stored record that does not open with the token given (wrong token, tampered bytes)."""
 
-    session: Session
-    reply: dict[str, Any]
 
-    @property
-    def seq(self) -> int:
-        return self.session.seq
+@dataclass(frozen=True, slots=True)
+class Sealed:
+    """What the store holds for one session: the seq in clear (for compare-and-set) and the
+    encrypted record."""
 
-    def dumps(self) -> str:
-        return json.dumps({"s": self.session.to_dict(), "r": self.reply}, separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, data: str | bytes) -> Record:
-        raw = json.loads(data)
-        return cls(Session.from_dict(raw["s"]), raw["r"])
+    seq: int
+    blob: bytes
 
 
 class SessionStore(Protocol):
-    """Sessions by token digest. ``save`` is compare-and-set on ``seq``, so two processes (or
-    two tabs) answering the same reply cannot both win."""
+    """Sessions by token digest. ``save`` and ``end`` are compare-and-set on ``seq``, so two
+    processes (or two tabs) answering the same reply cannot both win."""
 
-    async def create(self, key: str, record: Record) -> None:
-        """Add a new session; raises ``StoreBusy`` past the cap."""
+    async def create(self, key: str, record: Sealed) -> bool:
+        """Add a new session unless ``key`` is live already (then False); raises ``StoreBusy``
+        past the cap."""
 
-    async def load(self, key: str) -> Record | None:
+    async def load(self, key: str) -> Sealed | None:
         """The live session under ``key``, or None (never existed, ended, expired)."""
 
-    async def save(self, key: str, record: Record, expect_seq: int) -> bool:
+    async def save(self, key: str, record: Sealed, expect_seq: int) -> bool:
         """Replace the session if its stored seq is still ``expect_seq``; refresh its expiry."""
+
+    async def end(self, key: str, expect_seq: int) -> bool:
+        """Delete the session if its stored seq is still ``expect_seq`` (an ending turn is
+        compare-and-set like any other: it cannot end a session another turn just moved on)."""
 
     async def delete(self, key: str) -> None:
         """Forget everything about the session (no error if it is already gone)."""

@@ -6,13 +6,13 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 
-from bot.web.store import Record, StoreBusy
+from bot.web.store import Sealed, StoreBusy
 
 __all__ = ["MemoryStore"]
 
 
 class MemoryStore:
-    """A dict of serialised records with expiry times; expired ones are deleted on access and
+    """A dict of sealed records with expiry times; expired ones are deleted on access and
     by ``sweep`` (the app runs it periodically)."""
 
     def __init__(
@@ -21,31 +21,42 @@ class MemoryStore:
         self.idle_timeout = idle_timeout
         self.max_sessions = max_sessions
         self.clock = clock
-        self._data: dict[str, tuple[float, str]] = {}
+        self._data: dict[str, tuple[float, Sealed]] = {}
         self.counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
         """Aggregate counters of this process: day -> field -> n (``bot.counters``)."""
 
-    async def create(self, key: str, record: Record) -> None:
+    async def create(self, key: str, record: Sealed) -> bool:
+        item = self._data.get(key)
+        if item is not None and item[0] > self.clock():
+            return False
         if len(self._data) >= self.max_sessions:
             self._sweep()
             if len(self._data) >= self.max_sessions:
                 raise StoreBusy(f"{self.max_sessions} live sessions")
-        self._data[key] = (self.clock() + self.idle_timeout, record.dumps())
+        self._data[key] = (self.clock() + self.idle_timeout, record)
+        return True
 
-    async def load(self, key: str) -> Record | None:
+    async def load(self, key: str) -> Sealed | None:
         item = self._data.get(key)
         if item is None:
             return None
         if item[0] <= self.clock():
             del self._data[key]
             return None
-        return Record.loads(item[1])
+        return item[1]
 
-    async def save(self, key: str, record: Record, expect_seq: int) -> bool:
+    async def save(self, key: str, record: Sealed, expect_seq: int) -> bool:
         current = await self.load(key)
         if current is None or current.seq != expect_seq:
             return False
-        self._data[key] = (self.clock() + self.idle_timeout, record.dumps())
+        self._data[key] = (self.clock() + self.idle_timeout, record)
+        return True
+
+    async def end(self, key: str, expect_seq: int) -> bool:
+        current = await self.load(key)
+        if current is None or current.seq != expect_seq:
+            return False
+        del self._data[key]
         return True
 
     async def delete(self, key: str) -> None:

@@ -1,10 +1,10 @@
 """Sessions in a Redis that several server processes or machines share.
 
-Each session is a hash (``seq``, ``data``) under ``rb:s:<digest>`` with a TTL of the idle timeout;
-a sorted set ``rb:live`` (digests by expiry time) counts live sessions for the cap. Creating and
-saving are Lua scripts, so the cap check and the compare-and-set on ``seq`` are atomic across
-processes. A Redis that persists to disk is refused unless allowed: sessions must not outlive
-the conversation on a disk.
+Each session is a hash (``seq``, ``data``: the sealed record, ciphertext only) under
+``rb:s:<digest>`` with a TTL of the idle timeout; a sorted set ``rb:live`` (digests by expiry
+time) counts live sessions for the cap. Creating, saving and ending are Lua scripts, so the cap
+check and the compare-and-set on ``seq`` are atomic across processes. A Redis that persists to
+disk is refused unless allowed: sessions must not outlive the conversation on a disk.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError, ResponseError
 
-from bot.web.store import Record, StoreBusy, StoreError
+from bot.web.store import Sealed, StoreBusy, StoreError
 
 __all__ = ["RedisStore"]
 
@@ -29,6 +29,7 @@ COUNTERS_TTL = 400 * 86400
 _NOW_MS = "local t = redis.call('TIME'); local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
 
 _CREATE = _NOW_MS + """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 2 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'data', ARGV[3])
@@ -42,6 +43,13 @@ if redis.call('HGET', KEYS[1], 'seq') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'seq', ARGV[2], 'data', ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), KEYS[1])
+return 1
+"""
+
+_END = """
+if redis.call('HGET', KEYS[1], 'seq') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], KEYS[1])
 return 1
 """
 
@@ -62,6 +70,7 @@ class RedisStore:
         self.max_sessions = max_sessions
         self._create = client.register_script(_CREATE)
         self._save = client.register_script(_SAVE)
+        self._end = client.register_script(_END)
         self._count = client.register_script(_COUNT)
         self._sweep = client.register_script(_SWEEP)
 
@@ -78,26 +87,32 @@ class RedisStore:
             raise
         return cls(client, idle_timeout=idle_timeout, max_sessions=max_sessions)
 
-    async def create(self, key: str, record: Record) -> None:
-        ok = await self._call(
+    async def create(self, key: str, record: Sealed) -> bool:
+        done = await self._call(
             self._create, [PREFIX + key, LIVE],
-            [self.max_sessions, record.seq, record.dumps(), self.ttl_ms],
+            [self.max_sessions, record.seq, record.blob, self.ttl_ms],
         )
-        if not ok:
+        if done == 0:
             raise StoreBusy(f"{self.max_sessions} live sessions")
+        return bool(done == 1)
 
-    async def load(self, key: str) -> Record | None:
+    async def load(self, key: str) -> Sealed | None:
         try:
-            data = await self.client.hget(PREFIX + key, "data")
+            seq, blob = await self.client.hmget(PREFIX + key, ["seq", "data"])
         except RedisError as err:
             raise StoreError(f"redis: {type(err).__name__}") from err
-        return None if data is None else Record.loads(data)
+        if seq is None or blob is None:
+            return None
+        return Sealed(int(seq), blob if isinstance(blob, bytes) else blob.encode())
 
-    async def save(self, key: str, record: Record, expect_seq: int) -> bool:
+    async def save(self, key: str, record: Sealed, expect_seq: int) -> bool:
         return bool(await self._call(
             self._save, [PREFIX + key, LIVE],
-            [expect_seq, record.seq, record.dumps(), self.ttl_ms],
+            [expect_seq, record.seq, record.blob, self.ttl_ms],
         ))
+
+    async def end(self, key: str, expect_seq: int) -> bool:
+        return bool(await self._call(self._end, [PREFIX + key, LIVE], [expect_seq]))
 
     async def delete(self, key: str) -> None:
         try:

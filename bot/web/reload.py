@@ -128,10 +128,16 @@ class Reloader:
         log.info("reloaded: version %s", flowset.version)
         return flowset.version
 
-    async def run(self) -> None:
-        """Poll until cancelled; loading runs in a thread, so turns are not held up."""
-        while True:
-            await asyncio.sleep(self.interval)
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Poll until ``stop`` is set (or until cancelled); loading runs in a thread, so turns
+        are not held up. The wait is on the event, not a sleep to be cancelled."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.interval):
+                    await stop.wait()
+            if stop.is_set():
+                return
             if self.changed():
                 flowset = await asyncio.to_thread(self.prepare)
                 if flowset is not None and flowset.version != self.engine.current.version:
@@ -140,17 +146,17 @@ class Reloader:
 
 def reload_ctx(content: Path, interval: float = DEFAULT_INTERVAL) -> Any:
     """An aiohttp ``cleanup_ctx`` that runs a ``Reloader`` on the app's engine."""
+    from bot.web.app import STOP_GRACE, stop_task
     from bot.web.state import ENGINE
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         reloader = Reloader(app[ENGINE], content, interval=interval)
-        task = asyncio.create_task(reloader.run())
+        stop = asyncio.Event()
+        task = asyncio.create_task(reloader.run(stop))
         _stderr(f"reload: watching {content / 'flows'} and {content / 'locale'}")
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await stop_task(task, stop, grace=STOP_GRACE)
 
     return ctx
