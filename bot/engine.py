@@ -18,18 +18,21 @@ from pathlib import Path
 
 from transitions import Machine
 
+from bot import check_in
 from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
 from bot.lint import lint_paths
 from bot.resources import Directory
+from bot.screening import Screening
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
 __all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen", "Tally"]
 
-Screen = Callable[[str, str], Sequence[str]]
-"""``screen(text, locale) -> categories``: the crisis screening hook."""
+Screen = Callable[[str, str], "Screening | Sequence[str]"]
+"""``screen(text, locale) -> Screening`` (or plain categories, all sure): the crisis screening
+hook; sure categories interrupt, an unsure one asks a check-in (bot/check_in.py)."""
 
 Tally = Callable[[str, str, str], None]
 """``tally(flow, state, option_id)``: counts a ``tally: true`` choice in aggregate only."""
@@ -191,6 +194,8 @@ class Engine:
         session.seq += 1
         out: list[Message] = []
         screened: tuple[str, ...] = ()
+        held, session.held = session.held, None
+        check_in.tick(session)
 
         command = user.command
         text: str | None = None
@@ -199,9 +204,12 @@ class Engine:
             if len(text) > MAX_INPUT_CHARS:
                 raise InputError(f"text is longer than {MAX_INPUT_CHARS} characters")
             if self.screen is not None and text:
-                screened = tuple(self.screen(text, session.locale))
+                found = check_in.as_screening(self.screen(text, session.locale))
+                screened = check_in.sure_now(session, found, fs.flows)
                 if screened and self._interrupt(fs, session, screened, out):
                     return self._reply(fs, session, out, screened)
+                if not screened and self._check_in(fs, session, found, text, out):
+                    return self._reply(fs, session, out)
             if command is None and text:
                 command = fs.commands.get(command_key(text))
         if command is not None:
@@ -210,7 +218,7 @@ class Engine:
             self._command(fs, session, command, out)
             return self._reply(fs, session, out, screened)
 
-        self._step(fs, session, user.choice, text, out)
+        self._step(fs, session, user.choice, text, out, held)
         return self._reply(fs, session, out, screened)
 
     # -- the steps -----------------------------------------------------------------------
@@ -231,6 +239,33 @@ class Engine:
         self._enter(fs, session, out)
         return True
 
+    def _check_in(self, fs: FlowSet, session: Session, found: Screening, text: str, out: list[Message]) -> bool:
+        """Ask the check-in of the most urgent unsure category, holding ``text``; never from
+        inside a crisis path, help or another check-in."""
+        flow = check_in.to_ask(found, fs.flows)
+        active = {session.flow, *(f for f, _ in session.stack or ())}
+        if flow is None or any(f in fs.interruptions or check_in.is_check_in(f) for f in active):
+            return False
+        self._push(session, session.flow, session.state)
+        session.flow, session.state, session.held = flow, fs.flows[flow].flow.start, text
+        self._enter(fs, session, out)
+        return True
+
+    def _declined(self, fs: FlowSet, session: Session, held: str | None, out: list[Message]) -> None:
+        """"No" to a check-in: back exactly where they were, the held text taken as the answer."""
+        check_in.note_declined(session, check_in.category_of(session.flow))
+        if not session.stack:
+            self._go_flow(fs, session, fs.program.menu)
+            self._enter(fs, session, out)
+            return
+        flow, state = session.stack.pop()
+        session.stack = session.stack or None
+        session.flow, session.state = flow, state or fs.flows[flow].flow.start
+        if held:
+            self._step(fs, session, None, held, out)
+        else:
+            self._enter(fs, session, out)
+
     def _command(self, fs: FlowSet, session: Session, command: str, out: list[Message]) -> None:
         if command == "end":
             out.append(self._message(fs, session, "system.goodbye"))
@@ -241,13 +276,24 @@ class Engine:
         self._go_flow(fs, session, fs.program.help if command == "help" else fs.program.menu)
         self._enter(fs, session, out)
 
-    def _step(self, fs: FlowSet, session: Session, choice: str | None, text: str | None, out: list[Message]) -> None:
+    def _step(
+        self,
+        fs: FlowSet,
+        session: Session,
+        choice: str | None,
+        text: str | None,
+        out: list[Message],
+        held: str | None = None,
+    ) -> None:
         compiled = fs.flows[session.flow]
         state = compiled.flow.states[session.state]
         options: Sequence[Option] = getattr(state, "options", None) or ()
         index = self._resolve(fs, session, options, choice, text)
         if index is not None:
             opt = options[index]
+            if check_in.is_check_in(session.flow) and opt.back:
+                self._declined(fs, session, held, out)
+                return
             if opt.tally and self.tally is not None:
                 self.tally(session.flow, session.state, opt.id)
             if opt.save is not None:
@@ -306,9 +352,13 @@ class Engine:
     def _go_flow(self, fs: FlowSet, session: Session, flow: str) -> None:
         if flow == fs.program.menu:
             session.stack = None  # the menu is home: choosing from it starts afresh
-        elif flow in fs.interruptions and session.flow not in (flow, fs.program.help):
-            # the help page is a way through, not a place to come back to: from it to the
-            # urge SOS, the place to resume stays the one help was opened from
+        elif (
+            flow in fs.interruptions
+            and session.flow not in (flow, fs.program.help)
+            and not check_in.is_check_in(session.flow)
+        ):
+            # the help page and a check-in are ways through, not places to come back to: from
+            # them to a crisis path, the place to resume stays the one they were opened from
             self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
 
