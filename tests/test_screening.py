@@ -17,7 +17,7 @@ from bot.cli.screen import screen_lines
 from bot.errors import ContentError, LintFailed
 from bot.lint import lint_paths
 from bot.phrases import PhraseError, parse_phrase, tokens, words
-from bot.screening import CATEGORIES, PhraseRules, lint_screening
+from bot.screening import CATEGORIES, PhraseRules, Screener, lint_screening
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -448,16 +448,24 @@ def test_no_screening_file_anywhere_is_only_a_warning(tmp_path: Path) -> None:
 # -- the command -------------------------------------------------------------------------------
 
 
-def test_screen_command_writes_one_json_object_per_line(screener: PhraseRules) -> None:
+def test_screen_command_writes_one_json_object_per_line() -> None:
+    screener = Screener.from_dir(ROOT / "locale", base=ROOT)
     stdin = io.StringIO("the urge passed\nim 15 and i wanna kms\n\nquiero morirme\r\n")
     stdout = io.StringIO()
     assert screen_lines(screener, "en", stdin, stdout) == 0
-    assert stdout.getvalue().splitlines() == [
-        '{"text": "the urge passed", "categories": []}',
-        '{"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"]}',
-        '{"text": "", "categories": []}',
-        '{"text": "quiero morirme", "categories": []}',
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [(r["text"], r["categories"]) for r in lines] == [
+        ("the urge passed", []),
+        ("im 15 and i wanna kms", ["suicide", "minor"]),
+        ("", []),
+        ("quiero morirme", []),  # screened as English: the locale is the caller's
     ]
+    for r in lines:
+        assert list(r) == ["text", "categories", "check", "scores"]
+        assert set(r["scores"]) == set(CATEGORIES)
+        assert all(0.0 <= p <= 1.0 for p in r["scores"].values())
+        assert not set(r["check"]) & set(r["categories"])
+    assert lines[1]["scores"]["suicide"] > lines[0]["scores"]["suicide"]
 
 
 def test_screen_command_end_to_end(
@@ -469,9 +477,9 @@ def test_screen_command_end_to_end(
     monkeypatch.setattr("sys.stdin", Stdin)
     assert main(["screen", "--locale", "es", "--content", str(ROOT)]) == 0
     lines = [json.loads(line) for line in capfd.readouterr().out.splitlines()]
-    assert lines == [
-        {"text": "tengo 15 años", "categories": ["minor"]},
-        {"text": "no quiero seguir viendo ese material", "categories": []},
+    assert [(r["text"], r["categories"], r["check"]) for r in lines] == [
+        ("tengo 15 años", ["minor"], []),
+        ("no quiero seguir viendo ese material", [], []),
     ]
 
 

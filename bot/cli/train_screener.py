@@ -24,6 +24,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_content_argument(p)
     p.add_argument("--corpus", default=None, help="corpus folder (default: CONTENT/corpus)")
     p.add_argument("--lang", action="append", help="only this language (repeatable)")
+    p.add_argument(
+        "--write-bands", action="store_true",
+        help="also write the suggested thresholds into locale/<lang>/screening.yaml (bands:)",
+    )
     p.set_defaults(func=run)
 
 
@@ -34,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.screening.model import LearnedStage
     from bot.screening.rules import PhraseRules
     from bot.screening.train import TrainConfig, train_language, write_model
-    from bot.screening.tuning import suggest_bands
+    from bot.screening.tuning import suggest_bands, write_bands
 
     corpus = Path(args.corpus) if args.corpus else args.content / "corpus"
     locale_dir = args.content / "locale"
@@ -51,12 +55,17 @@ def run(args: argparse.Namespace) -> int:
             f"{lang}: trained on {len(trained.train)} messages in {trained.seconds:.1f} s -> {path}; "
             f"dev {len(trained.dev)} messages"
         )
+        suggestions = suggest_bands(trained.dev, scores, hits)
         print(f"  suggested bands for locale/{lang}/screening.yaml (tuned on dev):")
         print("  bands:")
-        for s in suggest_bands(trained.dev, scores, hits):
+        for s in suggestions:
             print(
                 f"    {s.category}: {{unsure: {s.unsure:.2f}, sure: {s.sure:.2f}}}"
                 f"   # dev recall {s.recall:.3f}, dev negatives checked {s.negatives_checked:.3f}"
             )
+        if args.write_bands:
+            yaml_path = locale_dir / lang / "screening.yaml"
+            yaml_path.write_text(write_bands(yaml_path.read_text(encoding="utf-8"), suggestions), encoding="utf-8")
+            print(f"  wrote them to {yaml_path}")
     print(f"done in {time.perf_counter() - t_all:.1f} s")
     return 0

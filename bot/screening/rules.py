@@ -271,6 +271,17 @@ class _Language:
         units = self.units(text)
         return [cat.name for cat in self.categories if _applies(cat, units)]
 
+    def screen_excused(self, text: str) -> tuple[list[str], list[str]]:
+        """(categories found, categories not found whose ``unless`` phrases match)."""
+        units = self.units(text)
+        found, excused = [], []
+        for cat in self.categories:
+            if _applies(cat, units):
+                found.append(cat.name)
+            elif cat.unless is not None and cat.unless.found(units):
+                excused.append(cat.name)
+        return found, excused
+
 
 def _applies(cat: _Category, units: bytes) -> bool:
     if not cat.phrases.found(units):
@@ -316,6 +327,12 @@ class PhraseRules:
         ``ContentError``, never a silent "nothing found".
         """
         return self._language(locale).screen(text)
+
+    def screen_excused(self, text: str, locale: str) -> tuple[list[str], list[str]]:
+        """:meth:`screen`, and the categories an ``unless`` phrase speaks against: everyday
+        talk the designers listed ("the urge passed"), where the learned stage may ask a
+        check-in but never interrupts on its own."""
+        return self._language(locale).screen_excused(text)
 
     def check_locale(self, locale: str) -> None:
         """Raise ``ContentError`` unless ``locale`` (or its language) has patterns."""

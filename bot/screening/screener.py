@@ -4,7 +4,8 @@
 2. The learned stage (:mod:`bot.screening.model`), where ``locale/<lang>/screening_model.npz``
    exists: a probability per category, put in a band by the thresholds in the language's
    ``screening.yaml`` (``bands:``): at or above ``sure`` -> sure; at or above ``unsure`` ->
-   unsure; below -> nothing.
+   unsure; below -> nothing. Where one of the category's ``unless`` phrases matches (everyday
+   talk the designers listed: "the urge passed"), the model alone is at most unsure.
 
     >>> screener = Screener.from_dir(Path("locale"))                   # doctest: +SKIP
     >>> screener.screen("standing on the bridge rn", "en")              # doctest: +SKIP
@@ -20,9 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.problems import display_path
 from bot.screening.model import MODEL_FILE, Embedder, LearnedStage, load_embedder
 from bot.screening.rules import CATEGORIES, PhraseRules
-from bot.problems import display_path
 
 __all__ = ["Screener", "Screening"]
 
@@ -87,17 +88,18 @@ class Screener:
     def screen(self, text: str, locale: str) -> Screening:
         """Both stages on ``text``; an unknown locale is a ``ContentError``."""
         lang = self.rules.language_of(locale)
-        hits = self.rules.screen(text, lang)
         model = self.models.get(lang)
         if model is None:
+            hits = self.rules.screen(text, lang)
             return Screening(sure=tuple(hits), rules=tuple(hits))
+        hits, excused = self.rules.screen_excused(text, lang)
         scores = model.scores(text)
         bands = self.rules.bands(lang)
         sure, unsure = [], []
         for cat in CATEGORIES:
             band = bands.get(cat)
             p = scores.get(cat, 0.0)
-            if cat in hits or (band is not None and p >= band.sure):
+            if cat in hits or (band is not None and p >= band.sure and cat not in excused):
                 sure.append(cat)
             elif band is not None and p >= band.unsure:
                 unsure.append(cat)

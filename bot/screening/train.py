@@ -34,7 +34,7 @@ class TrainConfig:
 
     min_df: int = 2
     ngram_c: float = 10.0
-    embedding: bool = True
+    embedding: bool = False
     embedding_c: float = 2.0
     embedding_weight: float = 0.5
     max_iter: int = 3000
@@ -60,7 +60,10 @@ def _fit(x: Any, y: np.ndarray, c: float, max_iter: int) -> tuple[np.ndarray, fl
 
 
 def embed_all(embedder: Embedder, texts: Sequence[str], batch: int = 64) -> np.ndarray:
-    out = [np.asarray(embedder.encode(list(texts[i : i + batch])), dtype=np.float32) for i in range(0, len(texts), batch)]
+    out = [
+        np.asarray(embedder.encode(list(texts[i : i + batch])), dtype=np.float32)
+        for i in range(0, len(texts), batch)
+    ]
     return np.vstack(out) if out else np.zeros((0, 512), dtype=np.float32)
 
 

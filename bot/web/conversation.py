@@ -8,7 +8,9 @@ again; any other is stale (409).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +54,8 @@ class Conversations:
     def __init__(self, engine: Engine, store: SessionStore) -> None:
         self.engine = engine
         self.store = store
+        self._typed = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening")
+        """Typed turns run here: screening's learned stage must not stall the event loop."""
 
     async def start(self, locale: str) -> Turn:
         if locale not in self.engine.current.catalogs:
@@ -81,7 +85,11 @@ class Conversations:
         said = self._said(record, user)
         session = record.session
         try:
-            reply = self.engine.turn(session, user)
+            if user.text is not None:
+                loop = asyncio.get_running_loop()
+                reply = await loop.run_in_executor(self._typed, self.engine.turn, session, user)
+            else:
+                reply = self.engine.turn(session, user)
         except SessionError as err:
             await self._guard(self.store.delete(key))
             raise WebError(410, "session_gone", locale=locale) from err
