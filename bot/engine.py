@@ -203,7 +203,7 @@ class Engine:
             text = clean_text(user.text)
             if len(text) > MAX_INPUT_CHARS:
                 raise InputError(f"text is longer than {MAX_INPUT_CHARS} characters")
-            if self.screen is not None and text:
+            if self.screen is not None and text and not self._is_choice_words(fs, session, text):
                 found = check_in.as_screening(self.screen(text, session.locale))
                 screened = check_in.sure_now(session, found, fs.flows)
                 if screened and self._interrupt(fs, session, screened, out):
@@ -238,6 +238,17 @@ class Engine:
         session.flow, session.state = flows[0], fs.flows[flows[0]].flow.start
         self._enter(fs, session, out)
         return True
+
+    @staticmethod
+    def _is_choice_words(fs: FlowSet, session: Session, text: str) -> bool:
+        """Typed words that are one of the current options' labels (or a command word): the
+        designers' words, chosen by typing, so not screened as the person's own."""
+        if command_key(text) in fs.commands:
+            return True
+        state = fs.flows[session.flow].flow.states[session.state]
+        if not getattr(state, "options", None):
+            return False
+        return normalise(text) in fs.choice_index(session.locale, session.flow, session.state)
 
     def _check_in(self, fs: FlowSet, session: Session, found: Screening, text: str, out: list[Message]) -> bool:
         """Ask the check-in of the most urgent unsure category, holding ``text``; never from

@@ -7,7 +7,6 @@ import json
 import logging
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,31 +17,21 @@ from bot.errors import ContentError, LintFailed
 from bot.lint import lint_paths
 from bot.phrases import PhraseError, parse_phrase, tokens, words
 from bot.screening import CATEGORIES, PhraseRules, Screener, lint_screening
+from bot.screening.corpus import Example as Labelled
+from bot.screening.corpus import read_tsv
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 RULE_SETS = ROOT / "tests" / "screening"
-"""The phrase rules' own sets (``categories | text``): dev (tuned on) and held-out. The learned
+"""The phrase rules' own sets (corpus format): dev (tuned on) and held-out. The learned
 stage is measured on corpus/ instead (tests/test_screening_model.py, bench/screening_report.py)."""
 
 
-@dataclass(frozen=True)
-class Labelled:
-    lang: str
-    labels: frozenset[str]
-    text: str
-
-
 def load_set(kind: str) -> list[Labelled]:
-    out = []
-    for path in sorted(RULE_SETS.glob(f"{kind}.*.txt")):
-        lang = path.name.split(".")[1]
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            if raw.strip() and not raw.lstrip().startswith("#"):
-                labels, _, text = raw.partition(" | ")
-                out.append(Labelled(lang, frozenset(labels.split()) - {"-"}, text.strip()))
-    return out
+    return [
+        ex for path in sorted(RULE_SETS.glob(f"{kind}.*.tsv")) for ex in read_tsv(path, path.name.split(".")[1])
+    ]
 
 
 @pytest.fixture(scope="module")

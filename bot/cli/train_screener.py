@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         for s in suggestions:
             print(
                 f"    {s.category}: {{unsure: {s.unsure:.2f}, sure: {s.sure:.2f}}}"
-                f"   # dev recall {s.recall:.3f}, dev negatives checked {s.negatives_checked:.3f}"
+                f"   # dev recall {s.recall:.3f}, dev negatives flagged {s.negatives_flagged:.3f}"
             )
         if args.write_bands:
             yaml_path = locale_dir / lang / "screening.yaml"
