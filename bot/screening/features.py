@@ -1,7 +1,7 @@
 """The character n-grams the learned stage reads, the same at training and at run time.
 
-    >>> ngrams("Kiiill myself")[:5]
-    ['w:kil', 'w:myself', 'b:kil myself', '<k', 'ki']
+    >>> ngrams("Kiiill myself")[:4]
+    ['b:kil myself', 'w:kil', '<k', 'ki']
 
 Text is folded as the phrase rules fold it (:func:`bot.phrases.words` and
 :func:`bot.phrases.squeeze`: lower case, no accents or apostrophes, letter runs squeezed), then
@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from bot.phrases import squeeze, words
 
-__all__ = ["MAX_FEATURE_CHARS", "fold_words", "ngrams"]
+__all__ = ["MAX_FEATURE_CHARS", "char_ngrams", "fold_words", "ngrams"]
 
 MAX_FEATURE_CHARS = 2000
 """Text beyond this is not read (the engine refuses longer input anyway): bounds the time."""
@@ -33,14 +33,20 @@ def fold_words(text: str) -> list[str]:
     return out
 
 
+def char_ngrams(token: str) -> list[str]:
+    """A folded token's own features: itself and its character 2- to 5-grams."""
+    padded = f"<{token}>"
+    n = len(padded)
+    out = [f"w:{token}"]
+    for size in (2, 3, 4, 5):
+        out.extend(padded[i : i + size] for i in range(n - size + 1))
+    return out
+
+
 def ngrams(text: str) -> list[str]:
     """Every feature of ``text`` (repeats kept: counts matter)."""
     toks = fold_words(text)
-    out = [f"w:{t}" for t in toks]
-    out.extend(f"b:{a} {b}" for a, b in pairwise(toks))
+    out = [f"b:{a} {b}" for a, b in pairwise(toks)]
     for t in toks:
-        padded = f"<{t}>"
-        n = len(padded)
-        for size in (2, 3, 4, 5):
-            out.extend(padded[i : i + size] for i in range(n - size + 1))
+        out.extend(char_ngrams(t))
     return out

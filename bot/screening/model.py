@@ -14,9 +14,8 @@ never takes a second core from the rest of the server. Nothing is logged or kept
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ContentError
-from bot.screening.features import MAX_FEATURE_CHARS, ngrams
+from bot.screening.features import MAX_FEATURE_CHARS, char_ngrams, fold_words
 
 __all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads"]
 
@@ -77,6 +76,11 @@ class LearnedStage:
         self.corpus_sha256 = str(arrays["corpus_sha256"])
         vocab = arrays["vocab"].tolist()
         self._index: dict[str, int] = dict(zip(vocab, range(len(vocab)), strict=True))
+        # the features of every word the model knows, looked up once here (corpus words only:
+        # nothing a user types is ever kept)
+        self._word_features: dict[str, npt.NDArray[np.intp]] = {
+            f[2:]: self._indices(char_ngrams(f[2:])) for f in vocab if f.startswith("w:")
+        }
         self._idf: Floats = arrays["idf"].astype(np.float32)
         self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
         self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
@@ -104,14 +108,22 @@ class LearnedStage:
         pin_threads()
         return cls(arrays, name, embedder)
 
-    def ngram_logits(self, text: str) -> Floats:
-        counts = Counter(ngrams(text))
+    def _indices(self, features: list[str]) -> npt.NDArray[np.intp]:
         index = self._index
-        hits = [(index[f], n) for f, n in counts.items() if f in index]
-        if not hits:
+        return np.array([index[f] for f in features if f in index], dtype=np.intp)
+
+    def ngram_logits(self, text: str) -> Floats:
+        toks = fold_words(text)
+        known = self._word_features
+        parts = [known.get(t) for t in toks]
+        parts = [p if p is not None else self._indices(char_ngrams(t)) for p, t in zip(parts, toks, strict=True)]
+        parts.append(self._indices([f"b:{a} {b}" for a, b in pairwise(toks)]))
+        if not parts:
             return self._ng_bias.copy()
-        idx = np.fromiter((i for i, _ in hits), dtype=np.intp, count=len(hits))
-        tf = np.fromiter((1.0 + math.log(n) for _, n in hits), dtype=np.float32, count=len(hits))
+        idx, counts = np.unique(np.concatenate(parts), return_counts=True)
+        if not len(idx):
+            return self._ng_bias.copy()
+        tf = (1.0 + np.log(counts)).astype(np.float32)
         x = tf * self._idf[idx]
         x /= np.float32(np.sqrt(np.dot(x, x)))
         return np.asarray(x @ self._ng_coef[idx] + self._ng_bias, dtype=np.float32)
