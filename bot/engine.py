@@ -366,10 +366,10 @@ class Engine:
         elif (
             flow in fs.interruptions
             and session.flow not in (flow, fs.program.help)
-            and not check_in.is_check_in(session.flow)
+            and not (check_in.is_check_in(session.flow) and flow != fs.program.help)
         ):
-            # the help page and a check-in are ways through, not places to come back to: from
-            # them to a crisis path, the place to resume stays the one they were opened from
+            # the help page, and a check-in on its way to a crisis path, are ways through, not
+            # places to come back to: the place to resume stays the one they were opened from
             self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
 

@@ -115,11 +115,11 @@ class LearnedStage:
     def ngram_logits(self, text: str) -> Floats:
         toks = fold_words(text)
         known = self._word_features
-        parts = [known.get(t) for t in toks]
-        parts = [p if p is not None else self._indices(char_ngrams(t)) for p, t in zip(parts, toks, strict=True)]
+        parts: list[npt.NDArray[np.intp]] = []
+        for t in toks:
+            found = known.get(t)
+            parts.append(found if found is not None else self._indices(char_ngrams(t)))
         parts.append(self._indices([f"b:{a} {b}" for a, b in pairwise(toks)]))
-        if not parts:
-            return self._ng_bias.copy()
         idx, counts = np.unique(np.concatenate(parts), return_counts=True)
         if not len(idx):
             return self._ng_bias.copy()
