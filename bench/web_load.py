@@ -1,6 +1,7 @@
 """Load benchmark of the chat's JSON API beside a bare aiohttp handler, in the same run.
 
     .venv/bin/python bench/web_load.py [--turns 40] [--levels 64 256] [--text-share 0.3]
+    .venv/bin/python bench/web_load.py --store redis://127.0.0.1:6379/15 --workers 2
 
 Starts ``redirection-bot serve`` (memory store) and a bare aiohttp app (one handler returning a
 reply-sized JSON) as separate processes on loopback, then drives each from this process with
@@ -165,6 +166,8 @@ def main() -> None:
                         help="alternate chat and bare this many times per level; report medians")
     parser.add_argument("--text-share", type=float, default=0.0,
                         help="share of turns typed as text through the full screener (e.g. 0.3)")
+    parser.add_argument("--store", default="memory", help="serve --store (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers (more than 1 needs --store redis://)")
     args = parser.parse_args()
     if args.text_share:
         TEXTS.extend(everyday_texts())
@@ -172,14 +175,16 @@ def main() -> None:
     env = {**os.environ, "REDIRECTION_BOT_LOG_LEVEL": "WARNING"}
     chat = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(chat_port),
-         "--max-sessions", "100000"], cwd=ROOT, env=env)
+         "--max-sessions", "100000", "--store", args.store, "--workers", str(args.workers)],
+        cwd=ROOT, env=env)
     bare = subprocess.Popen([sys.executable, "-c", BARE_APP, str(bare_port)], env=env)
     try:
         chat_url, bare_url = f"http://127.0.0.1:{chat_port}", f"http://127.0.0.1:{bare_port}"
         wait_ready(chat_url, chat)
         wait_ready(bare_url, bare)
         print(f"{os.cpu_count()} CPUs; {args.turns} turns per conversation; "
-              f"{args.text_share:.0%} typed text; server and client in separate processes on loopback")
+              f"{args.text_share:.0%} typed text; server and client in separate processes on loopback; "
+              f"store {args.store.split('://')[0]}, {args.workers} worker(s)")
         print(f"{'conc':>5} {'server':>6} {'turns':>7} {'turns/s':>9} {'p50 ms':>8} "
               f"{'p99 ms':>8}")
         results: dict[tuple[int, str], dict] = {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.counters import Counters
 from bot.engine import Engine, FlowSet
 from bot.screening import Screener
-from bot.tally import Tally
 
 __all__ = ["load_engine", "load_flowset"]
 
@@ -18,10 +18,11 @@ def load_flowset(content: Path) -> FlowSet:
 
 
 def load_engine(content: Path) -> Engine:
-    """The program with crisis screening (S1) and aggregate-only feedback counts; refuses to
-    start if a language has no screening patterns."""
+    """The program with crisis screening (S1) and aggregate counters (``bot.counters``: day
+    totals, no link to a conversation); refuses to start if a language has no screening
+    patterns."""
     flowset = load_flowset(content)
     screener = Screener.from_dir(content / "locale", base=content)
     for locale in flowset.catalogs:
         screener.check_locale(locale)
-    return Engine(flowset, screen=screener.screen, tally=Tally())
+    return Engine(flowset, screen=screener.screen, events=Counters())

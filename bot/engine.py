@@ -18,24 +18,22 @@ from pathlib import Path
 
 from transitions import Machine
 
-from bot import check_in
+from bot import check_in, crisis
 from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
+from bot.events import Events, entry_events
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
 from bot.lint import lint_paths
 from bot.resources import Directory
 from bot.screening import Screening
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
-__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "FlowSet", "Screen", "Tally"]
+__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "Events", "FlowSet", "Screen"]
 
 Screen = Callable[[str, str], "Screening | Sequence[str]"]
 """``screen(text, locale) -> Screening`` (or plain categories, all sure): the crisis screening
 hook; sure categories interrupt, an unsure one asks a check-in (bot/check_in.py)."""
-
-Tally = Callable[[str, str, str], None]
-"""``tally(flow, state, option_id)``: counts a ``tally: true`` choice in aggregate only."""
 
 MAX_INPUT_CHARS = 2000
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
@@ -97,6 +95,8 @@ class FlowSet:
         self.flows = {fid: CompiledFlow(flow) for fid, flow in content.flows.items()}
         self.interruptions = frozenset({self.program.help, *self.program.crisis.values()})
         """Flows that interrupt: however they are entered, they end by offering to resume."""
+        self.entry_events = entry_events(self.program, {f: c.flow for f, c in self.flows.items()})
+        """Flow id -> the aggregate event its entry reports (``bot.events``)."""
         self.commands: dict[str, str] = {}
         for cat in self.catalogs.values():
             self.commands.update(cat.command_words())
@@ -134,13 +134,14 @@ class Engine:
         flowset: FlowSet,
         *,
         screen: Screen | None = None,
-        tally: Tally | None = None,
+        events: Events | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.versions: dict[str, FlowSet] = {flowset.version: flowset}
         self.current = flowset
         self.screen = screen
-        self.tally = tally
+        self.events = events
+        """Aggregate counters (``bot.events``): day totals, never linked to a session."""
         self.clock = clock
 
     # -- versions ------------------------------------------------------------------------
@@ -180,6 +181,8 @@ class Engine:
             touched=now,
         )
         out: list[Message] = []
+        self.event("conversation_started", locale)
+        self._entered(fs, flow_id)
         self._enter(fs, session, out)
         return session, self._reply(fs, session, out)
 
@@ -236,6 +239,7 @@ class Engine:
         for flow in reversed(flows[1:]):
             self._push(session, flow, "")
         session.flow, session.state = flows[0], fs.flows[flows[0]].flow.start
+        self._entered(fs, flows[0])
         self._enter(fs, session, out)
         return True
 
@@ -259,6 +263,7 @@ class Engine:
             return False
         self._push(session, session.flow, session.state)
         session.flow, session.state, session.held = flow, fs.flows[flow].flow.start, text
+        self._entered(fs, flow)
         self._enter(fs, session, out)
         return True
 
@@ -278,13 +283,14 @@ class Engine:
             self._enter(fs, session, out)
 
     def _command(self, fs: FlowSet, session: Session, command: str, out: list[Message]) -> None:
-        if command == "end":
+        if command != "end":
+            self._go_flow(fs, session, fs.program.help if command == "help" else fs.program.menu)
+        elif not self._detour(fs, session, "end"):  # S6: inside a crisis path, check in first
             out.append(self._message(fs, session, "system.goodbye"))
             session.ended = True
             session.stack = None
             session.slots = None
             return
-        self._go_flow(fs, session, fs.program.help if command == "help" else fs.program.menu)
         self._enter(fs, session, out)
 
     def _step(
@@ -305,11 +311,12 @@ class Engine:
             if check_in.is_check_in(session.flow) and opt.back:
                 self._declined(fs, session, held, out)
                 return
-            if opt.tally and self.tally is not None:
-                self.tally(session.flow, session.state, opt.id)
+            if opt.tally:
+                self.event("feedback_answer", f"{session.flow}.{session.state}.{opt.id}")
             if opt.save is not None:
                 label = fs.catalogs[session.locale].messages[opt.label].render(session.slots)
                 session.slots = {**(session.slots or {}), opt.save: label}
+                crisis.note_ratings(session)
             self._follow(fs, session, opt, _trigger("choose", opt.id), out)
             return
         if isinstance(state, AskState) and text is not None and choice is None:
@@ -355,23 +362,38 @@ class Engine:
         if kind == "go":
             session.state = fs.flows[session.flow].step(session.state, trigger)
         elif kind == "flow":
+            self._leaving(fs, session, dest)
             self._go_flow(fs, session, dest)
         else:
+            self._leaving(fs, session, None)
             self._back(fs, session)
         self._enter(fs, session, out)
 
+    def _detour(self, fs: FlowSet, session: Session, leaving_to: str) -> bool:
+        """S6: stop at the exit check-in before leaving a crisis path (its back returns)."""
+        check = crisis.exit_detour(fs, session, leaving_to)
+        if check is None or fs.program.exit_check is None:
+            return False
+        self._push(session, session.flow, session.state)
+        session.flow, session.state = fs.program.exit_check, check
+        return True
+
     def _go_flow(self, fs: FlowSet, session: Session, flow: str) -> None:
+        if self._detour(fs, session, flow):
+            return
         if flow == fs.program.menu:
             session.stack = None  # the menu is home: choosing from it starts afresh
         elif (
             flow in fs.interruptions
-            and session.flow not in (flow, fs.program.help)
+            and session.flow not in (flow, fs.program.help, fs.program.exit_check)
             and not (check_in.is_check_in(session.flow) and flow != fs.program.help)
         ):
-            # the help page, and a check-in on its way to a crisis path, are ways through, not
-            # places to come back to: the place to resume stays the one they were opened from
+            # the help page (and the exit check-in), and a screening check-in on its way to a
+            # crisis path, are ways through, not places to come back to: the place to resume
+            # stays the one they were opened from
             self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
+        self._entered(fs, flow)
 
     def _back(self, fs: FlowSet, session: Session) -> None:
         if session.stack:
@@ -379,6 +401,8 @@ class Engine:
             if not session.stack:
                 session.stack = None
             session.flow, session.state = flow, state or fs.flows[flow].flow.start
+            if not state:  # a crisis flow that waited its turn starts now
+                self._entered(fs, flow)
         else:
             self._go_flow(fs, session, fs.program.menu)
 
@@ -386,12 +410,14 @@ class Engine:
         """Say the current state's messages; run on through say states and flow ends until the
         conversation waits for the user (or ends)."""
         for _ in range(MAX_HOPS):
+            crisis.youth_guard(fs, session)  # S7
             state = fs.flows[session.flow].flow.states[session.state]
             self._say(fs, session, state.say, out)
             if isinstance(state, SayState):
                 self._follow_quietly(fs, session, state)
                 continue
             if isinstance(state, EndState):
+                self._leaving(fs, session, None)
                 if state.end == "conversation":
                     session.stack = None  # nothing to resume, nothing queued: it is over
                 elif session.stack:
@@ -414,9 +440,29 @@ class Engine:
         if kind == "go":
             session.state = fs.flows[session.flow].step(session.state, "next")
         elif kind == "flow":
+            self._leaving(fs, session, dest)
             self._go_flow(fs, session, dest)
         else:
+            self._leaving(fs, session, None)
             self._back(fs, session)
+
+    # -- aggregate events (bot.events): names and content ids only, nothing of the session ----
+
+    def event(self, name: str, label: str = "") -> None:
+        """Report an aggregate event (``bot.events``) to the ``events`` hook, if any."""
+        if self.events is not None:
+            self.events(name, label)
+
+    def _entered(self, fs: FlowSet, flow: str) -> None:
+        event = fs.entry_events.get(flow)
+        if event is not None:
+            self.event(*event)
+
+    def _leaving(self, fs: FlowSet, session: Session, dest: str | None) -> None:
+        """A module left by its own last step (to a flow that is not an interruption, back, or
+        an end) is completed."""
+        if dest not in fs.interruptions and fs.entry_events.get(session.flow, ("",))[0] == "module_reached":
+            self.event("module_completed", session.flow)
 
     def _repeat(
         self,
@@ -484,4 +530,5 @@ class Engine:
             seq=session.seq,
             screened=screened,
             max_text=state.max if isinstance(state, AskState) else MAX_INPUT_CHARS,
+            resources=crisis.reply_resources(fs, session),  # S6
         )

@@ -129,6 +129,9 @@ def _explore_locale(
     engine = Engine(flowset)
     catalog = flowset.catalogs[locale]
     program = flowset.program
+    helps = {program.help, program.exit_check, program.youth.help if program.youth else None}
+    """Where the help word may lead: help; inside a crisis path the exit check-in, which carries
+    the numbers and leads on to help (S6); once under 18, the youth help (S7)."""
     seen: dict[Key, _Place] = {}
     expanded: set[Key] = set()
     edges: dict[Key, set[Key]] = {}
@@ -183,7 +186,7 @@ def _explore_locale(
             except Exception as err:
                 _crash(find, where, err, path)
                 continue
-            if what == "help" and got.flow != program.help:
+            if what == "help" and got.flow not in helps:
                 find("help", where, f"the help word led to {got.flow}.{got.state}, "
                      f"not the help flow '{program.help}'", path)
             key = _key(session)

@@ -39,6 +39,7 @@ __all__ = [
     "Program",
     "SayState",
     "State",
+    "YouthRole",
 ]
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -234,6 +235,16 @@ class Flow(_Strict):
     """The states, by name."""
 
 
+class YouthRole(_Strict):
+    """S7: once the ``minor`` crisis flow is entered, the conversation only ever shows the
+    flows in ``allow`` (and the minor flow); anything else leads to ``help``."""
+
+    help: Name
+    """Where ``menu``, ``help`` and every other way into the adult program lead."""
+    allow: list[Name] = Field(default_factory=list)
+    """Flows a young person may still be in: crisis paths for them, the resume offer."""
+
+
 class Program(_Strict):
     """``flows/program.yaml``: which flows play which part."""
 
@@ -243,6 +254,11 @@ class Program(_Strict):
     resume: Name
     crisis: dict[Name, Name] = Field(default_factory=dict)
     """Screening category -> crisis flow, in priority order (first is most urgent)."""
+    exit_check: Name | None = None
+    """S6: ``menu``, ``help`` and ``end`` inside a crisis path first stop at this flow's state
+    of the same name (``menu``, ``help``, ``end``), which offers a way back into the path."""
+    youth: YouthRole | None = None
+    """S7: the youth lock."""
 
 
 class ProgramFile(_Strict):

@@ -29,6 +29,8 @@ SYSTEM_KEYS = (
 )
 """Messages the engine itself says; every language must have them."""
 
+EXIT_CHECK_STATES = ("menu", "help", "end")
+"""The exit check-in's states, one per command it stops (S6; bot/crisis.py)."""
 CODE_KEY_PREFIXES = ("system.", "web.")
 """Keys with these prefixes are said by code, not flows: never reported as unused."""
 
@@ -50,7 +52,7 @@ def lint_content(content: Content) -> list[Problem]:
     for flow_id, flow in content.flows.items():
         src = content.sources[flow_id]
         problems += _check_targets(flow, src, content)
-        problems += _check_graph(flow, src)
+        problems += _check_graph(flow, src, _entry_states(content, flow_id))
         problems += _check_slots(flow, src, content)
     problems += _check_keys(content)
     return problems
@@ -82,6 +84,28 @@ def _check_program(content: Content) -> list[Problem]:
                 Problem(
                     src.place(("program", role)),
                     f"{role} flow '{flow_id}' is not a flow{did_you_mean(flow_id, content.flows)}",
+                )
+            )
+    roles: list[tuple[tuple[str | int, ...], str]] = []
+    if program.exit_check is not None:
+        roles.append((("program", "exit_check"), program.exit_check))
+    if program.youth is not None:
+        roles.append((("program", "youth", "help"), program.youth.help))
+        roles += [(("program", "youth", "allow", i), f) for i, f in enumerate(program.youth.allow)]
+    for path, flow_id in roles:
+        if flow_id not in content.flows and flow_id not in content.broken_flows:
+            out.append(
+                Problem(src.place(path), f"flow '{flow_id}' is not a flow{did_you_mean(flow_id, content.flows)}")
+            )
+    check = content.flows.get(program.exit_check or "")
+    if check is not None:
+        missing = [s for s in EXIT_CHECK_STATES if s not in check.states]
+        if missing:
+            out.append(
+                Problem(
+                    src.place(("program", "exit_check")),
+                    f"exit check flow '{check.flow}' needs a state for each command it checks: "
+                    f"add {', '.join(repr(m) for m in missing)}",
                 )
             )
     for category, flow_id in program.crisis.items():
@@ -149,9 +173,17 @@ def _leaves_flow(state: object, states: Mapping[str, object]) -> bool:
     return any(t is not None and (t[0] != "go" or t[1] not in states) for _, t in _exits(state))
 
 
-def _reachable(flow: Flow, edges: dict[str, list[str]]) -> set[str]:
-    seen = {flow.start}
-    queue = deque([flow.start])
+def _entry_states(content: Content, flow_id: str) -> tuple[str, ...]:
+    """States the engine enters directly, besides the start: the exit check-in's (S6)."""
+    program = content.program
+    if program is not None and program.exit_check == flow_id:
+        return EXIT_CHECK_STATES
+    return ()
+
+
+def _reachable(flow: Flow, edges: dict[str, list[str]], entries: tuple[str, ...] = ()) -> set[str]:
+    seen = {flow.start, *(e for e in entries if e in flow.states)}
+    queue = deque(seen)
     while queue:
         for nxt in edges[queue.popleft()]:
             if nxt not in seen:
@@ -160,12 +192,12 @@ def _reachable(flow: Flow, edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def _check_graph(flow: Flow, src: Source) -> list[Problem]:
+def _check_graph(flow: Flow, src: Source, entries: tuple[str, ...] = ()) -> list[Problem]:
     out: list[Problem] = []
     if flow.start not in flow.states:
         return out
     edges = _edges(flow)
-    seen = _reachable(flow, edges)
+    seen = _reachable(flow, edges, entries)
     for name in flow.states:
         if name not in seen:
             out.append(
@@ -274,7 +306,7 @@ def _check_slots(flow: Flow, src: Source, content: Content) -> list[Problem]:
                 filled_in[n] = new
                 changed = True
     out = []
-    reachable = _reachable(flow, edges)
+    reachable = _reachable(flow, edges, _entry_states(content, flow.flow))
     for name, state in flow.states.items():
         if name not in reachable:
             continue  # reported as unreachable
@@ -355,7 +387,7 @@ def _check_resources(folder: Path, content: Content, base: Path | None) -> list[
     directory, problems = load_resources(folder, base=base if base is not None else Path.cwd())
     content.resources = directory
     categories = content.program.crisis if content.program is not None else {}
-    return problems + lint_resources(directory, categories)
+    return problems + lint_resources(directory, categories, content.catalogs)
 
 
 def _check_crisis_first_step(content: Content) -> list[Problem]:

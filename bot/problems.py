@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "unchecked"]
+"""``unchecked``: a resource nobody has checked yet, while the directory documents why (a
+warning that ``lint --strict`` accepts; see docs/crisis.md)."""
 
 
 @dataclass(frozen=True, slots=True)

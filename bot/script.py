@@ -12,6 +12,7 @@ for the opening turn) and what the bot's reply must show::
         expect:
           messages: [why_change.reflect_reason]  # exactly these message keys, in order
           text: protect children           # appears in the reply's text
+          resources: ["116 123"]           # helplines the reply carries (ids or numbers)
       - command: help                      # the help / menu / end controls
         expect: {flow: help}
 
@@ -76,9 +77,11 @@ class Expect(_Strict):
     ended: bool | None = None
     screened: list[str] | None = None
     """Exactly these crisis categories found in this turn's text."""
+    resources: list[str] | None = None
+    """Each of these is among the helplines the reply carries: an id, or a number as written."""
 
     @field_validator(
-        "has", "text", "messages", "options", "screened", mode="before",
+        "has", "text", "messages", "options", "screened", "resources", mode="before",
         json_schema_input_type=str | list[str] | None,
     )
     @classmethod
@@ -275,3 +278,9 @@ def _check(number: int, turn: Turn, reply: dict[str, Any]) -> Iterator[Failure]:
         yield fail("ended", exp.ended, reply["ended"])
     if exp.screened is not None and exp.screened != list(reply.get("screened", [])):
         yield fail("screened", exp.screened, list(reply.get("screened", [])))
+    if exp.resources is not None:
+        carried = reply.get("resources", [])
+        have = {r["id"] for r in carried} | {r["number"] for r in carried if r["number"]}
+        missing = [x for x in exp.resources if x not in have]
+        if missing:
+            yield fail("resources", missing, sorted(have))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-__all__ = ["InputKind", "Message", "Reply", "ReplyOption", "Session", "UserInput"]
+__all__ = ["InputKind", "Message", "Reply", "ReplyOption", "ResourceView", "Session", "UserInput"]
 
 InputKind = Literal["choice", "text", "choice_or_text", "none"]
 
@@ -28,6 +28,8 @@ class Session:
     slots: dict[str, str] | None = None
     seq: int = 0
     ended: bool = False
+    youth: bool = False
+    """The person said they are under 18: only youth help from now on (S7)."""
     started: float = 0.0
     touched: float = 0.0
     held: str | None = None
@@ -74,6 +76,23 @@ class ReplyOption:
 
 
 @dataclass(frozen=True, slots=True)
+class ResourceView:
+    """A helpline or service as a reply shows it, in the reply's language (AGREEMENTS item 1):
+    ``number`` as people write it ("0808 1000 900"), ``tel`` the dialable form ("08081000900",
+    "988"), ``kind`` one of emergency, crisis_line, prevention, youth, survivors, reporting."""
+
+    id: str
+    name: str
+    description: str
+    number: str | None
+    tel: str | None
+    sms: str | None
+    url: str | None
+    country: str | None
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     messages: tuple[Message, ...]
     options: tuple[ReplyOption, ...]
@@ -86,6 +105,8 @@ class Reply:
     screened: tuple[str, ...] = ()
     """Crisis categories screening found in this turn's text (empty almost always)."""
     max_text: int = 2000
+    resources: tuple[ResourceView, ...] = ()
+    """Helplines to show with this reply: the first reply of every crisis path (S6), help."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

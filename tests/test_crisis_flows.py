@@ -112,12 +112,48 @@ def test_the_claims_check_can_fail() -> None:
 
 
 @pytest.mark.parametrize("locale", ["en", "es"])
-def test_every_crisis_flow_names_a_service_to_call(shipped_engine: Engine, locale: str) -> None:
+def test_every_reply_of_every_crisis_flow_carries_a_phone_number(shipped_engine: Engine, locale: str) -> None:
+    """Not only the first: the numbers stay with the person all through a crisis path (S6)."""
+    fs = shipped_engine.current
+    missing = []
     for flow in crisis_flows(shipped_engine):
-        keys = {
-            ref.key
-            for state in shipped_engine.current.flows[flow].flow.states.values()
-            for ref in state.say
-        }
-        text = " ".join(shipped_engine.current.catalogs[locale].messages[k].source for k in keys)
-        assert re.search(r"\b(112|116 111|0808 1000 900)\b", text), flow
+        for name, state in fs.flows[flow].flow.states.items():
+            if not hasattr(state, "options"):
+                continue
+            session = Session(locale, fs.version, flow, name, stack=[ORIGIN])
+            reply = shipped_engine.turn(session, UserInput(choice=state.options[0].id))
+            if reply.flow == flow and not any(r.number for r in reply.resources):
+                missing.append(f"{flow}.{reply.state}")
+    assert missing == []
+
+
+def test_the_child_at_risk_urge_tools_ask_about_children_first_and_never_leave_a_child_alone(
+    shipped_engine: Engine,
+) -> None:
+    flow = shipped_engine.current.flows["crisis_child_at_risk"].flow
+    leads = [
+        (name, opt)
+        for name, state in flow.states.items()
+        for opt in getattr(state, "options", None) or ()
+    ]
+    assert all(opt.flow != "crisis_urge" for _, opt in leads), "the general SOS suggests a walk"
+    into_tools = {name for name, opt in leads if opt.go == "tools"}
+    assert into_tools == {"tools_away", "tools_not_away", "tools_cant_leave"}
+    assert {opt.go for _, opt in leads if opt.id == "urge_sos"} == {"tools_away"}
+    assert flow.states["tools_away"].say[0].key == "crisis_child_at_risk.ask_away"
+    leaving = re.compile(r"walk|outside|shower|bath|paseo|salir|ducha|baño", re.IGNORECASE)
+    for locale in ("en", "es"):
+        messages = shipped_engine.current.catalogs[locale].messages
+        labels = [messages[o.label].render({}) for o in flow.states["tools"].options]  # type: ignore[union-attr]
+        assert [label for label in labels if leaving.search(label)] == []
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_contact_coming_up_gets_a_plan_before_the_helplines(shipped_engine: Engine, locale: str) -> None:
+    session, first = shipped_engine.start(locale, "crisis_child_at_risk")
+    assert [o.id for o in first.options] == ["now", "soon"]
+    reply = shipped_engine.turn(session, UserInput(choice="soon"))
+    assert [m.key.rsplit(".", 1)[1] for m in reply.messages] == [
+        "soon_intro", "soon_not_alone", "soon_safe_adult", "soon_leave_early", "soon_call_before",
+    ]
+    assert any(r.kind == "prevention" or r.kind == "survivors" or r.kind == "youth" for r in reply.resources)

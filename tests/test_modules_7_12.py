@@ -160,10 +160,15 @@ def test_an_empty_plan_shows_only_the_fixed_parts_and_offers_to_fill_them(
 # -- feedback (module 12) ------------------------------------------------------------------
 
 
-def _counting_engine() -> tuple[Engine, list[tuple[str, str, str]]]:
-    counted: list[tuple[str, str, str]] = []
-    engine = Engine(load_flowset(REPO_ROOT), tally=lambda *choice: counted.append(choice))
-    return engine, counted
+def _counting_engine() -> tuple[Engine, list[tuple[str, ...]]]:
+    """An engine whose feedback answers (the ``feedback_answer`` event) land in a list."""
+    counted: list[tuple[str, ...]] = []
+
+    def events(name: str, label: str) -> None:
+        if name == "feedback_answer":
+            counted.append(tuple(label.split(".")))
+
+    return Engine(load_flowset(REPO_ROOT), events=events), counted
 
 
 @pytest.mark.parametrize("lang", LOCALES)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from bot.errors import BotError
 
 COMMANDS = (
-    "serve", "chat", "lint", "replay", "screen", "train-screener", "explore", "graph", "locales", "schema",
+    "serve", "report", "chat", "lint", "replay", "screen", "train-screener", "explore", "graph", "locales", "schema",
 )
 """Subcommand modules under ``bot.cli``, in the order ``--help`` lists them."""
 

@@ -17,7 +17,8 @@ from bot.bootstrap import load_engine
 from bot.engine import Engine
 from bot.errors import InputError
 from bot.paths import add_content_argument
-from bot.session import Reply, UserInput
+from bot.resources import plain_line
+from bot.session import Reply, ResourceView, UserInput
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,8 +38,10 @@ def converse(engine: Engine, locale: str, flow: str | None, stdin: TextIO, stdou
     """Run one conversation between ``stdin`` and ``stdout``; 0 when it ends or input runs out."""
     session, reply = engine.start(locale, flow)
     interactive = stdin.isatty()
+    shown: tuple[ResourceView, ...] = ()
     while True:
-        show(reply, stdout)
+        show(reply, stdout, shown=shown)
+        shown = reply.resources or shown
         if reply.ended:
             return 0
         if interactive:
@@ -57,11 +60,16 @@ def converse(engine: Engine, locale: str, flow: str | None, stdin: TextIO, stdou
             stdout.write(f"! {err}\n")
 
 
-def show(reply: Reply, out: TextIO, width: int = 78) -> None:
+def show(reply: Reply, out: TextIO, width: int = 78, shown: tuple[ResourceView, ...] = ()) -> None:
+    """The reply's messages, its helplines ("name: number (url)", one a line, never wrapped;
+    only when they differ from those ``shown`` just before), then the numbered options."""
     for message in reply.messages:
         for i, paragraph in enumerate(message.text.splitlines() or [""]):
             out.write(textwrap.fill(paragraph, width, initial_indent="bot: " if i == 0 else "     ",
                                     subsequent_indent="     ") + "\n")
+    if reply.resources and reply.resources != shown:
+        for resource in reply.resources:
+            out.write(f"  * {plain_line(resource)}\n")
     for n, option in enumerate(reply.options, start=1):
         out.write(f"  {n}. {option.label}\n")
     if reply.input in ("text", "choice_or_text"):

@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
-    print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    unchecked = sum(p.severity == "unchecked" for p in problems)
+    warnings = len(problems) - errors - unchecked
+    allowed = f", {unchecked} unchecked resource(s) (allowed: see resources/)" if unchecked else ""
+    print(f"{errors} error(s), {warnings} warning(s){allowed}", file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0

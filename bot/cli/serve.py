@@ -1,7 +1,7 @@
 """``redirection-bot serve``: the web chat (JSON API, no-JS pages, widget) on aiohttp.
 
     redirection-bot serve --port 8080 --store redis://127.0.0.1:6379/0 \\
-        --frame-ancestors "https://help.example.org"
+        --frame-ancestors "https://help.example.org" --workers 2 --metrics-port 9464
 
 Loads and lints the content first and refuses to start on any error. No access log; library
 logs are scrubbed of addresses and request data (see ``bot.web.logs``).
@@ -39,13 +39,21 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                    "print the lint errors to stderr and keep serving the old version")
     p.add_argument("--reload-interval", type=float, default=1.0, metavar="SECONDS",
                    help="with --reload: how often to look for changes (default: %(default)s)")
+    p.add_argument("--metrics-port", type=int, default=None, metavar="PORT",
+                   help="serve Prometheus metrics at http://127.0.0.1:PORT/metrics (loopback only; "
+                   "with --workers N, worker i on PORT+i)")
+    p.add_argument("--workers", type=int, default=int(env("REDIRECTION_BOT_WORKERS", "1")), metavar="N",
+                   help="processes sharing the port (default: %(default)s); more than 1 needs "
+                   "--store redis://...")
     add_content_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from bot.web.server import serve
+    from bot.web.workers import check_workers, run_workers
 
+    check_workers(args.workers, args.store, reload=args.reload, port=args.port, metrics_port=args.metrics_port)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     engine = load_engine(args.content)  # linted, compiled, with crisis screening (S1)
     config = WebConfig(
@@ -55,6 +63,14 @@ def run(args: argparse.Namespace) -> int:
         frame_ancestors=tuple(args.frame_ancestors.split()),
         allow_persistent_store=args.allow_persistent_store,
     )
-    serve(engine, config, host=args.host, port=args.port,
-          watch=args.content if args.reload else None, watch_interval=args.reload_interval)
-    return 0
+
+    def serve_one(index: int) -> None:
+        metrics_port = None if args.metrics_port is None else args.metrics_port + index
+        serve(engine, config, host=args.host, port=args.port,
+              watch=args.content if args.reload else None, watch_interval=args.reload_interval,
+              metrics_port=metrics_port, reuse_port=args.workers > 1)
+
+    if args.workers == 1:
+        serve_one(0)
+        return 0
+    return run_workers(args.workers, serve_one)

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     rules = PhraseRules.from_dir(locale_dir, base=args.content)
     config = TrainConfig()
     t_all = time.perf_counter()
-    for lang in args.lang or languages(corpus):
+    # a corpus with no language folder under locale/ (nothing to screen yet) is not trained on
+    for lang in args.lang or [lang for lang in languages(corpus) if lang in rules.languages]:
         trained = train_language(corpus, lang, config)
         path = write_model(trained, locale_dir)
         model = LearnedStage.load(path, str(path))

@@ -20,6 +20,7 @@ from bot.engine import Engine, FlowSet
 from bot.web import api, pages
 from bot.web.config import WebConfig
 from bot.web.conversation import Conversations
+from bot.web.counting import install_counters
 from bot.web.headers import install_headers
 from bot.web.logs import scrub_library_logs
 from bot.web.middleware import errors_middleware
@@ -63,6 +64,7 @@ def create_app(
     app[STATIC] = _load_static(app[TEXTS])
     install_headers(app, config.frame_ancestors)
     app.cleanup_ctx.append(_store_ctx(store))
+    install_counters(app)  # after the store: its last flush runs before the store closes
     app.add_routes(pages.routes())
     app.add_routes(api.routes())
     app.add_routes([

@@ -19,6 +19,7 @@ from bot.errors import InputError, SessionError
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
+from bot.web.resources import view_dict
 from bot.web.store import Record, SessionStore, StoreBusy, StoreError
 
 __all__ = ["Conversations", "Turn", "public_reply"]
@@ -47,6 +48,7 @@ def public_reply(reply: Reply) -> dict[str, Any]:
         "state": reply.state,
         "screened": list(reply.screened),
         "max_text": reply.max_text,
+        "resources": [view_dict(r) for r in reply.resources],
     }
 
 
@@ -108,7 +110,9 @@ class Conversations:
         return Turn(token, body, said)
 
     async def end(self, token: str) -> None:
-        """Forget the session; ending one that is already gone is not an error."""
+        """Forget the session (the quick exit: pages and chat.js call this); ending one that is
+        already gone is not an error."""
+        self.engine.event("quick_exit")
         if tokens.well_formed(token):
             await self._guard(self.store.delete(tokens.digest(token)))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine import MAX_INPUT_CHARS
+from bot.resources import KINDS as RESOURCE_KINDS
 
 __all__ = ["openapi_document"]
 
@@ -44,17 +45,41 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"id": {"type": "string"}, "label": {"type": "string"}},
     },
     "Resource": {
-        "type": "object", "required": ["id", "name", "kind", "text"],
-        "description": "A helpline or service from the resource directory; `text` is the line "
-                       "to show (name and contact).",
+        "type": "object",
+        "required": ["id", "name", "description", "number", "tel", "sms", "url", "country", "kind"],
+        "additionalProperties": False,
+        "description": "A helpline or service from the resource directory, in the reply's "
+                       "language. Show `number` (never wrapped) as a `tel:` link to `tel`.",
         "properties": {
-            "id": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
-            "phone": {"type": "string"}, "url": {"type": "string"}, "text": {"type": "string"},
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "number": {"type": ["string", "null"], "description": "As people write it."},
+            "tel": {"type": ["string", "null"], "description": "Dialable, for a tel: link."},
+            "sms": {"type": ["string", "null"]},
+            "url": {"type": ["string", "null"]},
+            "country": {"type": ["string", "null"], "description": "ISO 3166 code; null: any."},
+            "kind": {"enum": list(RESOURCE_KINDS)},
+        },
+    },
+    "HelpEntry": {
+        "type": "object", "required": ["id", "name", "kind", "text"],
+        "description": "An error's help: first the emergency advice (kind `advice`), then the "
+                       "same resources as the help page; `text` is the line to show.",
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"},
+            "description": {"type": "string"},
+            "number": {"type": ["string", "null"]}, "tel": {"type": ["string", "null"]},
+            "sms": {"type": ["string", "null"]}, "url": {"type": ["string", "null"]},
+            "country": {"type": ["string", "null"]},
+            "kind": {"enum": ["advice", *RESOURCE_KINDS]}, "text": {"type": "string"},
         },
     },
     "Reply": {
         "type": "object",
-        "required": ["session", "seq", "locale", "messages", "options", "input", "ended"],
+        "required": [
+            "session", "seq", "locale", "messages", "options", "input", "ended", "resources",
+        ],
         "properties": {
             "session": {"type": "string", "description": "The token; send it in bodies only."},
             "seq": {"type": "integer", "minimum": 0, "description": "Send it with the answer."},
@@ -67,6 +92,11 @@ SCHEMAS: dict[str, Any] = {
             "state": {"type": "string"},
             "screened": {"type": "array", "items": {"type": "string"}},
             "max_text": {"type": "integer"},
+            "resources": {
+                "type": "array", "items": _ref("Resource"),
+                "description": "Helplines to show with this reply: every reply of a crisis "
+                               "path (its first one before any question), help, the check-in.",
+            },
         },
     },
     "Error": {
@@ -76,7 +106,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
             },
-            "help": {"type": "array", "minItems": 1, "items": _ref("Resource")},
+            "help": {"type": "array", "minItems": 1, "items": _ref("HelpEntry")},
             "locale": {"type": "string"},
         },
     },

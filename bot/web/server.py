@@ -17,12 +17,12 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 
 from bot.engine import Engine, FlowSet
-from bot.tally import Tally
 from bot.web.app import create_app
 from bot.web.config import WebConfig
 from bot.web.headers import strict_headers
 from bot.web.logs import scrub_library_logs
-from bot.web.state import CONFIG, ENGINE
+from bot.web.metrics import METRICS_HOST, Metrics, install_metrics, metrics_app
+from bot.web.state import CONFIG
 
 __all__ = ["ChatRunner", "serve"]
 
@@ -85,8 +85,11 @@ class ChatRunner(web.AppRunner):
 async def _serve(
     flowset: FlowSet | Engine, config: WebConfig, host: str, port: int,
     watch: Path | None = None, watch_interval: float = 1.0,
+    metrics_port: int | None = None, reuse_port: bool = False,
 ) -> None:
     app = create_app(flowset, config)
+    if metrics_port is not None:
+        install_metrics(app, Metrics())
     if watch is not None:  # serve --reload
         from bot.reload import reload_ctx
 
@@ -96,28 +99,36 @@ async def _serve(
         handler_cancellation=True,
     )
     await runner.setup()  # opens the store: a refused store stops start-up here
+    runner_cleanups: list[web.AppRunner] = []
     gc.freeze()  # what start-up built lives for good: keep it out of the collector's way (p99)
     try:
-        site = web.TCPSite(runner, host, port, backlog=512)
+        site = web.TCPSite(runner, host, port, backlog=512, reuse_port=reuse_port or None)
         await site.start()
         log.info("serving on http://%s:%d (store: %s)", host, port, config.store.split("://")[0])
+        if metrics_port is not None:
+            metrics_runner = web.AppRunner(metrics_app(app), access_log=None, handle_signals=False)
+            await metrics_runner.setup()
+            runner_cleanups.append(metrics_runner)
+            await web.TCPSite(metrics_runner, METRICS_HOST, metrics_port).start()
+            log.info("metrics on http://%s:%d/metrics", METRICS_HOST, metrics_port)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
     finally:
+        for other in runner_cleanups:
+            await other.cleanup()
         await runner.cleanup()
-        tally = app[ENGINE].tally
-        if isinstance(tally, Tally) and tally.counts:
-            totals = " ".join(f"{name}={n}" for name, n in tally.totals().items())
-            log.info("feedback totals: %s", totals)
 
 
 def serve(
     flowset: FlowSet | Engine, config: WebConfig, *, host: str, port: int,
-    watch: Path | None = None, watch_interval: float = 1.0, **_: Any,
+    watch: Path | None = None, watch_interval: float = 1.0,
+    metrics_port: int | None = None, reuse_port: bool = False, **_: Any,
 ) -> None:
-    """Serve until SIGINT or SIGTERM; with ``watch`` (a content folder), reload its edits."""
+    """Serve until SIGINT or SIGTERM; with ``watch`` (a content folder), reload its edits; with
+    ``metrics_port``, Prometheus metrics on that port of loopback; with ``reuse_port``, share
+    the port with other processes (``serve --workers``)."""
     scrub_library_logs()
-    asyncio.run(_serve(flowset, config, host, port, watch, watch_interval))
+    asyncio.run(_serve(flowset, config, host, port, watch, watch_interval, metrics_port, reuse_port))

@@ -1,11 +1,15 @@
 """Check the Spanish screening corpus: format, labels, duplicates, test/pool overlap.
 
 Usage: python corpus/es/check.py   (prints counts per label and per file; exit 1 on a problem)
+
+It also warns (without failing) about pool lines that are near-copies of a test line
+(character similarity >= 0.9 after the same normalisation), so the test split stays unseen.
 """
 
 from __future__ import annotations
 
 import collections
+import difflib
 import pathlib
 import re
 import sys
@@ -23,11 +27,33 @@ def key(text: str) -> str:
     return " ".join(text.split())
 
 
+def near_copies(test: list[str], pool: list[str], threshold: float = 0.9) -> list[tuple[str, str]]:
+    """Pairs (test text, pool text) whose normalised forms are nearly the same."""
+    index: dict[str, list[int]] = collections.defaultdict(list)
+    pool_tokens = [set(key(t).split()) for t in pool]
+    for i, tokens in enumerate(pool_tokens):
+        for tok in tokens:
+            index[tok].append(i)
+    pairs = []
+    for text in test:
+        tokens = set(key(text).split())
+        shared: collections.Counter[int] = collections.Counter()
+        for tok in tokens:
+            shared.update(index.get(tok, ()))
+        for i, n in shared.items():
+            if n / len(tokens | pool_tokens[i]) < 0.5:
+                continue
+            if difflib.SequenceMatcher(None, key(text), key(pool[i])).ratio() >= threshold:
+                pairs.append((text, pool[i]))
+    return pairs
+
+
 def main() -> int:
     problems: list[str] = []
     seen: dict[str, str] = {}
     per_label: dict[str, collections.Counter[str]] = {}
     tags_count: collections.Counter[str] = collections.Counter()
+    texts: dict[str, list[str]] = {"test": [], "pool": []}
     files = sorted(HERE.glob("*.tsv"))
     for path in files:
         counts: collections.Counter[str] = collections.Counter()
@@ -45,6 +71,7 @@ def main() -> int:
                 problems.append(f"{where}: unknown label in {labels!r}")
             if len(names) != len(set(names)):
                 problems.append(f"{where}: repeated label in {labels!r}")
+            texts["test" if path.name == "test.tsv" else "pool"].append(text)
             k = key(text)
             if k in seen:
                 problems.append(f"{where}: duplicate of {seen[k]}: {text!r}")
@@ -69,6 +96,8 @@ def main() -> int:
     print("messages carrying each label (multi included):",
           {c: grand["any:" + c] for c in sorted(LABELS)})
     print("tags:", dict(tags_count.most_common()))
+    for test_text, pool_text in near_copies(texts["test"], texts["pool"]):
+        print(f"WARNING near-copy of a test line in the pool: {pool_text!r} ~ {test_text!r}")
     for p in problems:
         print("PROBLEM", p)
     return 1 if problems else 0

@@ -8,6 +8,7 @@ and after the idle timeout; both refuse new sessions past a cap. Neither writes 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -66,6 +67,9 @@ class SessionStore(Protocol):
 
     async def sweep(self) -> int:
         """Delete expired sessions now; how many."""
+
+    async def add_counts(self, counts: Mapping[tuple[str, str], int]) -> None:
+        """Add aggregate counters, ``(day, field) -> n`` (``bot.counters``); no session key."""
 
     async def close(self) -> None: ...
 

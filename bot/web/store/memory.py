@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 
 from bot.web.store import Record, StoreBusy
 
@@ -21,6 +22,8 @@ class MemoryStore:
         self.max_sessions = max_sessions
         self.clock = clock
         self._data: dict[str, tuple[float, str]] = {}
+        self.counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        """Aggregate counters of this process: day -> field -> n (``bot.counters``)."""
 
     async def create(self, key: str, record: Record) -> None:
         if len(self._data) >= self.max_sessions:
@@ -60,6 +63,10 @@ class MemoryStore:
         for k in gone:
             del self._data[k]
         return len(gone)
+
+    async def add_counts(self, counts: Mapping[tuple[str, str], int]) -> None:
+        for (day, field), n in counts.items():
+            self.counts[day][field] += n
 
     async def close(self) -> None:
         self._data.clear()

@@ -9,6 +9,7 @@ the conversation on a disk.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -20,6 +21,10 @@ __all__ = ["RedisStore"]
 
 PREFIX = "rb:s:"
 LIVE = "rb:live"
+COUNTERS = "rb:c:"
+"""Aggregate counters: a hash per UTC day, ``rb:c:2026-12-01`` (``bot.counters``)."""
+COUNTERS_TTL = 400 * 86400
+"""A day's counters are dropped after this many seconds (run the report before)."""
 
 _NOW_MS = "local t = redis.call('TIME'); local now = t[1] * 1000 + math.floor(t[2] / 1000)\n"
 
@@ -109,6 +114,17 @@ class RedisStore:
     async def sweep(self) -> int:
         """Redis expires the sessions itself; this trims their digests from the live set."""
         return int(await self._call(self._sweep, [LIVE], []))
+
+    async def add_counts(self, counts: Mapping[tuple[str, str], int]) -> None:
+        try:  # one MULTI/EXEC: all of a batch counts, or none of it (it is then given back)
+            async with self.client.pipeline(transaction=True) as pipe:
+                for (day, field), n in counts.items():
+                    pipe.hincrby(COUNTERS + day, field, n)
+                for day in {day for day, _ in counts}:
+                    pipe.expire(COUNTERS + day, COUNTERS_TTL)
+                await pipe.execute()
+        except RedisError as err:
+            raise StoreError(f"redis: {type(err).__name__}") from err
 
     async def close(self) -> None:
         await self.client.aclose()
