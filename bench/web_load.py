@@ -1,6 +1,6 @@
 """Load benchmark of the chat's JSON API beside a bare aiohttp handler, in the same run.
 
-    .venv/bin/python bench/web_load.py [--turns 40] [--levels 64 256]
+    .venv/bin/python bench/web_load.py [--turns 40] [--levels 64 256] [--text-share 0.3]
     .venv/bin/python bench/web_load.py --store redis://127.0.0.1:6379/15 --workers 2
 
 Starts ``redirection-bot serve`` (memory store) and a bare aiohttp app (one handler returning a
@@ -10,6 +10,12 @@ through the welcome and help flows that never ends the conversation). Prints tur
 and latency percentiles per concurrency level (medians of --rounds alternating runs, since
 client and servers share the machine's CPUs), and the ratio to the bare handler. Bounded: a
 fixed number of requests, a time limit per level, loopback only.
+
+``--text-share 0.3``: 30% of turns (a seeded choice) are typed text instead of a button, so they
+go through the full crisis screener (phrase rules and learned stage, off the event loop). The
+texts are everyday messages from the dev part of the corpus, 60 to 300 characters, that the
+screener neither interrupts nor checks in on (checked here first), so the loop stays where it is
+(the bot answers "not understood" and asks again). The bare handler gets the same requests.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -75,8 +82,32 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def everyday_texts(n: int = 300) -> list[str]:
+    """Dev negatives, joined up to 60-300 characters, that screening lets through quietly."""
+    sys.path.insert(0, str(ROOT))
+    from bot.screening.corpus import load_pool, split
+    from bot.screening.screener import Screener
+
+    screener = Screener.from_dir(ROOT / "locale", base=ROOT)
+    pool = [ex.text for ex in split(load_pool(ROOT / "corpus", "en"))[1] if not ex.labels]
+    rng = random.Random(11)
+    out: list[str] = []
+    while len(out) < n:
+        text = rng.choice(pool)
+        while len(text) < rng.randint(60, 300):
+            text += ". " + rng.choice(pool)
+        text = text[:300]
+        if not screener.screen(text, "en"):
+            out.append(text)
+    return out
+
+
+TEXTS: list[str] = []
+
+
 async def conversation(session: aiohttp.ClientSession, url: str, turns: int, bare: bool,
-                       latencies: list[float], deadline: float) -> int:
+                       latencies: list[float], deadline: float, text_share: float = 0.0,
+                       seed: int = 0) -> int:
     async with session.post(url + "/api/v1/start", json={"locale": "en"}) as resp:
         reply = await resp.json()
     done = 0
@@ -84,10 +115,17 @@ async def conversation(session: aiohttp.ClientSession, url: str, turns: int, bar
         async with session.post(url + "/api/v1/turn", json={
                 "session": reply["session"], "seq": reply["seq"], "choice": "continue"}) as resp:
             reply = await resp.json()
-    for i in range(turns):
+    rng = random.Random(seed)
+    step = 0
+    for _ in range(turns):
         if time.monotonic() > deadline:
             break
-        body = {"session": reply["session"], "seq": reply["seq"], "choice": LOOP[i % 2]}
+        body: dict[str, object] = {"session": reply["session"], "seq": reply["seq"]}
+        if text_share and rng.random() < text_share:
+            body["text"] = rng.choice(TEXTS)
+        else:
+            body["choice"] = LOOP[step % 2]
+            step += 1
         t0 = time.perf_counter()
         async with session.post(url + "/api/v1/turn", json=body) as resp:
             if resp.status != 200:
@@ -98,7 +136,8 @@ async def conversation(session: aiohttp.ClientSession, url: str, turns: int, bar
     return done
 
 
-async def level(url: str, concurrency: int, turns: int, bare: bool) -> dict[str, float]:
+async def level(url: str, concurrency: int, turns: int, bare: bool,
+                text_share: float = 0.0) -> dict[str, float]:
     latencies: list[float] = []
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=60)
@@ -109,8 +148,8 @@ async def level(url: str, concurrency: int, turns: int, bare: bool) -> dict[str,
         deadline = time.monotonic() + TIME_LIMIT
         t0 = time.perf_counter()
         counts = await asyncio.gather(*(
-            conversation(session, url, turns, bare, latencies, deadline)
-            for _ in range(concurrency)))
+            conversation(session, url, turns, bare, latencies, deadline, text_share, seed)
+            for seed in range(concurrency)))
         wall = time.perf_counter() - t0
     total = sum(counts)
     return {
@@ -125,9 +164,13 @@ def main() -> None:
     parser.add_argument("--levels", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--rounds", type=int, default=3,
                         help="alternate chat and bare this many times per level; report medians")
+    parser.add_argument("--text-share", type=float, default=0.0,
+                        help="share of turns typed as text through the full screener (e.g. 0.3)")
     parser.add_argument("--store", default="memory", help="serve --store (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=1, help="serve --workers (more than 1 needs --store redis://)")
     args = parser.parse_args()
+    if args.text_share:
+        TEXTS.extend(everyday_texts())
     chat_port, bare_port = free_port(), free_port()
     env = {**os.environ, "REDIRECTION_BOT_LOG_LEVEL": "WARNING"}
     chat = subprocess.Popen(
@@ -140,7 +183,7 @@ def main() -> None:
         wait_ready(chat_url, chat)
         wait_ready(bare_url, bare)
         print(f"{os.cpu_count()} CPUs; {args.turns} turns per conversation; "
-              "server and client in separate processes on loopback; "
+              f"{args.text_share:.0%} typed text; server and client in separate processes on loopback; "
               f"store {args.store.split('://')[0]}, {args.workers} worker(s)")
         print(f"{'conc':>5} {'server':>6} {'turns':>7} {'turns/s':>9} {'p50 ms':>8} "
               f"{'p99 ms':>8}")
@@ -150,7 +193,7 @@ def main() -> None:
                 results[(n, name)] = {"turns": 0.0, "per_s": [], "p50": [], "p99": []}
             for _ in range(args.rounds):
                 for name, url, is_bare in (("chat", chat_url, False), ("bare", bare_url, True)):
-                    one = asyncio.run(level(url, n, args.turns, is_bare))
+                    one = asyncio.run(level(url, n, args.turns, is_bare, args.text_share))
                     acc = results[(n, name)]
                     acc["turns"] += one["turns"]
                     for k in ("per_s", "p50", "p99"):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from transitions import Machine
 
-from bot import crisis
+from bot import check_in, crisis
 from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
@@ -38,12 +38,14 @@ from bot.flow import (
 from bot.lint import lint_paths
 from bot.plan import has_entries
 from bot.resources import Directory
+from bot.screening import Screening
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
 __all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "Events", "FlowSet", "Lapse", "Screen"]
 
-Screen = Callable[[str, str], Sequence[str]]
-"""``screen(text, locale) -> categories``: the crisis screening hook."""
+Screen = Callable[[str, str], "Screening | Sequence[str]"]
+"""``screen(text, locale) -> Screening`` (or plain categories, all sure): the crisis screening
+hook; sure categories interrupt, an unsure one asks a check-in (bot/check_in.py)."""
 
 Lapse = Callable[[str, str], bool]
 """``lapse(text, locale) -> bool``: does the text tell of a lapse (``bot.lapse``)?"""
@@ -227,6 +229,8 @@ class Engine:
         session.seq += 1
         out: list[Message] = []
         screened: tuple[str, ...] = ()
+        held, session.held = session.held, None
+        check_in.tick(session)
 
         command = user.command
         text: str | None = None
@@ -234,10 +238,13 @@ class Engine:
             text = clean_text(user.text)
             if len(text) > MAX_INPUT_CHARS:
                 raise InputError(f"text is longer than {MAX_INPUT_CHARS} characters")
-            if self.screen is not None and text:
-                screened = tuple(self.screen(text, session.locale))
+            if self.screen is not None and text and not self._is_choice_words(fs, session, text):
+                found = check_in.as_screening(self.screen(text, session.locale))
+                screened = check_in.sure_now(session, found, fs.flows)
                 if screened and self._interrupt(fs, session, screened, out):
                     return self._reply(fs, session, out, screened)
+                if not screened and self._check_in(fs, session, found, text, out):
+                    return self._reply(fs, session, out)
             if command is None and text and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
                 return self._reply(fs, session, out, screened)
@@ -249,7 +256,7 @@ class Engine:
             self._command(fs, session, command, out)
             return self._reply(fs, session, out, screened)
 
-        self._step(fs, session, user.choice, text, out)
+        self._step(fs, session, user.choice, text, out, held)
         return self._reply(fs, session, out, screened)
 
     # -- the steps -----------------------------------------------------------------------
@@ -297,6 +304,45 @@ class Engine:
         self._entered(fs, fs.program.lapse)
         self._enter(fs, session, out)
 
+    @staticmethod
+    def _is_choice_words(fs: FlowSet, session: Session, text: str) -> bool:
+        """Typed words that are one of the current options' labels (or a command word): the
+        designers' words, chosen by typing, so not screened as the person's own."""
+        if command_key(text) in fs.commands:
+            return True
+        state = fs.flows[session.flow].flow.states[session.state]
+        if not getattr(state, "options", None):
+            return False
+        return normalise(text) in fs.choice_index(session.locale, session.flow, session.state)
+
+    def _check_in(self, fs: FlowSet, session: Session, found: Screening, text: str, out: list[Message]) -> bool:
+        """Ask the check-in of the most urgent unsure category, holding ``text``; never from
+        inside a crisis path, help or another check-in."""
+        flow = check_in.to_ask(found, fs.flows)
+        active = {session.flow, *(f for f, _ in session.stack or ())}
+        if flow is None or any(f in fs.interruptions or check_in.is_check_in(f) for f in active):
+            return False
+        self._push(session, session.flow, session.state)
+        session.flow, session.state, session.held = flow, fs.flows[flow].flow.start, text
+        self._entered(fs, flow)
+        self._enter(fs, session, out)
+        return True
+
+    def _declined(self, fs: FlowSet, session: Session, held: str | None, out: list[Message]) -> None:
+        """"No" to a check-in: back exactly where they were, the held text taken as the answer."""
+        check_in.note_declined(session, check_in.category_of(session.flow))
+        if not session.stack:
+            self._go_flow(fs, session, fs.program.menu)
+            self._enter(fs, session, out)
+            return
+        flow, state = session.stack.pop()
+        session.stack = session.stack or None
+        session.flow, session.state = flow, state or fs.flows[flow].flow.start
+        if held:
+            self._step(fs, session, None, held, out)
+        else:
+            self._enter(fs, session, out)
+
     def _command(self, fs: FlowSet, session: Session, command: str, out: list[Message]) -> None:
         if command != "end":
             self._go_flow(fs, session, fs.program.help if command == "help" else fs.program.menu)
@@ -308,13 +354,24 @@ class Engine:
             return
         self._enter(fs, session, out)
 
-    def _step(self, fs: FlowSet, session: Session, choice: str | None, text: str | None, out: list[Message]) -> None:
+    def _step(
+        self,
+        fs: FlowSet,
+        session: Session,
+        choice: str | None,
+        text: str | None,
+        out: list[Message],
+        held: str | None = None,
+    ) -> None:
         compiled = fs.flows[session.flow]
         state = compiled.flow.states[session.state]
         options: Sequence[Option] = state.choices()
         index = self._resolve(fs, session, options, choice, text)
         if index is not None:
             opt = options[index]
+            if check_in.is_check_in(session.flow) and opt.back:
+                self._declined(fs, session, held, out)
+                return
             if opt.tally:
                 self.event("feedback_answer", f"{session.flow}.{session.state}.{opt.id}")
             if opt.save is not None:
@@ -394,9 +451,14 @@ class Engine:
             return
         if flow == fs.program.menu:
             session.stack = None  # the menu is home: choosing from it starts afresh
-        elif flow in fs.interruptions and session.flow not in (flow, fs.program.help, fs.program.exit_check):
-            # the help page (and the exit check-in) is a way through, not a place to come back
-            # to: from it to the urge SOS, the place to resume stays the one it was opened from
+        elif (
+            flow in fs.interruptions
+            and session.flow not in (flow, fs.program.help, fs.program.exit_check)
+            and not (check_in.is_check_in(session.flow) and flow != fs.program.help)
+        ):
+            # the help page (and the exit check-in), and a screening check-in on its way to a
+            # crisis path, are ways through, not places to come back to: the place to resume
+            # stays the one they were opened from
             self._push(session, session.flow, session.state)
         session.flow, session.state = flow, fs.flows[flow].flow.start
         self._entered(fs, flow)

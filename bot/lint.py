@@ -17,6 +17,7 @@ from bot.lapse import lint_lapse
 from bot.problems import Place, Problem, did_you_mean
 from bot.resources import lint_resources, load_resources
 from bot.screening import lint_screening
+from bot.screening.corpus import lint_corpus
 from bot.yamlsource import Source
 
 __all__ = ["SYSTEM_KEYS", "lint_content", "lint_paths"]
@@ -42,6 +43,7 @@ def lint_paths(flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -
     problems.extend(_check_resources(flows_dir.parent / "resources", content, base))
     problems.extend(lint_screening(locale_dir, base if base is not None else Path.cwd()))
     problems.extend(lint_lapse(locale_dir, base if base is not None else Path.cwd()))
+    problems.extend(lint_corpus(flows_dir.parent / "corpus", base if base is not None else Path.cwd()))
     return content, sorted(set(problems), key=Problem.sort_key)
 
 

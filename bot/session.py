@@ -34,6 +34,11 @@ class Session:
     """The person said they are under 18: only youth help from now on (S7)."""
     started: float = 0.0
     touched: float = 0.0
+    held: str | None = None
+    """What the person typed while a screening check-in asks (bot/check_in.py): given to the
+    flow as its answer on "No", dropped on any other turn."""
+    risk: dict[str, int] | None = None
+    """Risk note after a check-in's "No": category -> turns left (numbers only, never text)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import logging
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,23 +16,27 @@ from bot.cli.screen import screen_lines
 from bot.errors import ContentError, LintFailed
 from bot.lint import lint_paths
 from bot.phrases import PhraseError, parse_phrase, tokens, words
-from bot.screening import CATEGORIES, Screener, lint_screening
+from bot.screening import CATEGORIES, PhraseRules, Screener, lint_screening
+from bot.screening.corpus import Example as Labelled
+from bot.screening.corpus import read_tsv
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-_spec = importlib.util.spec_from_file_location(
-    "screening_report", ROOT / "bench" / "screening_report.py"
-)
-assert _spec is not None and _spec.loader is not None
-report = importlib.util.module_from_spec(_spec)
-sys.modules["screening_report"] = report
-_spec.loader.exec_module(report)
+RULE_SETS = ROOT / "tests" / "screening"
+"""The phrase rules' own sets (corpus format): dev (tuned on) and held-out. The learned
+stage is measured on corpus/ instead (tests/test_screening_model.py, bench/screening_report.py)."""
+
+
+def load_set(kind: str) -> list[Labelled]:
+    return [
+        ex for path in sorted(RULE_SETS.glob(f"{kind}.*.tsv")) for ex in read_tsv(path, path.name.split(".")[1])
+    ]
 
 
 @pytest.fixture(scope="module")
-def screener() -> Screener:
-    return Screener.from_dir(ROOT / "locale", base=ROOT)
+def screener() -> PhraseRules:
+    return PhraseRules.from_dir(ROOT / "locale", base=ROOT)
 
 
 # -- what the screener finds -----------------------------------------------------------------
@@ -118,7 +120,7 @@ EXAMPLES = [
 
 @pytest.mark.parametrize(("locale", "text", "expected"), EXAMPLES)
 def test_screen_finds_exactly_these_categories(
-    screener: Screener, locale: str, text: str, expected: list[str]
+    screener: PhraseRules, locale: str, text: str, expected: list[str]
 ) -> None:
     assert screener.screen(text, locale) == expected
 
@@ -127,18 +129,18 @@ def test_categories_come_most_urgent_first() -> None:
     assert CATEGORIES == ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
 
 
-def test_a_regional_locale_uses_its_language(screener: Screener) -> None:
+def test_a_regional_locale_uses_its_language(screener: PhraseRules) -> None:
     assert screener.screen("quiero morirme", "es-MX") == ["suicide"]
 
 
-def test_an_unknown_locale_is_an_error_not_silence(screener: Screener) -> None:
+def test_an_unknown_locale_is_an_error_not_silence(screener: PhraseRules) -> None:
     with pytest.raises(
         ContentError, match=r"no screening patterns for locale 'fr' \(have: en, es\)"
     ):
         screener.screen("hello", "fr")
 
 
-def test_ascii_fast_path_folds_like_the_general_path(screener: Screener) -> None:
+def test_ascii_fast_path_folds_like_the_general_path(screener: PhraseRules) -> None:
     lang = screener._language("en")
     for text in [
         "Don't KIIILL my-self, I'M 15yo!",
@@ -153,9 +155,9 @@ def test_ascii_fast_path_folds_like_the_general_path(screener: Screener) -> None
         assert lang.units(text) == lang.units_of_words(words(text))
 
 
-def test_the_fast_regex_path_agrees_with_google_re2s_public_api(screener: Screener) -> None:
+def test_the_fast_regex_path_agrees_with_google_re2s_public_api(screener: PhraseRules) -> None:
     lang = screener._language("en")
-    texts = [ex.text for ex in report.load_set("dev") if ex.lang == "en"][:200]
+    texts = [ex.text for ex in load_set("dev") if ex.lang == "en"][:200]
     for cat in lang.categories:
         for regex in filter(None, (cat.phrases, cat.unless)):
             for text in texts:
@@ -165,7 +167,7 @@ def test_the_fast_regex_path_agrees_with_google_re2s_public_api(screener: Screen
                 assert regex.spans(units) == public
 
 
-def test_screening_logs_nothing(screener: Screener, caplog: pytest.LogCaptureFixture) -> None:
+def test_screening_logs_nothing(screener: PhraseRules, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     screener.screen("i want to kill myself", "en")
     screener.screen("tengo 15", "es")
@@ -176,27 +178,32 @@ def test_screening_logs_nothing(screener: Screener, caplog: pytest.LogCaptureFix
 
 
 @pytest.fixture(scope="module")
-def dev_score(screener: Screener) -> report.Score:
-    return report.score(report.load_set("dev"), screener.screen)
+def dev_hits(screener: PhraseRules) -> list[tuple[Labelled, list[str]]]:
+    return [(ex, screener.screen(ex.text, ex.lang)) for ex in load_set("dev")]
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
-def test_dev_set_recall_is_at_least_95_percent(dev_score: report.Score, category: str) -> None:
-    assert dev_score.total[category] >= 60, "the dev set needs ~60 positives per category"
-    missed = [
-        ex.text for ex, got in dev_score.misses if category in ex.labels and category not in got
-    ]
-    assert dev_score.recall(category) >= 0.95, missed
+def test_dev_set_recall_is_at_least_95_percent(
+    dev_hits: list[tuple[Labelled, list[str]]], category: str
+) -> None:
+    positives = [(ex, got) for ex, got in dev_hits if category in ex.labels]
+    assert len(positives) >= 60, "the dev set needs ~60 positives per category"
+    missed = [ex.text for ex, got in positives if category not in got]
+    assert 1 - len(missed) / len(positives) >= 0.95, missed
 
 
-def test_dev_set_false_positives_are_at_most_5_percent(dev_score: report.Score) -> None:
-    assert dev_score.negatives >= 300
-    assert dev_score.fp_rate <= 0.05, [(ex.text, got) for ex, got in dev_score.alarms]
+def test_dev_set_false_positives_are_at_most_5_percent(
+    dev_hits: list[tuple[Labelled, list[str]]],
+) -> None:
+    negatives = [(ex, got) for ex, got in dev_hits if not ex.labels]
+    assert len(negatives) >= 300
+    alarms = [(ex.text, got) for ex, got in negatives if got]
+    assert len(alarms) / len(negatives) <= 0.05, alarms
 
 
-@pytest.mark.parametrize("kind", report.KINDS)
+@pytest.mark.parametrize("kind", ["dev", "heldout"])
 def test_labelled_sets_cover_both_languages_and_every_category(kind: str) -> None:
-    examples = report.load_set(kind)
+    examples = load_set(kind)
     for lang in ("en", "es"):
         labels = {c for ex in examples if ex.lang == lang for c in ex.labels}
         assert labels == set(CATEGORIES)
@@ -205,8 +212,8 @@ def test_labelled_sets_cover_both_languages_and_every_category(kind: str) -> Non
 
 @pytest.mark.parametrize("kind", ["heldout"])
 def test_held_out_utterances_are_not_in_the_dev_set(kind: str) -> None:
-    dev = {(ex.lang, ex.text.casefold()) for ex in report.load_set("dev")}
-    assert [ex.text for ex in report.load_set(kind) if (ex.lang, ex.text.casefold()) in dev] == []
+    dev = {(ex.lang, ex.text.casefold()) for ex in load_set("dev")}
+    assert [ex.text for ex in load_set(kind) if (ex.lang, ex.text.casefold()) in dev] == []
 
 
 # -- the phrase language ---------------------------------------------------------------------
@@ -270,7 +277,7 @@ def test_a_pathological_pattern_stays_linear(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    screener = Screener.from_dir(locale, base=tmp_path)
+    screener = PhraseRules.from_dir(locale, base=tmp_path)
     assert screener.screen("a " * 1000, "en") == []
 
 
@@ -401,7 +408,7 @@ def test_a_category_that_compiles_too_big_is_refused(tmp_path: Path) -> None:
 def test_the_screener_refuses_to_start_on_bad_patterns() -> None:
     base = FIXTURES / "screening_bad"
     with pytest.raises(LintFailed, match=r"locale/en/screening.yaml:12:17: error: suicide phrases"):
-        Screener.from_dir(base / "locale", base=base)
+        PhraseRules.from_dir(base / "locale", base=base)
 
 
 def test_redirection_bot_lint_reports_screening_problems(tmp_path: Path) -> None:
@@ -430,16 +437,24 @@ def test_no_screening_file_anywhere_is_only_a_warning(tmp_path: Path) -> None:
 # -- the command -------------------------------------------------------------------------------
 
 
-def test_screen_command_writes_one_json_object_per_line(screener: Screener) -> None:
+def test_screen_command_writes_one_json_object_per_line() -> None:
+    screener = Screener.from_dir(ROOT / "locale", base=ROOT)
     stdin = io.StringIO("the urge passed\nim 15 and i wanna kms\n\nquiero morirme\r\n")
     stdout = io.StringIO()
     assert screen_lines(screener, "en", stdin, stdout) == 0
-    assert stdout.getvalue().splitlines() == [
-        '{"text": "the urge passed", "categories": []}',
-        '{"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"]}',
-        '{"text": "", "categories": []}',
-        '{"text": "quiero morirme", "categories": []}',
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert [(r["text"], r["categories"]) for r in lines] == [
+        ("the urge passed", []),
+        ("im 15 and i wanna kms", ["suicide", "minor"]),
+        ("", []),
+        ("quiero morirme", []),  # screened as English: the locale is the caller's
     ]
+    for r in lines:
+        assert list(r) == ["text", "categories", "check", "scores"]
+        assert set(r["scores"]) == set(CATEGORIES)
+        assert all(0.0 <= p <= 1.0 for p in r["scores"].values())
+        assert not set(r["check"]) & set(r["categories"])
+    assert lines[1]["scores"]["suicide"] > lines[0]["scores"]["suicide"]
 
 
 def test_screen_command_end_to_end(
@@ -451,9 +466,9 @@ def test_screen_command_end_to_end(
     monkeypatch.setattr("sys.stdin", Stdin)
     assert main(["screen", "--locale", "es", "--content", str(ROOT)]) == 0
     lines = [json.loads(line) for line in capfd.readouterr().out.splitlines()]
-    assert lines == [
-        {"text": "tengo 15 años", "categories": ["minor"]},
-        {"text": "no quiero seguir viendo ese material", "categories": []},
+    assert [(r["text"], r["categories"], r["check"]) for r in lines] == [
+        ("tengo 15 años", ["minor"], []),
+        ("no quiero seguir viendo ese material", [], []),
     ]
 
 

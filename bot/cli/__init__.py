@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from bot.errors import BotError
 
 COMMANDS = (
-    "serve", "report", "chat", "lint", "replay", "screen", "explore", "graph", "locales", "schema",
+    "serve", "report", "chat", "lint", "replay", "screen", "train-screener", "explore", "graph", "locales", "schema",
 )
 """Subcommand modules under ``bot.cli``, in the order ``--help`` lists them."""
 
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        importlib.import_module(f"bot.cli.{name}").register(subparsers)
+        importlib.import_module(f"bot.cli.{name.replace('-', '_')}").register(subparsers)
     return parser
 
 

@@ -1,10 +1,12 @@
 """``redirection-bot screen --locale LANG``: crisis categories for each line of stdin, as JSON.
 
-One utterance a line in, one JSON object a line out, in the same order::
+One utterance a line in, one JSON object a line out, in the same order: ``categories`` are the
+sure ones (the crisis path would interrupt), ``check`` the unsure ones (a check-in would ask),
+``scores`` the learned stage's probability per category (rounded; empty without a model)::
 
     $ printf 'the urge passed\\nim 15 and i wanna kms\\n' | redirection-bot screen --locale en
-    {"text": "the urge passed", "categories": []}
-    {"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"]}
+    {"text": "the urge passed", "categories": [], "check": [], "scores": {"child_at_risk": 0.001, ...}}
+    {"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"], "check": [], "scores": {...}}
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "screen",
         help="screen utterances (one a line on stdin) for crisis categories",
         description="Read one utterance a line on stdin; write one JSON object a line: "
-        '{"text": ..., "categories": [...]}, categories most urgent first.',
+        '{"text": ..., "categories": [sure...], "check": [unsure...], "scores": {category: p}}, '
+        "categories most urgent first.",
     )
     p.add_argument("--locale", default="en", help="language of the utterances (default: en)")
     add_content_argument(p)
@@ -48,7 +51,13 @@ def screen_lines(screener: Screener, locale: str, stdin: TextIO, stdout: TextIO)
     """Screen every line of ``stdin`` into ``stdout``; 0 when input runs out."""
     for line in stdin:
         text = line.rstrip("\r\n")
-        record = {"text": text, "categories": screener.screen(text, locale)}
+        found = screener.screen(text, locale)
+        record = {
+            "text": text,
+            "categories": list(found.sure),
+            "check": list(found.unsure),
+            "scores": {cat: round(p, 3) for cat, p in found.scores.items()},
+        }
         stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     stdout.flush()
     return 0

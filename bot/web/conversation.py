@@ -8,9 +8,11 @@ again; any other is stale (409).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +71,8 @@ class Conversations:
         self.store = store
         self.fresh_for = fresh_for
         self.clock = clock
+        self._typed = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening")
+        """Typed turns run here: screening's learned stage must not stall the event loop."""
 
     async def start(self, locale: str) -> Turn:
         if locale not in self.engine.current.catalogs:
@@ -93,7 +97,11 @@ class Conversations:
         said = self._said(record, user)
         session = record.session
         try:
-            reply = self.engine.turn(session, user)
+            if user.text is not None:
+                loop = asyncio.get_running_loop()
+                reply = await loop.run_in_executor(self._typed, self.engine.turn, session, user)
+            else:
+                reply = self.engine.turn(session, user)
         except SessionError as err:
             await self._guard(self.store.delete(key))
             raise WebError(410, "session_gone", locale=locale) from err

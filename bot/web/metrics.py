@@ -19,6 +19,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from bot.screening import Screening
 from bot.web.errors import WebError
 from bot.web.state import ENGINE, STORE
 
@@ -62,7 +63,7 @@ class Metrics:
                                 ["band"], registry=r)
         for route in ROUTES.values():
             self.turns.labels(route=route)
-        for band in ("none", "crisis"):
+        for band in ("none", "check_in", "crisis"):
             self.screened.labels(band=band)
 
     def render(self) -> bytes:
@@ -81,10 +82,14 @@ def install_metrics(app: web.Application, metrics: Metrics) -> None:
     screen = engine.screen
     if screen is not None:
 
-        def screened(text: str, locale: str) -> Sequence[str]:
-            categories = screen(text, locale)
-            metrics.screened.labels(band="crisis" if categories else "none").inc()
-            return categories
+        def screened(text: str, locale: str) -> Screening | Sequence[str]:
+            found = screen(text, locale)
+            if isinstance(found, Screening):
+                band = "crisis" if found.sure else "check_in" if found.unsure else "none"
+            else:
+                band = "crisis" if found else "none"
+            metrics.screened.labels(band=band).inc()
+            return found
 
         engine.screen = screened
 

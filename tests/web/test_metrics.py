@@ -21,7 +21,7 @@ ALLOWED = {
     "route": {"start", "turn", "end", "chat"},
     "code": {"stale_seq", "session_gone", "invalid_request", "not_found", "unknown_locale", "internal",
              "text_too_long", "busy", "store_down", "method_not_allowed", "too_large", "timeout"},
-    "band": {"none", "crisis"},
+    "band": {"none", "check_in", "crisis"},
     "le": None,  # histogram buckets: numbers
 }
 

@@ -1,7 +1,8 @@
-"""Crisis screening: which crisis categories a user's free text calls for, in microseconds.
+"""Stage one of crisis screening, the phrase rules: which categories a text calls for, in
+microseconds. A rule hit always wins (see :mod:`bot.screening.screener` for both stages).
 
-    >>> screener = Screener.from_dir(Path("locale"))              # doctest: +SKIP
-    >>> screener.screen("im 15 and i wanna kms", "en")             # doctest: +SKIP
+    >>> rules = PhraseRules.from_dir(Path("locale"))              # doctest: +SKIP
+    >>> rules.screen("im 15 and i wanna kms", "en")                # doctest: +SKIP
     ['suicide', 'minor']
 
 Each ``locale/<lang>/screening.yaml`` lists, per category, ``phrases`` in the small phrase
@@ -12,7 +13,7 @@ language of :mod:`bot.phrases` and ``unless`` phrases for everyday talk that loo
         phrases: ["(want|need) to (look|search|watch)", "urge * (strong|bad)"]
         unless: ["urge (passed|went away)", "(dont|never) want to (look|search)"]
 
-How a text is screened (``Screener.screen``):
+How a text is screened (``PhraseRules.screen``):
 
 1. Fold it (:func:`bot.phrases.words`, :func:`bot.phrases.squeeze`): lower case, no accents or
    apostrophes, runs of one letter squeezed ("kiiill myselff" -> "kil myself"), digits parted
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Annotated
 
 import re2
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from rapidfuzz.distance import OSA
 
 from bot.content import schema_problems
@@ -62,7 +63,8 @@ from bot.yamlsource import Source, YamlError, load_yaml
 __all__ = [
     "CATEGORIES",
     "SCREENING_FILE",
-    "Screener",
+    "Band",
+    "PhraseRules",
     "ScreeningFile",
     "lint_screening",
 ]
@@ -97,6 +99,22 @@ class CategoryPatterns(BaseModel):
     unless: list[Text] = Field(default_factory=list)
 
 
+class Band(BaseModel):
+    """One category's thresholds on the learned stage's probability: at or above ``sure`` the
+    crisis path interrupts; at or above ``unsure`` a check-in asks; below, nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    unsure: float = Field(gt=0.0, lt=1.0)
+    sure: float = Field(gt=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if not self.unsure < self.sure:
+            raise ValueError(f"unsure ({self.unsure}) must be below sure ({self.sure})")
+        return self
+
+
 class ScreeningFile(BaseModel):
     """``locale/<lang>/screening.yaml``."""
 
@@ -122,6 +140,8 @@ class ScreeningFile(BaseModel):
         default_factory=dict
     )
     """Named word sets, used in phrases as ``<name>``."""
+    bands: dict[str, Band] = Field(default_factory=dict)
+    """Category -> thresholds for the learned stage (a category without one: rules only)."""
     categories: dict[str, CategoryPatterns]
 
 
@@ -171,6 +191,7 @@ class _Language:
     def __init__(
         self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], list[Phrase]]]
     ) -> None:
+        self.bands: dict[str, Band] = dict(spec.bands)
         phrases = [p for pos, neg in parsed.values() for p in (*pos, *neg)]
         vocab = {w for p in phrases for w in p.words}
         # typed word -> its tokens as units text ("kill" -> "kil", "15yo" -> "15  yo"), so the
@@ -250,6 +271,17 @@ class _Language:
         units = self.units(text)
         return [cat.name for cat in self.categories if _applies(cat, units)]
 
+    def screen_excused(self, text: str) -> tuple[list[str], list[str]]:
+        """(categories found, categories not found whose ``unless`` phrases match)."""
+        units = self.units(text)
+        found, excused = [], []
+        for cat in self.categories:
+            if _applies(cat, units):
+                found.append(cat.name)
+            elif cat.unless is not None and cat.unless.found(units):
+                excused.append(cat.name)
+        return found, excused
+
 
 def _applies(cat: _Category, units: bytes) -> bool:
     if not cat.phrases.found(units):
@@ -270,14 +302,14 @@ def _compile(regexes: list[str]) -> _Regex:
     return _Regex(regexes)
 
 
-class Screener:
+class PhraseRules:
     """Screens text in every language that has a ``screening.yaml``; compiled once."""
 
     def __init__(self, languages: Mapping[str, _Language]) -> None:
         self._languages = dict(languages)
 
     @classmethod
-    def from_dir(cls, locale_dir: Path, *, base: Path | None = None) -> Screener:
+    def from_dir(cls, locale_dir: Path, *, base: Path | None = None) -> PhraseRules:
         """Load and compile every language; raises ``LintFailed`` on any error in the patterns."""
         problems, loaded = _load_all(locale_dir, base if base is not None else Path.cwd())
         if any(p.severity == "error" for p in problems):
@@ -296,9 +328,24 @@ class Screener:
         """
         return self._language(locale).screen(text)
 
+    def screen_excused(self, text: str, locale: str) -> tuple[list[str], list[str]]:
+        """:meth:`screen`, and the categories an ``unless`` phrase speaks against: everyday
+        talk the designers listed ("the urge passed"), where the learned stage may ask a
+        check-in but never interrupts on its own."""
+        return self._language(locale).screen_excused(text)
+
     def check_locale(self, locale: str) -> None:
         """Raise ``ContentError`` unless ``locale`` (or its language) has patterns."""
         self._language(locale)
+
+    def language_of(self, locale: str) -> str:
+        """The language whose patterns screen ``locale`` ("es-MX" -> "es"); ``ContentError``."""
+        self._language(locale)
+        return locale if locale in self._languages else locale.split("-")[0]
+
+    def bands(self, lang: str) -> Mapping[str, Band]:
+        """``lang``'s thresholds for the learned stage, by category."""
+        return self._languages[lang].bands
 
     def _language(self, locale: str) -> _Language:
         lang = self._languages.get(locale) or self._languages.get(locale.split("-")[0])
@@ -406,6 +453,15 @@ def _load_file(
             ),
             _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
         )
+    for cat in spec.bands:
+        if cat not in CATEGORIES:
+            problems.append(
+                Problem(
+                    src.place(("bands", cat), key=True),
+                    f"bands: unknown category '{cat}'{did_you_mean(cat, CATEGORIES)}; "
+                    f"categories are {', '.join(CATEGORIES)}",
+                )
+            )
     for cat in CATEGORIES:
         if cat not in spec.categories:
             problems.append(

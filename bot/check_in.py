@@ -1,0 +1,82 @@
+"""The unsure band: a gentle check-in, and the small numeric risk note a "No" leaves behind.
+
+When screening is unsure about a category (:class:`bot.screening.Screening`), the engine asks
+the check-in flow ``check_in_<category>`` of the most urgent such category ("Are you having
+thoughts of ending your life right now?" Yes / No / Not sure), holding what the person typed:
+
+- **Yes** or **Not sure** lead into the category's crisis path, which ends by offering to
+  resume where they were (the held text is dropped).
+- **No** (the flow's option that goes ``back``) returns them exactly where they were, and the
+  held text is taken there as the answer it was: one tap lost, never their place or their words.
+  The session keeps a risk note, ``{category: turns left}`` (numbers only, never text), so an
+  unsure message for that category within :data:`RISK_TURNS` turns is taken as sure.
+
+A category without a ``check_in_<category>`` flow is taken as sure when unsure: missing
+content never makes screening quieter. Nothing here logs anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from bot.screening import CATEGORIES, Screening
+from bot.session import Session
+
+__all__ = [
+    "FLOW_PREFIX",
+    "RISK_TURNS",
+    "as_screening",
+    "category_of",
+    "is_check_in",
+    "note_declined",
+    "sure_now",
+    "tick",
+    "to_ask",
+]
+
+FLOW_PREFIX = "check_in_"
+RISK_TURNS = 6
+"""How many turns after a "No" an unsure message of that category counts as sure."""
+
+
+def as_screening(found: Screening | Sequence[str]) -> Screening:
+    """A screen hook may return plain categories (all sure), as simple hooks in tests do."""
+    if isinstance(found, Screening):
+        return found
+    return Screening(sure=tuple(found))
+
+
+def is_check_in(flow: str) -> bool:
+    return flow.startswith(FLOW_PREFIX) and flow[len(FLOW_PREFIX) :] in CATEGORIES
+
+
+def category_of(flow: str) -> str:
+    return flow[len(FLOW_PREFIX) :]
+
+
+def tick(session: Session) -> None:
+    """One turn passed: every risk note counts down, and goes at zero."""
+    if session.risk:
+        left = {cat: n - 1 for cat, n in session.risk.items() if n > 1}
+        session.risk = left or None
+
+
+def note_declined(session: Session, category: str) -> None:
+    """The person answered "No" to ``category``'s check-in."""
+    session.risk = {**(session.risk or {}), category: RISK_TURNS}
+
+
+def sure_now(session: Session, found: Screening, flows: Collection[str]) -> tuple[str, ...]:
+    """Sure categories: screening's, unsure ones the risk note makes sure, and unsure ones that
+    have no check-in flow to ask with (screening's order kept)."""
+    noted = session.risk or {}
+    extra = {c for c in found.unsure if noted.get(c, 0) > 0 or FLOW_PREFIX + c not in flows}
+    return (*found.sure, *(c for c in found.unsure if c in extra))
+
+
+def to_ask(found: Screening, flows: Collection[str]) -> str | None:
+    """The check-in flow of the most urgent unsure category, if any."""
+    for cat in found.unsure:
+        if FLOW_PREFIX + cat in flows:
+            return FLOW_PREFIX + cat
+    return None

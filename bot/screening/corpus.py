@@ -1,0 +1,192 @@
+"""The labelled screening corpus: ``corpus/<lang>/*.tsv``, its splits, its hash and its lint.
+
+One message a line, ``labels<TAB>tags<TAB>text``; ``labels`` is ``none`` or a comma-separated
+list of :data:`LABELS`, ``tags`` is ``-`` or a comma-separated list of free tags
+(``hard_negative``, ``past``, ``slang`` ...). Lines starting with ``#`` are comments.
+``test.tsv`` is the frozen test split, written before any result was seen: never trained or
+tuned on. Every other ``*.tsv`` is the train pool, which :func:`split` parts into train and dev
+by a hash of each message's folded text and :data:`SPLIT_SEED`, so the same text always falls
+on the same side whatever file it is in and whatever else is added.
+
+The phrase rules' own dev set, ``tests/screening/dev.<lang>.tsv`` (same format), joins the
+pool: it holds hundreds of everyday sentences the rules must not fire on. Any pool line whose
+text is also in the test split is left out of training (the test split wins).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import ContentError
+from bot.problems import Place, Problem, display_path
+from bot.screening.features import fold_words
+from bot.screening.rules import CATEGORIES
+
+__all__ = [
+    "DEV_SHARE",
+    "LABELS",
+    "SPLIT_SEED",
+    "TEST_FILE",
+    "Example",
+    "corpus_hash",
+    "languages",
+    "lint_corpus",
+    "load_pool",
+    "load_test",
+    "read_tsv",
+    "split",
+]
+
+LABELS = (*CATEGORIES, "lapse")
+"""Labels a corpus line may carry. ``lapse`` is the lapse path's (not a crisis category): the
+screener reads a line labelled only ``lapse`` as a message that must not interrupt."""
+TEST_FILE = "test.tsv"
+SPLIT_SEED = "screening-split-1"
+"""Changing it reshuffles train and dev: do so only with a note in docs/screening.md."""
+DEV_SHARE = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled message; ``labels`` are crisis categories only (``lapse`` dropped)."""
+
+    lang: str
+    labels: frozenset[str]
+    tags: frozenset[str]
+    text: str
+    file: str
+    line: int
+
+    @property
+    def hard_negative(self) -> bool:
+        return not self.labels and "hard_negative" in self.tags
+
+
+def key(text: str) -> str:
+    """What makes two messages "the same text" across splits: their folded words."""
+    return " ".join(fold_words(text))
+
+
+def read_tsv(path: Path, lang: str, problems: list[Problem] | None = None, base: Path | None = None) -> list[Example]:
+    """Every example in ``path``; a malformed line is a ``ContentError`` (or, with
+    ``problems``, a problem placed at its line, and skipped)."""
+    name = display_path(path, base) if base is not None else str(path)
+    out = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        parts = raw.split("\t")
+        message = None
+        if len(parts) != 3:
+            message = f"expected 'labels<TAB>tags<TAB>text', found {len(parts)} field(s)"
+        else:
+            labels = {x.strip() for x in parts[0].split(",")} - {""}
+            unknown = sorted(labels - set(LABELS) - {"none"})
+            if unknown:
+                message = f"unknown label(s) {', '.join(unknown)}; labels are none, {', '.join(LABELS)}"
+            elif "none" in labels and len(labels) > 1:
+                message = "'none' cannot go with other labels"
+            elif not parts[2].strip():
+                message = "empty text"
+        if message is not None:
+            if problems is None:
+                raise ContentError(f"{name}:{n}: {message}")
+            problems.append(Problem(Place(name, n, 1), message))
+            continue
+        tags = frozenset(t.strip() for t in parts[1].split(",")) - {"-", ""}
+        crisis = frozenset(labels & set(CATEGORIES))
+        out.append(Example(lang, crisis, tags, parts[2].strip(), name, n))
+    return out
+
+
+def languages(corpus_dir: Path) -> list[str]:
+    """Languages with a corpus folder."""
+    if not corpus_dir.is_dir():
+        return []
+    return sorted(d.name for d in corpus_dir.iterdir() if d.is_dir() and any(d.glob("*.tsv")))
+
+
+RULES_DEV = Path("tests") / "screening"
+"""Under the content root: the phrase rules' dev sets, ``dev.<lang>.tsv``, part of the pool."""
+
+
+def pool_files(corpus_dir: Path, lang: str) -> list[Path]:
+    """The corpus's pool files of ``lang``, then the rules' dev set if there is one."""
+    files = sorted(p for p in (corpus_dir / lang).glob("*.tsv") if p.name != TEST_FILE)
+    extra = corpus_dir.parent / RULES_DEV / f"dev.{lang}.tsv"
+    return [*files, extra] if extra.exists() else files
+
+
+def load_pool(corpus_dir: Path, lang: str) -> list[Example]:
+    """The train pool of ``lang`` (every ``*.tsv`` but the test split, and the rules' dev set),
+    without any text that is in the test split."""
+    test = {key(ex.text) for ex in load_test(corpus_dir, lang)}
+    return [
+        ex
+        for p in pool_files(corpus_dir, lang)
+        for ex in read_tsv(p, lang, base=corpus_dir.parent)
+        if key(ex.text) not in test
+    ]
+
+
+def load_test(corpus_dir: Path, lang: str) -> list[Example]:
+    """The frozen test split of ``lang`` (for the report only: never train or tune on it)."""
+    path = corpus_dir / lang / TEST_FILE
+    return read_tsv(path, lang, base=corpus_dir.parent) if path.exists() else []
+
+
+def _bucket(text: str) -> float:
+    digest = hashlib.sha256(f"{SPLIT_SEED}\0{key(text)}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def split(pool: Sequence[Example]) -> tuple[list[Example], list[Example]]:
+    """(train, dev): :data:`DEV_SHARE` of the pool goes to dev, by a seeded hash of the text."""
+    train: list[Example] = []
+    dev: list[Example] = []
+    for ex in pool:
+        (dev if _bucket(ex.text) < DEV_SHARE else train).append(ex)
+    return train, dev
+
+
+def corpus_hash(corpus_dir: Path, lang: str) -> str:
+    """sha256 of the train pool's files (names and bytes): what a model was trained on."""
+    h = hashlib.sha256()
+    for p in [*pool_files(corpus_dir, lang), corpus_dir / lang / TEST_FILE]:
+        if p.exists():  # the test split decides what leaves the pool, so it counts too
+            h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def lint_corpus(corpus_dir: Path, base: Path) -> list[Problem]:
+    """Malformed lines, unknown labels, and any text in both the test split and the pool."""
+    problems: list[Problem] = []
+    for lang in languages(corpus_dir):
+        pool: list[Example] = []
+        for p in pool_files(corpus_dir, lang):
+            if not p.is_relative_to(corpus_dir):
+                continue  # the rules' dev set is linted by its tests
+            pool.extend(read_tsv(p, lang, problems, base))
+        test_path = corpus_dir / lang / TEST_FILE
+        test = read_tsv(test_path, lang, problems, base) if test_path.exists() else []
+        problems.extend(_overlaps(test, pool))
+    return sorted(problems, key=Problem.sort_key)
+
+
+def _overlaps(test: Iterable[Example], pool: Iterable[Example]) -> list[Problem]:
+    in_pool = {key(ex.text): ex for ex in pool}
+    out = []
+    for ex in test:
+        other = in_pool.get(key(ex.text))
+        if other is not None:
+            out.append(
+                Problem(
+                    Place(ex.file, ex.line, 1),
+                    f"this text is also in the train pool at {other.file}:{other.line}: a message "
+                    "may be in one split only (remove it from the pool)",
+                )
+            )
+    return out

@@ -1,0 +1,52 @@
+"""The character n-grams the learned stage reads, the same at training and at run time.
+
+    >>> ngrams("Kiiill myself")[:4]
+    ['b:kil myself', 'w:kil', '<k', 'ki']
+
+Text is folded as the phrase rules fold it (:func:`bot.phrases.words` and
+:func:`bot.phrases.squeeze`: lower case, no accents or apostrophes, letter runs squeezed), then
+each word gives itself (``w:word``), its pair with the next word (``b:one two``), and its
+character 2- to 5-grams with ``<`` and ``>`` marking the word's edges. Character n-grams carry
+typos and text-speak ("suicdal" shares most of its n-grams with "suicidal"); word pairs carry
+who and when ("i was", "im 15", "years ago").
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from bot.phrases import squeeze, words
+
+__all__ = ["MAX_FEATURE_CHARS", "char_ngrams", "fold_words", "ngrams"]
+
+MAX_FEATURE_CHARS = 2000
+"""Text beyond this is not read (the engine refuses longer input anyway): bounds the time."""
+MAX_WORD = 30
+"""Longer "words" (junk, pasted links) give only their first characters."""
+
+
+def fold_words(text: str) -> list[str]:
+    """Folded, squeezed tokens of ``text``: ``"Kiiill myselff 15yo"`` -> kil, myself, 15, yo."""
+    out: list[str] = []
+    for w in words(text[:MAX_FEATURE_CHARS]):
+        out.extend(t[:MAX_WORD] for t in squeeze(w))
+    return out
+
+
+def char_ngrams(token: str) -> list[str]:
+    """A folded token's own features: itself and its character 2- to 5-grams."""
+    padded = f"<{token}>"
+    n = len(padded)
+    out = [f"w:{token}"]
+    for size in (2, 3, 4, 5):
+        out.extend(padded[i : i + size] for i in range(n - size + 1))
+    return out
+
+
+def ngrams(text: str) -> list[str]:
+    """Every feature of ``text`` (repeats kept: counts matter)."""
+    toks = fold_words(text)
+    out = [f"b:{a} {b}" for a, b in pairwise(toks)]
+    for t in toks:
+        out.extend(char_ngrams(t))
+    return out

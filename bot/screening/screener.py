@@ -1,0 +1,108 @@
+"""Both stages of crisis screening, and the bands: ``Screener.screen(text, locale) -> Screening``.
+
+1. The phrase rules (:mod:`bot.screening.rules`): a hit is always *sure*.
+2. The learned stage (:mod:`bot.screening.model`), where ``locale/<lang>/screening_model.npz``
+   exists: a probability per category, put in a band by the thresholds in the language's
+   ``screening.yaml`` (``bands:``): at or above ``sure`` -> sure; at or above ``unsure`` ->
+   unsure; below -> nothing. Where one of the category's ``unless`` phrases matches (everyday
+   talk the designers listed: "the urge passed"), the model alone is at most unsure.
+
+    >>> screener = Screener.from_dir(Path("locale"))                   # doctest: +SKIP
+    >>> screener.screen("standing on the bridge rn", "en")              # doctest: +SKIP
+    Screening(sure=('suicide',), unsure=(), scores={'suicide': 0.93, ...})
+
+The engine interrupts with the crisis path of every sure category and asks a check-in for the
+most urgent unsure one (:mod:`bot.check_in`). Nothing here logs or keeps text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.problems import display_path
+from bot.screening.model import MODEL_FILE, Embedder, LearnedStage, load_embedder
+from bot.screening.rules import CATEGORIES, PhraseRules
+
+__all__ = ["Screener", "Screening"]
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """What screening found in one message, each tuple most urgent first."""
+
+    sure: tuple[str, ...] = ()
+    """Categories whose crisis path interrupts (every phrase-rule hit is here)."""
+    unsure: tuple[str, ...] = ()
+    """Categories worth a check-in (never also sure)."""
+    scores: Mapping[str, float] = field(default_factory=dict)
+    """The learned stage's probability per category (empty without a model)."""
+    rules: tuple[str, ...] = ()
+    """The categories the phrase rules found (a subset of ``sure``)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.sure or self.unsure)
+
+
+class Screener:
+    """The phrase rules of every language, and each language's trained model where it has one."""
+
+    def __init__(self, rules: PhraseRules, models: Mapping[str, LearnedStage]) -> None:
+        self.rules = rules
+        self.models = dict(models)
+
+    @classmethod
+    def from_dir(
+        cls,
+        locale_dir: Path,
+        *,
+        base: Path | None = None,
+        embedder_factory: Callable[[], Embedder] = load_embedder,
+    ) -> Screener:
+        """Compile the rules and load every ``screening_model.npz`` (one embedder, shared)."""
+        base = base if base is not None else Path.cwd()
+        rules = PhraseRules.from_dir(locale_dir, base=base)
+        shared: list[Embedder] = []
+
+        def embedder() -> Embedder:
+            if not shared:
+                shared.append(embedder_factory())
+            return shared[0]
+
+        models = {}
+        for lang in rules.languages:
+            path = locale_dir / lang / MODEL_FILE
+            if path.exists():
+                models[lang] = LearnedStage.load(path, display_path(path, base), embedder)
+        return cls(rules, models)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.rules.languages
+
+    def check_locale(self, locale: str) -> None:
+        """``ContentError`` unless ``locale`` (or its language) can be screened."""
+        self.rules.check_locale(locale)
+
+    def screen(self, text: str, locale: str) -> Screening:
+        """Both stages on ``text``; an unknown locale is a ``ContentError``."""
+        lang = self.rules.language_of(locale)
+        model = self.models.get(lang)
+        if model is None:
+            hits = self.rules.screen(text, lang)
+            return Screening(sure=tuple(hits), rules=tuple(hits))
+        hits, excused = self.rules.screen_excused(text, lang)
+        scores = model.scores(text)
+        bands = self.rules.bands(lang)
+        sure, unsure = [], []
+        for cat in CATEGORIES:
+            band = bands.get(cat)
+            p = scores.get(cat, 0.0)
+            if cat in hits or (band is not None and p >= band.sure and cat not in excused):
+                sure.append(cat)
+            elif band is not None and p >= band.unsure:
+                unsure.append(cat)
+        return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
+
+    __call__ = screen

@@ -1,0 +1,137 @@
+"""Thresholds from the dev part of the corpus: what ``train-screener`` suggests for ``bands:``.
+
+On dev, with the phrase rules counted (a rule hit is always sure):
+
+- ``sure`` per category: the lowest threshold at which at most :data:`SURE_NEGATIVE_SHARE` of
+  dev messages without a crisis label would interrupt for it (never below :data:`SURE_FLOOR`);
+- ``unsure``: all start at :data:`START`; then, step by step, the category whose threshold,
+  lowered to catch its next message, catches the most new messages of its own per new negative
+  flagged is lowered,
+  while at most :data:`CHECK_NEGATIVE_SHARE` of dev negatives are flagged in all (interrupt or
+  check-in, any category) and no category goes below :data:`FLOOR`. A check-in on every other
+  message would teach people to tap "No" without reading, so the budget is the issue's 10% of
+  hard negatives plus the 3% interrupted, kept a little below that on dev because dev is seen
+  and real messages are not.
+
+These are suggestions printed (or, with ``--write-bands``, written) for whoever edits
+``screening.yaml``; the test split is never read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.screening.corpus import Example
+from bot.screening.rules import CATEGORIES
+
+__all__ = ["CHECK_NEGATIVE_SHARE", "SURE_NEGATIVE_SHARE", "Suggestion", "suggest_bands", "write_bands"]
+
+SURE_NEGATIVE_SHARE = 0.004
+"""Per category: six together stay under the issue's 3% of hard negatives interrupted."""
+SURE_FLOOR = 0.5
+"""No sure threshold below this: the model interrupts only when it leans towards the category."""
+CHECK_NEGATIVE_SHARE = 0.12
+START = 0.95
+FLOOR = 0.05
+STEP = 0.01
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    category: str
+    unsure: float
+    sure: float
+    recall: float
+    """Dev recall of this category (rule hit, or the model at ``unsure``)."""
+    negatives_flagged: float
+    """Share of dev negatives flagged for this category at these thresholds (rules included)."""
+
+
+def suggest_bands(
+    dev: Sequence[Example],
+    scores: Sequence[Mapping[str, float]],
+    rule_hits: Sequence[Sequence[str]],
+) -> list[Suggestion]:
+    """One suggestion per category with positives in dev."""
+    cats = [c for c in CATEGORIES if any(c in ex.labels for ex in dev)]
+    neg = np.array([not ex.labels for ex in dev])
+    p = {c: np.array([s.get(c, 0.0) for s in scores]) for c in cats}
+    y = {c: np.array([c in ex.labels for ex in dev]) for c in cats}
+    ruled = {c: np.array([c in h for h in rule_hits]) for c in cats}
+    ruled_any = np.array([bool(h) for h in rule_hits])
+    sure = {}
+    for c in cats:
+        negs = np.sort(p[c][neg & ~ruled[c]])[::-1]
+        allowed = int(SURE_NEGATIVE_SHARE * len(negs))
+        t = negs[allowed] + STEP if len(negs) > allowed else SURE_FLOOR
+        sure[c] = float(min(1.0, max(SURE_FLOOR, round(t, 2))))
+    unsure = dict.fromkeys(cats, START)
+
+    def flagged(th: Mapping[str, float]) -> np.ndarray:
+        out = ruled_any.copy()
+        for c in cats:
+            out |= p[c] >= th[c]
+        return out
+
+    budget = CHECK_NEGATIVE_SHARE * max(1, int(neg.sum()))
+    current = flagged(unsure)
+    while True:
+        best, best_gain, best_t = None, 0.0, 0.0
+        for c in cats:
+            # the next threshold down that catches at least one more message of this category
+            waiting = p[c][y[c] & ~ruled[c] & (p[c] < unsure[c])]
+            if not len(waiting):
+                continue
+            t = max(FLOOR, int(float(waiting.max()) * 100) / 100)
+            if t >= unsure[c]:
+                continue
+            new = (p[c] >= t) & (p[c] < unsure[c]) & ~current
+            gained = int((new & y[c] & ~ruled[c]).sum())
+            if gained == 0 or (current | new)[neg].sum() > budget:
+                continue
+            gain = gained / (int((new & neg).sum()) + 0.5)
+            if best is None or gain > best_gain:
+                best, best_gain, best_t = c, gain, t
+        if best is None:
+            break
+        unsure[best] = best_t
+        current = flagged(unsure)
+    out = []
+    for c in cats:
+        u = min(unsure[c], round(sure[c] - STEP, 2))
+        caught = ruled[c] | (p[c] >= u)
+        mine = ruled[c] | (p[c] >= u)
+        out.append(Suggestion(c, u, sure[c], float(caught[y[c]].mean()), float(mine[neg].mean())))
+    return out
+
+
+BANDS_NOTE = (
+    "# Thresholds on the learned stage's probability, per category (docs/screening.md, bands):\n"
+    "# at or above sure the crisis path interrupts; at or above unsure a check-in asks; below,\n"
+    "# nothing. Suggested by train-screener from the dev part of corpus/ (never the test split).\n"
+)
+
+
+def bands_block(suggestions: Sequence[Suggestion]) -> str:
+    lines = [f"  {s.category}: {{unsure: {s.unsure:.2f}, sure: {s.sure:.2f}}}\n" for s in suggestions]
+    return BANDS_NOTE + "bands:\n" + "".join(lines)
+
+
+def write_bands(text: str, suggestions: Sequence[Suggestion]) -> str:
+    """``screening.yaml``'s text with its ``bands:`` block (and the note above it) replaced by
+    ``suggestions``, or added before ``categories:``."""
+    lines = text.splitlines(keepends=True)
+    block = bands_block(suggestions)
+    start = next((i for i, line in enumerate(lines) if line.startswith("bands:")), None)
+    if start is None:
+        at = next(i for i, line in enumerate(lines) if line.startswith("categories:"))
+        return "".join([*lines[:at], block, "\n", *lines[at:]])
+    end = start + 1
+    while end < len(lines) and (lines[end].startswith((" ", "\t")) or not lines[end].strip()):
+        end += 1
+    while start > 0 and lines[start - 1] in BANDS_NOTE.splitlines(keepends=True):
+        start -= 1
+    return "".join([*lines[:start], block, "\n", *lines[end:]])

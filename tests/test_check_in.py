@@ -1,0 +1,162 @@
+"""The unsure band in the engine: a check-in that costs a person one tap, never their place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import check_in
+from bot.bootstrap import load_flowset
+from bot.engine import Engine
+from bot.screening import Screening
+from bot.session import Session, UserInput
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class FakeScreen:
+    """Unsure about ``category`` when the text contains ``word``; sure when it contains
+    ``sure_word``. Records what it was asked."""
+
+    def __init__(self, category: str = "suicide", word: str = "heavy", sure_word: str = "SURE") -> None:
+        self.category, self.word, self.sure_word = category, word, sure_word
+        self.seen: list[str] = []
+
+    def __call__(self, text: str, locale: str) -> Screening:
+        self.seen.append(text)
+        if self.sure_word in text:
+            return Screening(sure=(self.category,))
+        if self.word in text.lower():
+            return Screening(unsure=(self.category,), scores={self.category: 0.5})
+        return Screening()
+
+
+@pytest.fixture(scope="module")
+def flowset():  # type: ignore[no-untyped-def]
+    return load_flowset(ROOT)
+
+
+def at_reason_question(engine: Engine, locale: str = "en") -> Session:
+    """A session resting at an open question: why_change.ask_reason (free text, slot reason)."""
+    session, _ = engine.start(locale)
+    session.flow, session.state = "why_change", "ask_reason"
+    return session
+
+
+def test_an_unsure_message_asks_a_check_in_and_holds_the_text(flowset) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=FakeScreen())
+    session = at_reason_question(engine)
+    reply = engine.turn(session, UserInput(text="Everything feels heavy lately"))
+    assert (reply.flow, reply.state) == ("check_in_suicide", "ask")
+    assert [o.id for o in reply.options] == ["yes", "no", "not_sure"]
+    assert "ending your life right now" in " ".join(m.text for m in reply.messages)
+    assert reply.screened == ()  # nothing sure: no crisis path yet
+    assert session.stack == [("why_change", "ask_reason")]
+
+
+def test_no_returns_exactly_where_they_were_with_their_words_taken_as_the_answer(flowset) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=FakeScreen())
+    session = at_reason_question(engine)
+    engine.turn(session, UserInput(text="Everything feels heavy, I want my kids to trust me"))
+    reply = engine.turn(session, UserInput(choice="no"))
+    # the answer was taken by the question it was typed into: the flow moved on from it
+    assert session.flow == "why_change" and session.state != "ask_reason"
+    assert (session.slots or {}).get("reason") == "Everything feels heavy, I want my kids to trust me"
+    assert "I want my kids to trust me" in " ".join(m.text for m in reply.messages)
+    assert not any(m.key.startswith("check_in.") for m in reply.messages)
+    assert session.stack is None and session.held is None
+
+
+def test_the_same_answer_without_a_check_in_gives_the_same_reply(flowset) -> None:  # type: ignore[no-untyped-def]
+    text = "Everything feels heavy, I want my kids to trust me"
+    quiet = Engine(flowset, screen=FakeScreen(word="never matches"))
+    direct = quiet.turn(at_reason_question(quiet), UserInput(text=text))
+    checked = Engine(flowset, screen=FakeScreen())
+    session = at_reason_question(checked)
+    checked.turn(session, UserInput(text=text))
+    after_no = checked.turn(session, UserInput(choice="no"))
+    assert [m.key for m in after_no.messages] == [m.key for m in direct.messages]
+    assert (after_no.flow, after_no.state) == (direct.flow, direct.state)
+
+
+@pytest.mark.parametrize("answer", ["yes", "not_sure"])
+def test_yes_or_not_sure_lead_into_the_crisis_path_which_resumes_where_they_were(flowset, answer: str) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=FakeScreen())
+    session = at_reason_question(engine)
+    engine.turn(session, UserInput(text="it all feels so heavy"))
+    reply = engine.turn(session, UserInput(choice=answer))
+    assert reply.flow == "crisis_suicide"
+    assert session.held is None  # the typed text is dropped, not kept in the session
+    assert session.stack == [("why_change", "ask_reason")]  # the check-in is not a place to resume
+
+
+def test_typing_no_works_like_tapping_it(flowset) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=FakeScreen())
+    session = at_reason_question(engine, "es")
+    engine.turn(session, UserInput(text="todo pesa, heavy, quiero que mis hijos confíen en mí"))
+    reply = engine.turn(session, UserInput(text="No"))
+    assert reply.flow == "why_change" and session.state != "ask_reason"
+    assert (session.slots or {}).get("reason", "").startswith("todo pesa")
+
+
+def test_no_leaves_a_numeric_risk_note_that_makes_the_next_unsure_message_sure(flowset) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=FakeScreen())
+    session = at_reason_question(engine)
+    engine.turn(session, UserInput(text="heavy day"))
+    engine.turn(session, UserInput(choice="no"))
+    assert session.risk == {"suicide": check_in.RISK_TURNS}
+    note = json.dumps(session.to_dict()["risk"])
+    assert "heavy" not in note and all(isinstance(v, int) for v in session.risk.values())
+    reply = engine.turn(session, UserInput(text="still so heavy"))
+    assert reply.flow == "crisis_suicide" and reply.screened == ("suicide",)
+
+
+def test_the_risk_note_goes_after_its_window(flowset) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=FakeScreen())
+    session = at_reason_question(engine)
+    engine.turn(session, UserInput(text="heavy day"))
+    engine.turn(session, UserInput(choice="no"))
+    for _ in range(check_in.RISK_TURNS):
+        engine.turn(session, UserInput(command="menu"))
+    assert session.risk is None
+    session.flow, session.state = "why_change", "ask_reason"
+    reply = engine.turn(session, UserInput(text="heavy again"))
+    assert reply.flow == "check_in_suicide"
+
+
+def test_no_check_in_inside_a_crisis_path(flowset) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=FakeScreen(category="distress"))
+    session, _ = engine.start("en", flow="crisis_suicide")
+    session.state = "plan_coping"  # an open question inside the crisis path
+    reply = engine.turn(session, UserInput(text="a heavy walk"))
+    assert reply.flow == "crisis_suicide"
+
+
+def test_a_category_without_a_check_in_flow_is_taken_as_sure(flowset) -> None:  # type: ignore[no-untyped-def]
+    found = Screening(unsure=("suicide",))
+    session = Session(locale="en", version="v", flow="menu", state="menu")
+    assert check_in.sure_now(session, found, flows={"menu"}) == ("suicide",)
+    assert check_in.sure_now(session, found, flows={"menu", "check_in_suicide"}) == ()
+
+
+def test_the_most_urgent_unsure_category_is_asked(flowset) -> None:  # type: ignore[no-untyped-def]
+    found = Screening(unsure=("child_at_risk", "urge"))
+    assert check_in.to_ask(found, flowset.flows) == "check_in_child_at_risk"
+
+
+def test_a_typed_option_label_is_not_screened(flowset) -> None:  # type: ignore[no-untyped-def]
+    screen = FakeScreen()
+    engine = Engine(flowset, screen=screen)
+    session, reply = engine.start("en")
+    label = reply.options[0].label
+    engine.turn(session, UserInput(text=label))
+    assert screen.seen == []
+
+
+def test_sessions_from_before_the_risk_note_still_load() -> None:
+    old = {"locale": "en", "version": "v", "flow": "menu", "state": "menu", "stack": None,
+           "slots": None, "seq": 3, "ended": False, "started": 1.0, "touched": 2.0}
+    session = Session.from_dict(old)
+    assert session.risk is None and session.held is None

@@ -1,0 +1,325 @@
+"""The learned stage, the bands, the corpus and the screener every entry point shares."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import bot.bootstrap
+import bot.cli.serve
+from bot.bootstrap import load_engine
+from bot.cli import main
+from bot.errors import ContentError
+from bot.screening import CATEGORIES, Screener, Screening, lint_screening
+from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, read_tsv, split
+from bot.screening.features import ngrams
+from bot.screening.model import MODEL_FILE, LearnedStage
+from bot.screening.train import TrainConfig, model_digest, train_language
+from bot.session import UserInput
+from bot.web import WebConfig, create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener.from_dir(ROOT / "locale", base=ROOT)
+
+
+# -- no network, bounded input ----------------------------------------------------------------
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every way to open a connection or resolve a name raises, and is recorded."""
+    tried: list[str] = []
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        tried.append(repr(args[:2]))
+        raise OSError("network use in a test that blocks it")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return tried
+
+
+def test_screening_loads_and_runs_with_the_network_blocked(no_network: list[str]) -> None:
+    screener = Screener.from_dir(ROOT / "locale", base=ROOT)
+    assert set(screener.models) == {"en", "es"}
+    for text, lang in [("got the rope ready in the garage", "en"), ("ya tengo la soga", "es")]:
+        found = screener.screen(text, lang)
+        assert set(found.scores) == set(CATEGORIES)
+    assert no_network == []
+
+
+JUNK = (
+    "\u200b\u200d\u2060" * 50
+    + "😀🔥💀" * 60
+    + "مرحبا بالعالم שלום עולם " * 20
+    + "\u202e\u202d" * 20
+    + "ZALGƠ̸̢̛ ̷͈̈́" * 30
+    + "a" * 300
+    + "%$#@!" * 100
+)[:2000]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_long_message_of_junk_emoji_rtl_and_zero_width_is_screened(screener: Screener, lang: str) -> None:
+    assert len(JUNK) == 2000
+    found = screener.screen(JUNK, lang)
+    assert isinstance(found, Screening)
+    assert all(0.0 <= p <= 1.0 for p in found.scores.values())
+
+
+def test_junk_goes_through_a_whole_turn(no_network: list[str]) -> None:
+    engine = load_engine(ROOT)
+    session, _ = engine.start("es")
+    reply = engine.turn(session, UserInput(text=JUNK))
+    assert reply.messages
+
+
+# -- the committed model ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_committed_model_was_trained_on_the_corpus_as_it_is(lang: str) -> None:
+    model = LearnedStage.load(ROOT / "locale" / lang / MODEL_FILE, lang)
+    assert model.corpus_sha256 == corpus_hash(CORPUS, lang), (
+        f"corpus/{lang} changed since locale/{lang}/{MODEL_FILE} was trained: "
+        "run `redirection-bot train-screener --write-bands` and commit both"
+    )
+    assert model.categories == CATEGORIES
+    assert model.meta["lang"] == lang
+
+
+def test_every_screened_language_with_a_corpus_has_a_model() -> None:
+    screened = [lang for lang in languages(CORPUS) if (ROOT / "locale" / lang / "screening.yaml").exists()]
+    assert {"en", "es"} <= set(screened)
+    for lang in screened:
+        assert (ROOT / "locale" / lang / MODEL_FILE).exists()
+
+
+def test_the_model_file_holds_arrays_only() -> None:
+    with np.load(ROOT / "locale" / "en" / MODEL_FILE, allow_pickle=False) as data:
+        assert all(data[k].dtype != object for k in data.files)
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of a slice of the English pool, so training runs in a second."""
+    root = tmp_path_factory.mktemp("content")
+    (root / "corpus" / "en").mkdir(parents=True)
+    lines = []
+    for ex in load_pool(CORPUS, "en")[::4]:
+        labels = ",".join(sorted(ex.labels)) or "none"
+        lines.append(f"{labels}\t{','.join(sorted(ex.tags)) or '-'}\t{ex.text}")
+    (root / "corpus" / "en" / "pool.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def test_training_is_deterministic(small_corpus: Path) -> None:
+    first = train_language(small_corpus / "corpus", "en", TrainConfig())
+    second = train_language(small_corpus / "corpus", "en", TrainConfig())
+    assert model_digest(first.arrays) == model_digest(second.arrays)
+
+
+def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    trained = train_language(small_corpus / "corpus", "en", TrainConfig())
+    np.savez_compressed(tmp_path / MODEL_FILE, **trained.arrays)
+    model = LearnedStage.load(tmp_path / MODEL_FILE, "m")
+    vocab = {str(w): i for i, w in enumerate(trained.arrays["vocab"])}
+    vec = TfidfVectorizer(analyzer=ngrams, sublinear_tf=True, vocabulary=vocab, dtype=np.float32)
+    vec.idf_ = trained.arrays["idf"]
+    texts = [ex.text for ex in trained.dev[:40]] + ["", "zzzz qqqq", "Kiiill MYSELF!!"]
+    x = vec.transform(texts)
+    expected = x @ trained.arrays["ng_coef"] + trained.arrays["ng_bias"]
+    got = np.stack([model.ngram_logits(t) for t in texts])
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_the_split_is_fixed_and_keeps_a_text_on_one_side() -> None:
+    pool = load_pool(CORPUS, "en")
+    train, dev = split(pool)
+    _, again_dev = split(list(reversed(pool)))
+    assert {e.text for e in dev} == {e.text for e in again_dev}
+    assert 0.1 < len(dev) / len(pool) < 0.3
+    from bot.screening.corpus import key
+
+    assert not {key(e.text) for e in train} & {key(e.text) for e in dev}
+
+
+def test_no_test_text_is_trained_on() -> None:
+    from bot.screening.corpus import key, load_test
+
+    for lang in languages(CORPUS):
+        test = {key(e.text) for e in load_test(CORPUS, lang)}
+        assert test, f"corpus/{lang} has no test split"
+        assert not test & {key(e.text) for e in load_pool(CORPUS, lang)}
+
+
+# -- bands ------------------------------------------------------------------------------------
+
+
+def test_a_rule_hit_is_always_sure_whatever_the_model_says(screener: Screener) -> None:
+    found = screener.screen("i want to kill myself", "en")
+    assert "suicide" in found.sure and "suicide" in found.rules
+
+
+def test_bands_follow_the_thresholds(screener: Screener, tmp_path: Path) -> None:
+    candidates = [
+        "the pull to go and look is getting hard to ignore",
+        "this homework is killing me",
+        "my head is going places tonight",
+        "i dont know how much longer i can do this",
+    ]
+    found = [(m, screener.screen(m, "en")) for m in candidates]
+    message, p = next((m, f.scores["urge"]) for m, f in found if 0.03 < f.scores["urge"] < 0.97 and not f.rules)
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", locale)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+
+    def banded(unsure: float, sure: float) -> Screening:
+        band = f"bands:\n  urge: {{unsure: {unsure:.4f}, sure: {sure:.4f}}}\n"
+        path.write_text(_dedupe_band(text.replace("bands:\n", band, 1), "urge"), encoding="utf-8")
+        return Screener.from_dir(locale, base=tmp_path).screen(message, "en")
+
+    below = banded(p + 0.01, min(1.0, p + 0.02))
+    unsure = banded(p - 0.01, min(1.0, p + 0.01))
+    sure = banded(p - 0.02, p - 0.01)
+    assert "urge" not in below.sure + below.unsure
+    assert "urge" in unsure.unsure and "urge" not in unsure.sure
+    assert "urge" in sure.sure and "urge" not in sure.unsure
+
+
+def _dedupe_band(text: str, category: str) -> str:
+    """Keep the first ``category:`` line under ``bands:`` (the inserted one)."""
+    out, seen, in_bands = [], False, False
+    for line in text.splitlines(keepends=True):
+        if line.startswith("bands:"):
+            in_bands = True
+        elif in_bands and not line.startswith("  "):
+            in_bands = False
+        if in_bands and line.startswith(f"  {category}:"):
+            if seen:
+                continue
+            seen = True
+        out.append(line)
+    return "".join(out)
+
+
+@pytest.mark.parametrize(
+    ("band", "message"),
+    [
+        ("  urgee: {unsure: 0.2, sure: 0.8}", "bands: unknown category 'urgee' (did you mean 'urge'?)"),
+        ("  urge: {unsure: 0.8, sure: 0.2}", "unsure (0.8) must be below sure (0.2)"),
+        ("  urge: {unsure: 0, sure: 0.5}", "greater than 0"),
+        ("  urge: {unsure: 0.5, sure: 1.5}", "less than or equal to 1"),
+        ("  urge: {unsure: 0.5}", "'sure' is required"),
+    ],
+)
+def test_lint_checks_the_thresholds(tmp_path: Path, band: str, message: str) -> None:
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", locale)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = _dedupe_band(text.replace("bands:\n", f"bands:\n{band}\n", 1), "urge")
+    path.write_text(text, encoding="utf-8")
+    problems = lint_screening(locale, tmp_path)
+    assert any(message in p.message and p.place.file == "locale/en/screening.yaml" for p in problems), problems
+
+
+# -- the corpus -------------------------------------------------------------------------------
+
+
+def test_the_shipped_corpus_lints_clean() -> None:
+    assert lint_corpus(CORPUS, ROOT) == []
+
+
+def test_corpus_lint_finds_bad_labels_bad_lines_and_text_in_two_splits(tmp_path: Path) -> None:
+    en = tmp_path / "corpus" / "en"
+    en.mkdir(parents=True)
+    (en / "test.tsv").write_text("suicide\t-\tStanding on the bridge rn\nnone\t-\tI like tea\n", encoding="utf-8")
+    (en / "pool.tsv").write_text(
+        "# a comment\n"
+        "suicde\t-\tnot a label\n"
+        "urge\tjust two fields\n"
+        "none,urge\t-\tnone with another\n"
+        "suicide\tslang\tstanding on the BRIDGE right now\n"
+        "none\t-\ti like tea!!\n",
+        encoding="utf-8",
+    )
+    problems = [(p.place.file, p.place.line, p.message) for p in lint_corpus(tmp_path / "corpus", tmp_path)]
+    assert ("corpus/en/pool.tsv", 2, "unknown label(s) suicde; labels are none, " + ", ".join(
+        (*CATEGORIES, "lapse"))) in problems
+    assert any(f == "corpus/en/pool.tsv" and n == 3 and "expected 'labels<TAB>tags<TAB>text'" in m
+               for f, n, m in problems)
+    assert any(n == 4 and "'none' cannot go with other labels" in m for _, n, m in problems)
+    assert [(f, n) for f, n, m in problems if "also in the train pool" in m] == [("corpus/en/test.tsv", 2)]
+    with pytest.raises(ContentError, match=r"pool.tsv:2: unknown label"):
+        read_tsv(en / "pool.tsv", "en")
+
+
+# -- one screener for every entry point ---------------------------------------------------------
+
+
+class Counting(Screener):
+    instances: list[Counting] = []  # noqa: RUF012 - a record for the test
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls = 0
+        Counting.instances.append(self)
+
+    def screen(self, text: str, locale: str) -> Screening:
+        self.calls += 1
+        return super().screen(text, locale)
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> type[Counting]:
+    Counting.instances = []
+    monkeypatch.setattr(bot.bootstrap, "Screener", Counting)
+    return Counting
+
+
+def test_the_terminal_chat_screens_with_the_bootstrap_screener(
+    counting: type[Counting], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("i want to kill myself\n"))
+    assert main(["chat", "--content", str(ROOT)]) == 0
+    assert len(counting.instances) == 1 and counting.instances[0].calls == 1
+
+
+def test_replay_screens_with_the_bootstrap_screener(counting: type[Counting]) -> None:
+    script = ROOT / "tests" / "conversations" / "interrupts" / "suicide_en.yaml"
+    assert main(["replay", "-q", str(script), "--content", str(ROOT)]) == 0
+    assert len(counting.instances) == 1 and counting.instances[0].calls >= 1
+
+
+async def test_the_web_screens_with_the_bootstrap_screener_off_the_event_loop(
+    counting: type[Counting], aiohttp_client: Any
+) -> None:
+    assert bot.cli.serve.load_engine is bot.bootstrap.load_engine  # serve builds it the same way
+    client = await aiohttp_client(create_app(load_engine(ROOT), WebConfig()))
+    start = await (await client.post("/api/v1/start", json={"locale": "en"})).json()
+    t0 = time.perf_counter()
+    turn = await client.post(
+        "/api/v1/turn", json={"session": start["session"], "seq": start["seq"], "text": "i want to kill myself"}
+    )
+    assert turn.status == 200 and time.perf_counter() - t0 < 30
+    assert (await turn.json())["flow"] == "crisis_suicide"
+    assert len(counting.instances) == 1 and counting.instances[0].calls == 1
