@@ -25,8 +25,9 @@ SYSTEM_KEYS = (
     "system.too_long",
     "system.empty",
     "system.goodbye",
+    "system.type_answer",
 )
-"""Messages the engine itself says; every language must have them."""
+"""Messages the engine and the terminal chat say; every language must have them."""
 
 EXIT_CHECK_STATES = ("menu", "help", "end")
 """The exit check-in's states, one per command it stops (S6; bot/crisis.py)."""

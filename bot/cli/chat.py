@@ -37,10 +37,11 @@ def run(args: argparse.Namespace) -> int:
 def converse(engine: Engine, locale: str, flow: str | None, stdin: TextIO, stdout: TextIO) -> int:
     """Run one conversation between ``stdin`` and ``stdout``; 0 when it ends or input runs out."""
     session, reply = engine.start(locale, flow)
+    type_answer = engine.current.catalogs[session.locale].messages["system.type_answer"].render({})
     interactive = stdin.isatty()
     shown: tuple[ResourceView, ...] = ()
     while True:
-        show(reply, stdout, shown=shown)
+        show(reply, stdout, shown=shown, type_answer=type_answer)
         shown = reply.resources or shown
         if reply.ended:
             return 0
@@ -60,9 +61,12 @@ def converse(engine: Engine, locale: str, flow: str | None, stdin: TextIO, stdou
             stdout.write(f"! {err}\n")
 
 
-def show(reply: Reply, out: TextIO, width: int = 78, shown: tuple[ResourceView, ...] = ()) -> None:
+def show(
+    reply: Reply, out: TextIO, width: int = 78, shown: tuple[ResourceView, ...] = (), *, type_answer: str
+) -> None:
     """The reply's messages, its helplines ("name: number (url)", one a line, never wrapped;
-    only when they differ from those ``shown`` just before), then the numbered options."""
+    only when they differ from those ``shown`` just before), then the numbered options, or
+    ``type_answer`` (in the conversation's language) where free text is asked for."""
     for message in reply.messages:
         for i, paragraph in enumerate(message.text.splitlines() or [""]):
             out.write(textwrap.fill(paragraph, width, initial_indent="bot: " if i == 0 else "     ",
@@ -73,4 +77,4 @@ def show(reply: Reply, out: TextIO, width: int = 78, shown: tuple[ResourceView, 
     for n, option in enumerate(reply.options, start=1):
         out.write(f"  {n}. {option.label}\n")
     if reply.input in ("text", "choice_or_text"):
-        out.write("  (type your answer)\n")
+        out.write(f"  {type_answer}\n")
