@@ -85,7 +85,6 @@ system.not_understood: Sorry?
 system.too_long: Too long, under {max} please.
 system.empty: Say something.
 system.goodbye: Goodbye.
-system.type_answer: (type your answer)
 """,
     "es": """\
 menu.intro: ¿Y ahora?
@@ -102,7 +101,6 @@ system.not_understood: ¿Perdón?
 system.too_long: Demasiado largo, menos de {max}, por favor.
 system.empty: Di algo.
 system.goodbye: Adiós.
-system.type_answer: (escribe tu respuesta)
 """,
 }
 

@@ -53,7 +53,7 @@ def test_spanish_and_end_of_input(tiny: Path) -> None:
         "  2. Salir",
         "> respirar",
         "bot: ¿Cómo te sientes?",
-        "  (escribe tu respuesta)",
+        "  (type your answer)",
         "",
     ]
 
@@ -71,7 +71,7 @@ def test_the_terminal_asks_for_free_text_in_the_conversations_language(shipped_e
         out = io.StringIO()
         converse(shipped_engine, locale, "why_change", io.StringIO("1\n" * 10), out)
         prompts = [line for line in out.getvalue().splitlines() if line.startswith("  (")]
-        wanted = "  " + catalog.messages["system.type_answer"].render({})
+        wanted = "  " + catalog.messages["cli.type_answer"].render({})
         assert prompts and set(prompts) == {wanted}, locale
 
 

@@ -148,7 +148,7 @@ BROKEN_LOCALE = [
     pytest.param(
         {"en/messages.yaml": MESSAGES["en"] + "menu.unused: Never said.\n",
          "es/messages.yaml": MESSAGES["es"] + "menu.unused: Nunca dicho.\n"},
-        "locale/es/messages.yaml:16:1: warning: message 'menu.unused' is not used by any flow",
+        "locale/es/messages.yaml:15:1: warning: message 'menu.unused' is not used by any flow",
         id="unused-key",
     ),
     pytest.param(
