@@ -90,9 +90,9 @@ def test_there_are_crisis_and_interrupt_scripts_in_every_language(shipped_engine
         assert locales == languages
 
 
-def test_every_english_crisis_interrupt_and_module_script_has_a_finnish_counterpart() -> None:
+def test_every_english_crisis_interrupt_module_and_program_script_has_a_finnish_counterpart() -> None:
     """Issue 15: the Finnish scripts walk the same paths as the English ones."""
-    for folder in ("crisis", "interrupts", "modules"):
+    for folder in ("crisis", "interrupts", "modules", "program"):
         for path in (SCRIPTS / folder).glob("*_en.yaml"):
             finnish = path.with_name(path.name.removesuffix("_en.yaml") + "_fi.yaml")
             assert finnish.exists(), f"{path.name} has no Finnish counterpart"
