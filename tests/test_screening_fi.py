@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from bot.lapse import LapseFinder
 from bot.paths import REPO_ROOT
 from bot.screening import Screener
 
@@ -65,3 +66,37 @@ def test_finnish_everyday_talk_is_not_a_crisis(rules: Screener, text: str) -> No
 def test_the_finnish_rules_are_marked_for_professional_review() -> None:
     spec = yaml.safe_load((REPO_ROOT / "locale" / "fi" / "screening.yaml").read_text(encoding="utf-8"))
     assert spec["needs_review"] is True and "review" in spec["review_note"]
+
+
+# -- the lapse path's phrases (locale/fi/lapse_phrases.yaml) ---------------------------------
+
+LAPSES = [
+    "lipsahdin eilen illalla",
+    "Retkahdin viime viikolla",
+    "katoin taas niitä kuvia",
+    "mä rikoin mun lupauksen",
+    "failasin taas, ihan paska fiilis",
+]
+
+NOT_LAPSES = [
+    "en oo kattonu kuukauteen",
+    "pelkään että retkahdan",
+    "katoin eilen koko sarjan",
+    "mun kaveri retkahti alkoholiin",
+    "mitä tarkoittaa lipsahdus tässä ohjelmassa",
+]
+
+
+@pytest.fixture(scope="module")
+def lapses() -> LapseFinder:
+    return LapseFinder.from_dir(REPO_ROOT / "locale", base=REPO_ROOT)
+
+
+@pytest.mark.parametrize("text", LAPSES)
+def test_a_finnish_lapse_is_recognised(lapses: LapseFinder, text: str) -> None:
+    assert lapses(text, "fi")
+
+
+@pytest.mark.parametrize("text", NOT_LAPSES)
+def test_a_finnish_look_alike_is_not_a_lapse(lapses: LapseFinder, text: str) -> None:
+    assert not lapses(text, "fi")
