@@ -584,8 +584,8 @@ def test_a_module_and_a_crisis_path_in_finnish(page: Page, server: str, js: bool
         choose(page, label)
     page.get_by_label("Vastauksesi").fill("Haluan, että perheeni voi luottaa minuun")
     page.get_by_role("button", name="Lähetä").click()
-    expect(page.locator("#log")).to_contain_text('Kirjoitit: "Haluan, että perheeni voi luottaa minuun"')
-    choose(page, "Kyllä, juuri niin")
+    expect(page.locator("#log")).to_contain_text('Syysi omin sanoin: "Haluan, että perheeni voi luottaa minuun"')
+    choose(page, "Kyllä, juuri niin")  # module 1 goes on, in Finnish
     expect(page.locator("#log")).to_contain_text("Mikä on sinulle elämässä tärkeintä?")
     page.get_by_label("Vastauksesi").fill("En jaksa enää, haluan tappaa itseni")
     page.get_by_role("button", name="Lähetä").click()
