@@ -82,7 +82,19 @@ def test_the_script_shown_in_the_content_guide_replays(shipped_engine: Engine, t
     assert result.ok, result.error or "\n".join(f.render() for f in result.failures)
 
 
-def test_there_are_crisis_and_interrupt_scripts_in_both_languages() -> None:
+def test_there_are_crisis_and_interrupt_scripts_in_every_language(shipped_engine: Engine) -> None:
+    languages = set(shipped_engine.current.catalogs)
+    assert {"en", "es", "fi"} <= languages
     for folder in ("crisis", "interrupts"):
         locales = {load_script(p).locale for p in find_scripts([SCRIPTS / folder])}
-        assert locales == {"en", "es"}
+        assert locales == languages
+
+
+def test_every_english_crisis_interrupt_module_and_program_script_has_a_finnish_counterpart() -> None:
+    """Issue 15: the Finnish scripts walk the same paths as the English ones."""
+    for folder in ("crisis", "interrupts", "modules", "program"):
+        for path in (SCRIPTS / folder).glob("*_en.yaml"):
+            finnish = path.with_name(path.name.removesuffix("_en.yaml") + "_fi.yaml")
+            assert finnish.exists(), f"{path.name} has no Finnish counterpart"
+            en, fi = load_script(path), load_script(finnish)
+            assert (fi.locale, fi.flow, len(fi.turns)) == ("fi", en.flow, len(en.turns)), finnish.name

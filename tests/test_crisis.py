@@ -16,7 +16,7 @@ from bot.flow import AskState, ChoiceState
 from bot.resources import KINDS
 from bot.session import Reply, Session, UserInput
 
-LOCALES = ["en", "es"]
+LOCALES = ["en", "es", "fi"]
 ORIGIN = ("why_change", "ask_reason")
 """A module question a crisis message interrupts."""
 
@@ -36,6 +36,14 @@ SENTENCES = {
         "abused": "abusaron de mí cuando era niño",
         "distress": "estoy teniendo un ataque de pánico",
         "urge": "tengo ganas de ver ese material ahora mismo",
+    },
+    "fi": {
+        "suicide": "Haluan tappaa itseni",
+        "child_at_risk": "pelkään että satutan lasta",
+        "minor": "oon 14",
+        "abused": "minua käytettiin hyväksi lapsena",
+        "distress": "mulla on paniikkikohtaus enkä pysty hengittämään",
+        "urge": "mulla on kova halu katsoa sitä materiaalia just nyt",
     },
 }
 """A message of each crisis category, as a person types it."""
@@ -241,7 +249,8 @@ def test_nothing_of_the_adult_program_is_reachable_after_minor(shipped_engine: E
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_under_18_said_with_another_crisis_locks_at_once(shipped_engine: Engine, locale: str) -> None:
-    text = {"en": "im 15 and i want to kill myself", "es": "tengo 15 años y quiero matarme"}[locale]
+    text = {"en": "im 15 and i want to kill myself", "es": "tengo 15 años y quiero matarme",
+            "fi": "oon 15 ja haluun tappaa itteni"}[locale]
     session = at(shipped_engine, locale, *ORIGIN)
     reply = shipped_engine.turn(session, UserInput(text=text))
     assert reply.flow == "crisis_suicide" and session.youth

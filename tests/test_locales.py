@@ -125,3 +125,18 @@ def test_locales_command(root: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert main([*args, "--mark-translated", "es", "welcome.hello"]) == 0
     assert main([*args, "--check"]) == 0
     assert main([*args, "welcome.hello"]) == 2
+
+
+def test_the_shipped_finnish_catalog_is_complete_marked_and_flagged_for_review() -> None:
+    """Issue 15: Finnish is machine-drafted, so the catalog says it needs professional review;
+    every key is there and was marked as translated from the English it has now."""
+    from bot.paths import REPO_ROOT
+
+    content = load_content(REPO_ROOT / "flows", REPO_ROOT / "locale", base=REPO_ROOT)[0]
+    statuses = {st.language: st for st in translation_status(content, REPO_ROOT / "locale")}
+    fi = statuses["fi"]
+    assert (fi.name, fi.needs_review) == ("Suomi", True)
+    assert content.catalogs["fi"].meta.review_note
+    assert set(content.catalogs["fi"].messages) == set(content.catalogs["en"].messages)
+    assert (fi.missing, fi.changed, fi.unmarked, fi.extra) == ([], [], [], [])
+    assert "fi (Suomi, needs review)" in render_status(list(statuses.values()), content)

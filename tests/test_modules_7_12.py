@@ -18,7 +18,7 @@ from bot.script import EngineDriver, load_script, run_script
 from bot.session import UserInput
 
 SCRIPTS = REPO_ROOT / "tests" / "conversations" / "modules"
-LOCALES = ("en", "es")
+LOCALES = ("en", "es", "fi")
 
 MODULES = {
     # flow id -> the flow its "continue" option leads to

@@ -24,6 +24,9 @@ LABELS_TO_REASON = {
     "en": ["Tell me more", "Understood", "18 or over", "Yes, I'm safe", "Go to the menu",
            "1. Why change", "I'm thinking about it, but I'm unsure", "0",
            "Children are harmed by this material"],
+    "fi": ["Kerro lisää", "Selvä", "18 tai yli", "Kyllä, olen turvassa", "Siirry valikkoon",
+           "1. Miksi muuttaa", "Mietin sitä, mutta olen epävarma", "0",
+           "Tämä materiaali vahingoittaa lapsia"],
 }
 """The same path as the buttons say it."""
 

@@ -572,3 +572,30 @@ def test_the_widget_on_a_phone_and_when_the_frame_is_refused(
     expect(page.locator("iframe")).to_have_count(0)
     expect(page.locator("button[data-redirection-bot=launcher]")).to_be_focused()
     context.close()
+
+
+def test_a_module_and_a_crisis_path_in_finnish(page: Page, server: str, js: bool) -> None:
+    """Issue 15: a person who chooses Finnish walks a module and a crisis path in Finnish, and the
+    crisis reply gives Finland's numbers to tap."""
+    watch = Watch(page)
+    page.goto(server + "/?locale=fi")
+    page.get_by_label("Suomi").check()
+    page.get_by_role("button", name="Aloita keskustelu").click()
+    expect(page.locator("#log")).to_contain_text("omatoiminen apuohjelma")
+    for label in LABELS_TO_REASON["fi"]:
+        choose(page, label)
+    page.get_by_label("Vastauksesi").fill("Haluan, että perheeni voi luottaa minuun")
+    page.get_by_role("button", name="Lähetä").click()
+    expect(page.locator("#log")).to_contain_text('Syysi omin sanoin: "Haluan, että perheeni voi luottaa minuun"')
+    choose(page, "Kyllä, juuri niin")  # module 1 goes on, in Finnish
+    expect(page.locator("#log")).to_contain_text("Mikä on sinulle elämässä tärkeintä?")
+    page.get_by_label("Vastauksesi").fill("En jaksa enää, haluan tappaa itseni")
+    page.get_by_role("button", name="Lähetä").click()
+    expect(page.locator("#log")).to_contain_text("Tällaiset ajatukset voivat tuntua sietämättömiltä")
+    expect(page.locator("#log a[href='tel:112']").first).to_have_text("112")
+    expect(page.locator("#log a[href='tel:0925250111']").first).to_have_text("09 2525 0111")
+    for label in ("Ei", "Ei", "Ei"):
+        choose(page, label)
+    expect(page.locator("#log")).to_contain_text("Kiitos vastauksistasi.")
+    assert_nothing_stored(page)
+    watch.assert_clean(server)

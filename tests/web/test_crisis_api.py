@@ -24,7 +24,7 @@ async def at_reason(client: Any, locale: str) -> dict[str, Any]:
     return reply
 
 
-@pytest.mark.parametrize("locale", ["en", "es"])
+@pytest.mark.parametrize("locale", ["en", "es", "fi"])
 async def test_the_first_json_reply_of_every_crisis_category_carries_phone_numbers(
     client: Any, flowset: Any, locale: str
 ) -> None:
