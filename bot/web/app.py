@@ -24,6 +24,7 @@ from bot.web.counting import install_counters
 from bot.web.headers import install_headers
 from bot.web.logs import scrub_library_logs
 from bot.web.middleware import errors_middleware
+from bot.web.render import setup_templates
 from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STATIC, STORE, TEXTS
 from bot.web.store import SessionStore, open_store
 from bot.web.texts import Texts
@@ -62,6 +63,7 @@ def create_app(
     app[ENGINE] = engine
     app[TEXTS] = Texts(engine)
     app[STATIC] = _load_static(app[TEXTS])
+    setup_templates(app)
     install_headers(app, config.frame_ancestors)
     app.cleanup_ctx.append(_store_ctx(store))
     install_counters(app)  # after the store: its last flush runs before the store closes
@@ -143,7 +145,9 @@ def _load_static(texts: Texts) -> dict[str, tuple[str, bytes]]:
             words = {
                 code: {"open": texts.t(code, "web.widget.open"),
                        "close": texts.t(code, "web.widget.close"),
-                       "title": texts.t(code, "web.title")}
+                       "title": texts.t(code, "web.title"),
+                       "refused": texts.t(code, "web.widget.refused"),
+                       "new_tab": texts.t(code, "web.widget.new_tab")}
                 for code, _ in texts.locales
             }
             data = data.replace("/*WORDS*/{}", json.dumps(words, ensure_ascii=False))

@@ -1,163 +1,74 @@
 """The pages that work without JavaScript: ``GET /``, ``POST /chat``, ``GET /help``, ``GET /away``.
 
-Each turn is a full page of HTML forms: hidden ``session`` and ``seq`` fields, the options as
-buttons, a text box, and on every screen "Get help now" and "Leave quickly". ``chat.js``, where it
-runs, enhances the same page; nothing here depends on it.
+Each turn is a full page of HTML forms (templates in ``bot/web/templates/``): hidden ``session``
+and ``seq`` fields, the options as buttons, a place to type on every step, and on every screen
+"Get help now" and "Leave quickly". ``chat.js``, where it runs, enhances the same page; nothing
+here depends on it.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import logging
+import re
 from typing import Any
 
 from aiohttp import web
 
 from bot.session import UserInput
+from bot.web import tickets, tokens
 from bot.web.bodies import read_form
-from bot.web.conversation import Turn
+from bot.web.conversation import Conversations, Turn
 from bot.web.errors import WebError
-from bot.web.html import document, esc, hidden, post_button
+from bot.web.render import render, resource_views
 from bot.web.resources import help_resources
-from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, TEXTS
-from bot.web.texts import Texts
+from bot.web.state import CONFIG, CONVERSATIONS, ENGINE, STORE, TEXTS
+from bot.web.store import StoreError
 
 __all__ = ["error_page", "routes"]
 
-HTML = "text/html"
+log = logging.getLogger(__name__)
+
 JS_STRINGS = (
     "web.chat.you", "web.chat.bot", "web.chat.options", "web.chat.text_label", "web.chat.send",
     "web.chat.max_chars", "web.chat.ended", "web.chat.again", "web.chat.sending",
+    "web.chat.type_label", "web.chat.type_hint", "web.chat.plan",
     "web.error.heading", "web.error.resources", "web.error.internal",
 )
 
+LEAVE_WAIT = 0.3
+"""How long "Leave quickly" waits for the store to forget the session before it shows the
+neutral page anyway; the ending goes on in the background for at most ``LEAVE_LIMIT``."""
+LEAVE_LIMIT = 5.0
+_leaving: set[asyncio.Task[None]] = set()
 
-def _page(body: str, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(text=body, status=status, content_type=HTML, charset="utf-8",
-                        headers=headers)
-
-
-def _header(texts: Texts, locale: str, session: str | None = None, seq: int | None = None) -> str:
-    """The bar on every screen: the name, "Get help now" and "Leave quickly"."""
-    t = texts.t
-    if session is not None and seq is not None:
-        help_control = post_button(
-            t(locale, "web.help_now"), {"session": session, "seq": seq, "action": "help"},
-            cls="control help", data="data-help",
-        )
-        leave = post_button(
-            t(locale, "web.leave_quickly"), {"session": session, "action": "exit"},
-            cls="control leave", data="data-leave",
-        )
-    else:
-        help_control = (f'<a class="control help button" href="/help?locale={esc(locale)}">'
-                        f"{esc(t(locale, 'web.help_now'))}</a>")
-        leave = (f'<a class="control leave button" href="/away" data-leave>'
-                 f"{esc(t(locale, 'web.leave_quickly'))}</a>")
-    return (
-        f'<header class="bar"><p class="brand">{esc(t(locale, "web.title"))}</p>'
-        f'<nav class="controls" aria-label="{esc(t(locale, "web.controls"))}">'
-        f"{help_control}{leave}</nav></header>"
-    )
-
-
-def _resources(request: web.Request, locale: str) -> str:
-    items = "".join(
-        f"<li>{esc(r['text'])}</li>" for r in help_resources(request.app[ENGINE].current, locale)
-    )
-    return f'<ul class="resources">{items}</ul>'
+_SCALE = re.compile(r"^(10|[0-9])$")
 
 
 async def start_page(request: web.Request) -> web.Response:
     texts = request.app[TEXTS]
     locale = texts.pick(request, request.query.get("locale"))
-    t = texts.t
     minutes = str(round(request.app[CONFIG].idle_timeout / 60))
-    radios = "".join(
-        f'<div class="radio"><input type="radio" name="locale" id="locale-{esc(code)}" '
-        f'value="{esc(code)}"{" checked" if code == locale else ""}>'
-        f'<label for="locale-{esc(code)}" lang="{esc(code)}">{esc(name)}</label></div>'
-        for code, name in texts.locales
-    )
-    main = (
-        f'<h1>{esc(t(locale, "web.start.heading"))}</h1>'
-        f'<p>{esc(t(locale, "web.start.what"))}</p>'
-        f'<h2>{esc(t(locale, "web.start.stored_heading"))}</h2>'
-        f'<p>{esc(t(locale, "web.start.stored"))}</p>'
-        f'<p>{esc(t(locale, "web.start.session", minutes=minutes))}</p>'
-        f'<p>{esc(t(locale, "web.start.logs"))}</p>'
-        f'<h2>{esc(t(locale, "web.start.leave_heading"))}</h2>'
-        f'<p>{esc(t(locale, "web.start.leave"))}</p>'
-        f'<form method="post" action="/chat" class="start">{hidden("action", "start")}'
-        f'<fieldset><legend>{esc(t(locale, "web.start.language"))}</legend>{radios}</fieldset>'
-        f'<button type="submit" class="primary">{esc(t(locale, "web.start.begin"))}</button>'
-        "</form>"
-    )
-    return _page(document(lang=locale, title=t(locale, "web.title"),
-                          header=_header(texts, locale), main=main))
+    return render(request, "start.html", locale, locales=texts.locales, minutes=minutes)
 
 
-def chat_page(request: web.Request, turn: Turn) -> str:
+def chat_page(request: web.Request, turn: Turn) -> web.Response:
     texts = request.app[TEXTS]
     reply = turn.reply
     locale = reply["locale"]
-    t = texts.t
-    session, seq = turn.token, reply["seq"]
-    you, bot = esc(t(locale, "web.chat.you")), esc(t(locale, "web.chat.bot"))
-    items = []
-    if turn.said is not None:
-        items.append(f'<li class="msg you"><span class="who">{you}: </span>'
-                     f'<span class="text">{esc(turn.said)}</span></li>')
-    items += [
-        f'<li class="msg bot"><span class="who">{bot}: </span>'
-        f'<span class="text">{esc(m["text"])}</span></li>'
-        for m in reply["messages"]
-    ]
-    parts = [
-        f'<h1 class="visually-hidden">{esc(t(locale, "web.title"))}</h1>',
-        f'<div id="log" class="log" role="log" aria-live="polite" '
-        f'aria-label="{esc(t(locale, "web.chat.log"))}"><ol>{"".join(items)}</ol></div>',
-        '<div id="error" class="error" role="alert"></div>',
-    ]
-    keep = hidden("session", session) + hidden("seq", seq)
-    if reply["ended"]:
-        parts.append(
-            f'<div id="ended" class="ended"><p>{esc(t(locale, "web.chat.ended"))}</p>'
-            + post_button(t(locale, "web.chat.again"), {"action": "start", "locale": locale},
-                          cls="again")
-            + "</div>"
-        )
-    else:
-        if reply["options"]:
-            buttons = "".join(
-                f'<button type="submit" name="choice" value="{esc(o["id"])}">'
-                f'{esc(o["label"])}</button>'
-                for o in reply["options"]
-            )
-            parts.append(
-                f'<form method="post" action="/chat" id="options" class="options">{keep}'
-                f'<fieldset><legend>{esc(t(locale, "web.chat.options"))}</legend>{buttons}'
-                "</fieldset></form>"
-            )
-        if reply["input"] in ("text", "choice_or_text"):
-            limit = reply["max_text"]
-            parts.append(
-                f'<form method="post" action="/chat" id="text-form" class="text">{keep}'
-                f'<label for="text">{esc(t(locale, "web.chat.text_label"))}</label>'
-                f'<textarea id="text" name="text" rows="3" maxlength="{esc(limit)}" required '
-                f'aria-describedby="text-hint"></textarea>'
-                f'<p id="text-hint" class="hint">'
-                f'{esc(t(locale, "web.chat.max_chars", max=str(limit)))}</p>'
-                f'<button type="submit">{esc(t(locale, "web.chat.send"))}</button></form>'
-            )
     strings: dict[str, Any] = {
-        key.rsplit(".", 1)[-1]: t(locale, key, max="{max}") for key in JS_STRINGS
+        key.rsplit(".", 1)[-1]: texts.t(locale, key, max="{max}") for key in JS_STRINGS
     }
-    strings["help"] = [r["text"] for r in help_resources(request.app[ENGINE].current, locale)]
-    attrs = (f' data-chat data-locale="{esc(locale)}" '
-             f'data-strings="{esc(json.dumps(strings, ensure_ascii=False))}"')
-    header = _header(texts, locale, None if reply["ended"] else session, seq)
-    return document(lang=locale, title=t(locale, "web.title"), header=header,
-                    main="".join(parts), main_attrs=attrs)
+    strings["help"] = resource_views(help_resources(request.app[ENGINE].current, locale))
+    strings["phones"] = sorted(request.app[ENGINE].current.resources.phone_numbers())
+    labels = [o["label"] for o in reply["options"]]
+    scale = len(labels) >= 5 and all(_SCALE.match(label) for label in labels)
+    return render(
+        request, "chat.html", locale,
+        reply=reply, said=turn.said, strings=strings, scale=scale,
+        resources=resource_views(reply.get("resources") or ()),
+        session=None if reply["ended"] else turn.token, seq=reply["seq"],
+    )
 
 
 async def chat(request: web.Request) -> web.StreamResponse:
@@ -170,10 +81,9 @@ async def chat(request: web.Request) -> web.StreamResponse:
         locale = form.get("locale", "en")
         if not texts.known(locale):
             raise WebError(400, "unknown_locale")
-        return _page(chat_page(request, await conversations.start(locale)))
+        return await _show(request, await conversations.start(locale))
     if action == "exit":
-        if token:
-            await conversations.end(token)
+        await _leave(conversations, token)
         raise web.HTTPSeeOther("/away", headers={"Clear-Site-Data": '"cache"'})
     user = _user_input(form, action)
     try:
@@ -186,7 +96,58 @@ async def chat(request: web.Request) -> web.StreamResponse:
         if err.locale is None and err.status != 503:
             err.locale = await conversations.locale_of(token)
         raise
-    return _page(chat_page(request, turn))
+    return await _show(request, turn)
+
+
+async def _show(request: web.Request, turn: Turn) -> web.StreamResponse:
+    """Post/Redirect/Get: send the browser to the page's one-time address (``bot/web/tickets``),
+    so that no answer's page is a POST in the history. The last page of an ended chat, and any
+    page while the store refuses a ticket, are shown straight away."""
+    if turn.reply["ended"]:
+        return chat_page(request, turn)
+    try:
+        ticket = await tickets.issue(request.app[STORE], turn.token, turn.said, turn.reply["locale"])
+    except StoreError as err:
+        log.warning("page ticket not issued: %s", type(err).__name__)
+        return chat_page(request, turn)
+    raise web.HTTPSeeOther(f"/chat/{ticket}")
+
+
+async def chat_view(request: web.Request) -> web.Response:
+    """``GET /chat/<ticket>``: the page of the latest reply, once; then "this page has expired"."""
+    store = request.app[STORE]
+    try:
+        found = await tickets.redeem(store, request.match_info["ticket"])
+        record = None if found is None else await store.load(tokens.digest(found[0]))
+    except StoreError as err:
+        log.error("session store unavailable: %s", type(err).__name__)
+        raise WebError(503, "store_down") from err
+    if found is None:
+        locale = request.app[TEXTS].pick(request)
+        return render(request, "expired.html", locale, status=410)
+    if record is None:
+        raise WebError(410, "session_gone")
+    token, said = found
+    return chat_page(request, Turn(token, record.reply, said))
+
+
+async def _leave(conversations: Conversations, token: str) -> None:
+    """End the session on a best-effort basis: the person goes to the neutral page within
+    ``LEAVE_WAIT`` seconds whatever the store does (down, slow or fine)."""
+    if not token:
+        return
+
+    async def end() -> None:
+        try:
+            async with asyncio.timeout(LEAVE_LIMIT):
+                await conversations.end(token)
+        except Exception as exc:  # leaving must never fail: the store expires it later
+            log.warning("quick exit could not end the session: %s", type(exc).__name__)
+
+    task = asyncio.create_task(end())
+    _leaving.add(task)
+    task.add_done_callback(_leaving.discard)
+    await asyncio.wait({task}, timeout=LEAVE_WAIT)
 
 
 def _user_input(form: dict[str, str], action: str | None) -> UserInput:
@@ -204,53 +165,30 @@ def _user_input(form: dict[str, str], action: str | None) -> UserInput:
 async def help_page(request: web.Request) -> web.Response:
     texts = request.app[TEXTS]
     locale = texts.pick(request, request.query.get("locale"))
-    t = texts.t
-    main = (
-        f'<h1>{esc(t(locale, "web.help.heading"))}</h1>{_resources(request, locale)}'
-        f'<p><a href="/?locale={esc(locale)}">{esc(t(locale, "web.back_to_start"))}</a></p>'
-    )
-    return _page(document(lang=locale, title=t(locale, "web.help.heading"),
-                          header=_header(texts, locale), main=main))
+    resources = resource_views(help_resources(request.app[ENGINE].current, locale))
+    return render(request, "help.html", locale, resources=resources)
 
 
 async def away_page(request: web.Request) -> web.Response:
     """A neutral page to leave to: nothing on it hints at this chat."""
-    texts = request.app[TEXTS]
-    locale = texts.pick(request)
-    t = texts.t
-    main = (
-        f'<h1>{esc(t(locale, "web.away.heading"))}</h1>'
-        f'<p>{esc(t(locale, "web.away.light"))}</p><p>{esc(t(locale, "web.away.water"))}</p>'
-        f'<p>{esc(t(locale, "web.away.dust"))}</p>'
-    )
-    return _page(document(lang=locale, title=t(locale, "web.away.title"), header="",
-                          main=main, script=False))
+    locale = request.app[TEXTS].pick(request)
+    return render(request, "away.html", locale, script=False)
 
 
 def error_page(request: web.Request, err: WebError, locale: str | None = None) -> web.Response:
     texts = request.app[TEXTS]
     locale = texts.pick(request, locale or err.locale)
-    t = texts.t
-    slots = err.slots or {}
-    main = (
-        f'<h1>{esc(t(locale, "web.error.heading"))}</h1>'
-        f'<p class="error-message">{esc(t(locale, f"web.error.{err.code}", **slots))}</p>'
-        f'<h2>{esc(t(locale, "web.error.resources"))}</h2>{_resources(request, locale)}'
-        + post_button(t(locale, "web.chat.again"), {"action": "start", "locale": locale},
-                      cls="again")
-        + f'<p><a href="/?locale={esc(locale)}">{esc(t(locale, "web.back_to_start"))}</a></p>'
-    )
-    return _page(document(lang=locale, title=t(locale, "web.error.heading"),
-                          header=_header(texts, locale), main=main),
-                 status=err.status, headers=err.headers)
+    message = texts.t(locale, f"web.error.{err.code}", **(err.slots or {}))
+    resources = resource_views(help_resources(request.app[ENGINE].current, locale))
+    return render(request, "error.html", locale, status=err.status, headers=err.headers,
+                  message=message, resources=resources)
 
 
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/", start_page),
-        web.post("/chat", chat),
         web.get("/help", help_page),
         web.get("/away", away_page),
+        web.post("/chat", chat),
+        web.get("/chat/{ticket}", chat_view),
     ]
-
-

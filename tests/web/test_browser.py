@@ -9,6 +9,7 @@ import http.server
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,12 @@ def server(redis_url: str, redis_db: redis.Redis) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def host_page(server: str) -> Iterator[str]:
+@contextmanager
+def host_site(server: str, port: int) -> Iterator[str]:
     """A host site on another origin that embeds the widget with one script tag."""
     page = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host site</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<script src="{server}/widget.js" data-locale="es" defer></script></head>'
         "<body><main><h1>A host site</h1><p>Some content.</p></main></body></html>"
     ).encode()
@@ -66,13 +68,29 @@ def host_page(server: str) -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", HOST_PORT), Handler)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield HOST + "/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def host_page(server: str) -> Iterator[str]:
+    """A host the server lets frame the chat (``--frame-ancestors``)."""
+    with host_site(server, HOST_PORT) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def refused_host_page(server: str) -> Iterator[str]:
+    """A host that embeds the widget without being in ``--frame-ancestors``."""
+    with host_site(server, free_port()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -105,9 +123,13 @@ def js(request: pytest.FixtureRequest) -> bool:
     return bool(request.param)
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def page(browser: Browser, js: bool) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=js)
+    """A phone-sized page (390 x 844, as the issue tried it), with JavaScript on or off."""
+    context = browser.new_context(java_script_enabled=js, viewport=PHONE)
     pg = context.new_page()
     pg.set_default_timeout(10_000)
     yield pg
@@ -208,7 +230,7 @@ def wait_gone(db: redis.Redis, key: str) -> None:
     assert not db.exists(key), "the session is still in the store"
 
 
-def test_leave_quickly_button(page: Page, server: str, redis_db: redis.Redis) -> None:
+def test_leave_quickly_button(page: Page, server: str, js: bool, redis_db: redis.Redis) -> None:
     begin(page, server)
     choose(page, "Tell me more")
     key = session_key(page)
@@ -218,22 +240,103 @@ def test_leave_quickly_button(page: Page, server: str, redis_db: redis.Redis) ->
     expect(page.locator("h1")).to_have_text("Caring for houseplants")
     wait_gone(redis_db, key)
     assert_nothing_stored(page)
+    # Back after leaving: never the chat, never a browser error (go_back raises on one)
+    page.go_back()
+    assert "Tell me more" not in page.content()
+    if js:  # the exit replaced the chat in the history: Back leaves the site
+        assert page.url == "about:blank"
+    else:  # the last page of the chat was shown once: Back finds a readable page
+        expect(page.locator("h1")).to_have_text("This page has expired")
 
 
-def test_leave_quickly_with_shift_three_times(browser: Browser, server: str,
-                                              redis_db: redis.Redis) -> None:
-    context = browser.new_context()
+def test_back_mid_conversation_without_javascript_is_a_readable_page(browser: Browser,
+                                                                      server: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
+    page.set_default_timeout(10_000)
     begin(page, server)
     choose(page, "Tell me more")
+    expect(page.locator("#options")).to_contain_text("Understood")
+    page.go_back()  # raised net::ERR_CACHE_MISS when every answer was a POST page
+    expect(page.locator("h1")).to_have_text("This page has expired")
+    expect(page.locator("main")).not_to_contain_text("self-help program")
+    page.go_forward()
+    expect(page.locator("h1")).to_have_text("This page has expired")
+    page.reload()
+    expect(page.locator("h1")).to_have_text("This page has expired")
+    context.close()
+
+
+def type_like_a_person(page: Page, sentence: str) -> None:
+    """Type ``sentence`` key by key, holding Shift for each capital as a person does."""
+    for char in sentence:
+        if char.isupper():
+            page.keyboard.down("Shift")
+            page.keyboard.press(char)
+            page.keyboard.up("Shift")
+        else:
+            page.keyboard.press("Space" if char == " " else char)
+
+
+def test_typing_capitals_never_exits_and_three_shift_taps_do(browser: Browser, server: str,
+                                                            redis_db: redis.Redis) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    begin(page, server)
+    for label in LABELS_TO_REASON["en"]:
+        choose(page, label)
+    box = page.get_by_label("Your answer")
+    expect(box).to_be_focused()  # a text step: focus is in the box, so Enter cannot skip
+    sentence = "I Am So Tired Of This, I Really Am. Help Me Stop"
+    type_like_a_person(page, sentence)
+    expect(box).to_have_value(sentence)
+    expect(page.locator("#tap-status")).to_have_text("")
+    page.keyboard.press("Enter")
+    expect(page.locator("#log")).to_contain_text(sentence)
+    assert page.url == server + "/"  # still the chat: a dozen capitals never left
+    # Shift held down for a long time (auto-repeat) and released is one tap, not three
     key = session_key(page)
-    for _ in range(3):
-        page.keyboard.press("Shift")
+    page.keyboard.down("Shift")
+    page.keyboard.down("Shift")  # repeat=True
+    page.keyboard.down("Shift")
+    page.keyboard.up("Shift")
+    taps_left = page.locator("#tap-status")  # said to screen readers, as GOV.UK's component does
+    expect(taps_left).to_have_text("Shift pressed once. Press it 2 more times to leave quickly.")
+    page.keyboard.press("Shift")
+    expect(taps_left).to_have_text("Shift pressed twice. Press it once more to leave quickly.")
+    assert page.url == server + "/"
+    page.keyboard.press("Shift")  # the third tap
     page.wait_for_url(server + "/away")
     wait_gone(redis_db, key)
-    # the chat is not in the history to go back to
+    # the exit replaced the chat in the history: Back goes to what came before the site
     page.go_back()
-    assert "/chat" not in page.url or "Tell me more" not in page.content()
+    assert page.url in ("about:blank", ""), page.url
+    assert "self-help" not in page.content().lower()
+    context.close()
+
+
+def test_reload_mid_conversation_asks_first(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    begin(page, server)
+    choose(page, "Tell me more")
+    with page.expect_event("dialog") as info:
+        page.evaluate("setTimeout(() => location.reload(), 0)")
+    dialog = info.value
+    assert dialog.type == "beforeunload"
+    dialog.dismiss()  # stay
+    expect(page.locator("#log")).to_contain_text("Leave quickly")
+    # tapping a number to call is not leaving: no question (Chromium sends beforeunload for tel:)
+    asked: list[str] = []
+    page.on("dialog", lambda d: (asked.append(d.type), d.dismiss()))
+    page.locator("form[data-help]").get_by_role("button").click()
+    expect(page.locator("#log")).to_contain_text("call your emergency number now")
+    page.locator("#log a[href='tel:988']").first.click()
+    choose(page, "Continue where I was")  # the conversation goes on
+    expect(page.locator("#options")).to_contain_text("Understood")
+    assert asked == []
     context.close()
 
 
@@ -274,32 +377,135 @@ def test_the_widget_on_a_host_page(browser: Browser, server: str, host_page: str
     context.close()
 
 
-@pytest.mark.parametrize("where", ["start", "chat", "help", "error"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("with_js", [True, False], ids=["js", "nojs"])
-def test_axe_finds_no_violations(browser: Browser, server: str, where: str, with_js: bool) -> None:
-    # axe.run needs JavaScript, so "without JavaScript" is the page with chat.js blocked: the
-    # very DOM a browser with JavaScript off shows
-    context = browser.new_context()
+def test_axe_finds_no_violations(browser: Browser, server: str, scheme: str, with_js: bool) -> None:
+    """Every page, at phone size, in light and dark mode. axe.run needs JavaScript, so "without
+    JavaScript" is the page with chat.js blocked: the very DOM a browser with it off shows."""
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)  # type: ignore[arg-type]
     if not with_js:
         context.route("**/static/chat.js", lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(10_000)
-    if where == "start":
-        page.goto(server + "/")
-    elif where == "help":
-        page.goto(server + "/help?locale=es")
-    elif where == "error":
-        page.goto(server + "/no-such-page")
-    else:
+    found: dict[str, list[Any]] = {}
+
+    def check(where: str) -> None:
+        found[where] = axe_violations(page)
+
+    try:
+        for where, url in [("start", "/"), ("help", "/help?locale=es"), ("error", "/no-such-page"),
+                           ("away", "/away"), ("expired", "/chat/" + "x" * 43)]:
+            page.goto(server + url)
+            check(where)
         begin(page, server)
-        for label in LABELS_TO_REASON["en"]:
+        check("chat: first step")
+        for label in LABELS_TO_REASON["en"][:7]:
+            choose(page, label)
+        check("chat: the 0-10 scale")
+        for label in LABELS_TO_REASON["en"][7:]:
             choose(page, label)
         expect(page.get_by_label("Your answer")).to_be_visible()
-    try:
-        assert axe_violations(page) == []
+        check("chat: a text step")
+        page.locator("form[data-help]").get_by_role("button").click()
+        expect(page.locator("#log")).to_contain_text("call your emergency number now")
+        check("chat: the help reply")
+        assert {k: v for k, v in found.items() if v} == {}
     finally:
         context.close()
 
+
+def on_screen(page: Page, selector: str) -> dict[str, float]:
+    box = (page.locator(selector) if ">> nth" in selector else page.locator(selector).first).bounding_box()
+    assert box is not None, selector
+    return box
+
+
+def no_sideways_scroll(page: Page) -> bool:
+    return bool(page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+
+
+@pytest.mark.parametrize("size", [(390, 844), (360, 640), (320, 568)], ids=str)
+def test_phone_layout(browser: Browser, server: str, size: tuple[int, int]) -> None:
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(server + "/")
+    start = on_screen(page, "form.start button[type=submit]")
+    assert start["y"] + start["height"] <= height, "the start button is below the first screen"
+    assert no_sideways_scroll(page)
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "smooth"
+    begin(page, server)
+    leave = on_screen(page, "[data-leave] button")
+    assert leave["y"] + leave["height"] <= height and leave["height"] >= 44
+    for label in LABELS_TO_REASON["en"][:7]:
+        choose(page, label)
+    # the 0-10 scale: eleven buttons of at least 44 x 44 px in at most three rows
+    buttons = page.locator("#options.scale button")
+    expect(buttons).to_have_count(11)
+    boxes = buttons.evaluate_all("bs => bs.map(b => [b.offsetTop, b.offsetWidth, b.offsetHeight])")
+    assert all(w >= 44 and h >= 44 for _, w, h in boxes), boxes
+    assert len({top for top, _, _ in boxes}) <= 3, boxes
+    choose(page, "8")
+    expect(page.locator(".msg.you").last).to_have_text("You: 8")
+    mine = on_screen(page, ".msg.you >> nth=-1")  # the bubble fits "8"
+    assert mine["width"] < width * 0.3
+    assert no_sideways_scroll(page)
+    for selector in ("#options button", "#text-form button", "[data-help] button"):
+        assert on_screen(page, selector)["height"] >= 44, selector
+    context.close()
+
+
+def test_text_zoom_to_200_percent_loses_nothing(browser: Browser, server: str) -> None:
+    """WCAG 1.4.4 as a browser's text zoom does it: twice the font size, same viewport."""
+    context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    begin(page, server)
+    # asked for no motion: focus moves jump, they do not glide
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+    page.evaluate("document.documentElement.style.fontSize = '200%'")  # CSSOM: the CSP allows it
+    assert no_sideways_scroll(page)
+    for selector in ("[data-leave] button", "[data-help] button", "#options button", "#text"):
+        box = on_screen(page, selector)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, selector
+    context.close()
+
+
+def test_help_and_crisis_replies_have_tel_links_and_every_step_a_text_box(
+        page: Page, server: str, js: bool) -> None:
+    page.goto(server + "/")
+    start = on_screen(page, "form.start button[type=submit]")
+    assert start["y"] + start["height"] <= PHONE["height"], "the start button is below the fold"
+    begin(page, server)
+    expect(page.locator("#text")).to_be_visible()
+    # typing "help" on a step with buttons works as in the terminal
+    page.get_by_label("Or type a message").fill("help")
+    page.get_by_label("Or type a message").press("Enter")
+    expect(page.locator("#log")).to_contain_text("call your emergency number now")
+    tel = page.locator("#log a[href='tel:08081000900']").first
+    expect(tel).to_have_text("0808 1000 900")
+    assert tel.evaluate("a => getComputedStyle(a).whiteSpace") == "nowrap"
+    expect(page.locator("#log a[href='tel:18887738368']").first).to_have_text("1-888-773-8368")
+    choose(page, "Continue where I was")
+    for label in LABELS_TO_REASON["en"]:
+        expect(page.locator("#text")).to_be_visible()  # every step of the module
+        choose(page, label)
+    box = page.get_by_label("Your answer")
+    if js:
+        expect(box).to_be_focused()
+    box.fill("I Dont Want To Live Anymore")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("#log")).to_contain_text("I Dont Want To Live Anymore")
+    # the crisis path: a text box on every step, and its replies give numbers to tap
+    for choice in ("no", "no", "no"):
+        expect(page.locator("#text")).to_be_visible()
+        page.locator(f"#options button[value='{choice}']").click()
+    expect(page.locator("#log a[href='tel:988']").first).to_be_visible()
+    expect(page.locator("#log a[href='tel:116123']").first).to_have_text("116 123")
+    expect(page.locator("#text")).to_be_visible()
+    assert_nothing_stored(page)
 
 
 def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server: str) -> None:
@@ -321,4 +527,46 @@ def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server:
     expect(alert).to_contain_text("has ended or timed out")
     expect(alert).to_contain_text("call your emergency number now")
     expect(page.get_by_role("button", name="Start a new chat")).to_be_visible()
+    context.close()
+
+
+def test_the_widget_on_a_phone_and_when_the_frame_is_refused(
+        browser: Browser, server: str, host_page: str, refused_host_page: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    # a host the server does not let frame the chat: no broken frame, an offer of a new tab
+    page.goto(refused_host_page)
+    page.locator("button[data-redirection-bot=launcher]").click()
+    offer = page.locator("[data-redirection-bot=refused]")
+    expect(offer).to_contain_text("no puede mostrar el chat dentro de la página")
+    expect(page.locator("iframe")).to_have_count(0)
+    link = offer.get_by_role("link", name="Abrir el chat en una pestaña nueva")
+    expect(link).to_have_attribute("target", "_blank")
+    with context.expect_page() as opened:
+        link.click()
+    tab = opened.value
+    expect(tab.get_by_role("button", name="Empezar el chat")).to_be_visible()
+    tab.close()
+    page.locator("button[data-redirection-bot=close]").click()
+    expect(page.locator("[data-redirection-bot=panel]")).to_have_count(0)
+    # an allowed host on a phone: the chat fills the screen, with its own close button
+    page.goto(host_page)
+    page.locator("button[data-redirection-bot=launcher]").click()
+    panel = page.locator("[data-redirection-bot=panel]")
+    expect(panel).to_have_attribute("data-state", "ready")
+    assert panel.get_attribute("data-layout") == "phone"
+    assert panel.bounding_box() == {"x": 0, "y": 0, "width": 390, "height": 844}
+    close = page.locator("button[data-redirection-bot=close]")
+    assert (close.bounding_box() or {"height": 0})["height"] >= 44
+    frame = page.frame_locator("iframe[data-redirection-bot=frame]")
+    frame.get_by_role("button", name="Empezar el chat").click()
+    expect(frame.locator("#log")).to_contain_text("Hola")
+    # the chat's bar does not wrap: both controls on one row, nothing scrolls sideways
+    tops = frame.locator(".controls button").evaluate_all("bs => bs.map(b => b.offsetTop)")
+    assert len(tops) == 2 and tops[0] == tops[1]
+    assert frame.locator("html").evaluate("h => h.scrollWidth <= h.clientWidth")
+    close.click()
+    expect(page.locator("iframe")).to_have_count(0)
+    expect(page.locator("button[data-redirection-bot=launcher]")).to_be_focused()
     context.close()

@@ -3,18 +3,20 @@ screen, errors as pages with the resources. Runs against both session stores."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
 import pytest
 
+from tests.web.conftest import CANARY
 from tests.web.helpers import TO_MENU, TO_REASON, hidden_fields
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 async def post(client: Any, status: int = 200, **fields: Any) -> str:
-    resp = await client.post("/chat", data=fields, allow_redirects=False)
+    resp = await client.post("/chat", data=fields)
     assert resp.status == status, await resp.text()
     return str(await resp.text())
 
@@ -143,3 +145,75 @@ async def test_unknown_page_is_404_with_help(client: Any) -> None:
     assert resp.status == 404
     html = await resp.text()
     assert "does not exist" in html and "call your emergency number now" in html
+
+
+async def _store_dump(store: Any) -> str:
+    """Everything the store holds, as text."""
+    if hasattr(store, "client"):
+        out = []
+        for key in await store.client.keys("*"):
+            if await store.client.type(key) == b"hash":
+                out.append(str(await store.client.hgetall(key)))
+        return "".join(out)
+    return str(store._data)
+
+
+async def test_an_answer_is_a_page_shown_once_at_an_address_without_the_token(
+    client: Any, store: Any
+) -> None:
+    resp = await client.post("/chat", data={"action": "start", "locale": "en"},
+                             allow_redirects=False)
+    assert resp.status == 303
+    where = resp.headers["Location"]
+    assert re.fullmatch(r"/chat/[A-Za-z0-9_-]{43}", where)
+    page = await (await client.get(where)).text()
+    fields = state(page)
+    assert "Hello. This is a self-help program" in page and fields["session"] not in where
+    # a typed message: shown back on the next page, but the store cannot read it
+    resp = await client.post("/chat", data={**fields, "text": f"My {CANARY} Words"},
+                             allow_redirects=False)
+    where = resp.headers["Location"]
+    dump = await _store_dump(store)
+    assert CANARY not in dump and fields["session"] not in dump
+    assert f"My {CANARY} Words" in await (await client.get(where)).text()
+    # Back, Forward or a reload of that address: a readable page, nothing of the chat
+    again = await client.get(where)
+    html = await again.text()
+    assert again.status == 410 and "This page has expired" in html
+    assert CANARY not in html and "self-help program" not in html and 'name="session"' not in html
+    assert (await client.get("/chat/not-a-ticket")).status == 410
+
+
+async def test_leave_quickly_is_immediate_when_the_store_hangs_or_fails(
+    aiohttp_client: Any, flowset: Any
+) -> None:
+    from bot.web import WebConfig, create_app
+    from bot.web.store import StoreError
+    from bot.web.store.memory import MemoryStore
+    from tests.web.conftest import make_client
+
+    release = asyncio.Event()
+
+    class Stuck(MemoryStore):
+        mode = "fine"
+
+        async def delete(self, key: str) -> None:
+            if self.mode == "fine":
+                return await super().delete(key)
+            if self.mode == "fail":
+                raise StoreError("redis: ConnectionError")
+            await release.wait()
+            await super().delete(key)
+
+    store = Stuck(idle_timeout=600, max_sessions=100)
+    client = await make_client(aiohttp_client, create_app(flowset, WebConfig(), store=store))
+    for mode in ("hang", "fail"):
+        store.mode = "fine"
+        page = await post(client, action="start", locale="en")
+        leave = hidden_fields(re.search(r"<form[^>]*data-leave.*?</form>", page, re.S).group(0))
+        store.mode = mode
+        resp = await asyncio.wait_for(
+            client.post("/chat", data=leave, allow_redirects=False), timeout=5)
+        assert resp.status == 303 and resp.headers["Location"] == "/away"
+        assert not release.is_set()  # answered while the store was still busy ending it
+    release.set()
