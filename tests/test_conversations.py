@@ -15,7 +15,7 @@ from bot.script import EngineDriver, find_scripts, load_script, run_script
 SCRIPTS = REPO_ROOT / "tests" / "conversations"
 PATHS = list(find_scripts([SCRIPTS]))
 
-LANGUAGES = ("en", "es")
+LANGUAGES = ("en", "es", "pl")
 MIN_SCRIPTS = 2
 WRITTEN = (
     "welcome",
@@ -78,7 +78,7 @@ def test_the_script_shown_in_the_content_guide_replays(shipped_engine: Engine, t
     assert result.ok, result.error or "\n".join(f.render() for f in result.failures)
 
 
-def test_there_are_crisis_and_interrupt_scripts_in_both_languages() -> None:
+def test_there_are_crisis_and_interrupt_scripts_in_every_language() -> None:
     for folder in ("crisis", "interrupts"):
         locales = {load_script(p).locale for p in find_scripts([SCRIPTS / folder])}
-        assert locales == {"en", "es"}
+        assert locales == {"en", "es", "pl"}
