@@ -133,7 +133,7 @@ def test_a_regional_locale_uses_its_language(screener: Screener) -> None:
 
 def test_an_unknown_locale_is_an_error_not_silence(screener: Screener) -> None:
     with pytest.raises(
-        ContentError, match=r"no screening patterns for locale 'fr' \(have: en, es\)"
+        ContentError, match=r"no screening patterns for locale 'fr' \(have: en, es(, [a-z]+)*\)"
     ):
         screener.screen("hello", "fr")
 
@@ -419,8 +419,8 @@ def test_redirection_bot_lint_reports_screening_problems(tmp_path: Path) -> None
 
 def test_no_screening_file_anywhere_is_only_a_warning(tmp_path: Path) -> None:
     locale = _copy_locale(tmp_path)
-    for lang in ("en", "es"):
-        (locale / lang / "screening.yaml").unlink()
+    for path in locale.glob("*/screening.yaml"):
+        path.unlink()
     problems = lint_screening(locale, tmp_path)
     assert [(p.severity, p.message) for p in problems] == [
         ("warning", "no language has a screening.yaml: free text will not be screened")
