@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.counters import Counters
 from bot.engine import Engine, FlowSet
+from bot.lapse import LapseFinder
 from bot.screening import Screener
 
 __all__ = ["load_engine", "load_flowset"]
@@ -18,11 +19,15 @@ def load_flowset(content: Path) -> FlowSet:
 
 
 def load_engine(content: Path) -> Engine:
-    """The program with crisis screening (S1) and aggregate counters (``bot.counters``: day
-    totals, no link to a conversation); refuses to start if a language has no screening
-    patterns."""
+    """The program with crisis screening (S1), the lapse path typed anywhere, and aggregate
+    counters (``bot.counters``: day totals, no link to a conversation); refuses to start if a
+    language has no screening or lapse phrases."""
     flowset = load_flowset(content)
     screener = Screener.from_dir(content / "locale", base=content)
+    finder = LapseFinder.from_dir(content / "locale", base=content)
     for locale in flowset.catalogs:
         screener.check_locale(locale)
-    return Engine(flowset, screen=screener.screen, events=Counters())
+        if finder.languages:  # a program without a lapse path has no lapse phrases at all
+            finder.check_locale(locale)
+    lapse = finder if finder.languages else None
+    return Engine(flowset, screen=screener.screen, events=Counters(), lapse=lapse)

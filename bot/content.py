@@ -25,8 +25,9 @@ M = TypeVar("M", bound=BaseModel)
 PROGRAM_FILE = "program.yaml"
 LANGUAGE_FILE = "language.yaml"
 TRANSLATED_FILE = "translated.yaml"
-SPECIAL_LOCALE_FILES = frozenset({LANGUAGE_FILE, "screening.yaml", TRANSLATED_FILE})
-"""Files in a language folder that are not messages (screening patterns have their own loader;
+SPECIAL_LOCALE_FILES = frozenset({LANGUAGE_FILE, "screening.yaml", "lapse_phrases.yaml", TRANSLATED_FILE})
+"""Files in a language folder that are not messages (screening and lapse phrases have their own
+loaders, bot.screening and bot.lapse;
 ``translated.yaml`` records what each translation was made from, see ``bot.locales``)."""
 
 
@@ -199,7 +200,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "flow": set(Flow.model_fields),
     "state": {"say", "note", "options", "ask", "max", "go", "flow", "back", "end"},
     "option": set(Option.model_fields),
-    "message": {"key", "if", "unless"},
+    "message": {"key", "if", "if_any", "unless"},
 }
 
 

@@ -5,9 +5,10 @@ plain data; a turn points the flow's shared machine at the session's state, trig
 the state back, with no ``await`` in between. A turn, in order:
 
 1. screen free text (``screen`` hook); a hit interrupts the flow with a crisis flow
-2. global commands (``help``, ``menu``, ``end``), typed or sent as a command
-3. the flow step: an option by id, label or number, or text into the state's slot
-4. render: locale keys to text, with the user's own words put in literally
+2. a lapse typed anywhere (``lapse`` hook) leads to the program's lapse path; never kept in a slot
+3. global commands (``help``, ``menu``, ``end``), typed or sent as a command
+4. the flow step: an option by id, label or number, or text into the state's slot
+5. render: locale keys to text, with the user's own words put in literally
 """
 
 from __future__ import annotations
@@ -25,17 +26,23 @@ from bot.errors import ContentError, InputError, LintFailed, SessionEnded, Unkno
 from bot.events import Events, entry_events
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, Program, SayState
 from bot.lint import lint_paths
+from bot.plan import has_entries
 from bot.resources import Directory
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
-__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "Events", "FlowSet", "Screen"]
+__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "Events", "FlowSet", "Lapse", "Screen"]
 
 Screen = Callable[[str, str], Sequence[str]]
 """``screen(text, locale) -> categories``: the crisis screening hook."""
 
+Lapse = Callable[[str, str], bool]
+"""``lapse(text, locale) -> bool``: does the text tell of a lapse (``bot.lapse``)?"""
+
 MAX_INPUT_CHARS = 2000
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
+RESUMED = "system.resumed"
+"""Said when the person goes back to where they were; then only the question, not its preamble."""
 MAX_STACK = 8
 MAX_HOPS = 64
 
@@ -73,6 +80,15 @@ class CompiledFlow:
         self.cursor.state = state
         self.events[trigger].trigger(self.cursor)
         return self.cursor.state
+
+
+def _question_start(say: Sequence[MessageRef]) -> int:
+    """Where a state's question starts: its last message, with any privacy reminder after it
+    (a reminder alone is not a question)."""
+    start = len(say) - 1
+    while start > 0 and say[start].key.endswith(PRIVACY_REMINDER_SUFFIX):
+        start -= 1
+    return max(start, 0)
 
 
 def _trigger(kind: str, option_id: str) -> str:
@@ -133,6 +149,7 @@ class Engine:
         *,
         screen: Screen | None = None,
         events: Events | None = None,
+        lapse: Lapse | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.versions: dict[str, FlowSet] = {flowset.version: flowset}
@@ -140,6 +157,7 @@ class Engine:
         self.screen = screen
         self.events = events
         """Aggregate counters (``bot.events``): day totals, never linked to a session."""
+        self.lapse = lapse
         self.clock = clock
 
     # -- versions ------------------------------------------------------------------------
@@ -206,6 +224,9 @@ class Engine:
                 screened = tuple(self.screen(text, session.locale))
                 if screened and self._interrupt(fs, session, screened, out):
                     return self._reply(fs, session, out, screened)
+            if command is None and text and self._lapsed(fs, session, text, screened):
+                self._to_lapse(fs, session, out)
+                return self._reply(fs, session, out, screened)
             if command is None and text:
                 command = fs.commands.get(command_key(text))
         if command is not None:
@@ -235,6 +256,32 @@ class Engine:
         self._entered(fs, flows[0])
         self._enter(fs, session, out)
         return True
+
+    def _lapsed(self, fs: FlowSet, session: Session, text: str, screened: tuple[str, ...]) -> bool:
+        """Whether typed ``text`` calls for the lapse path: not inside it or a crisis path
+        (those come first), not when the words choose an option here ("I used" in a log).
+        A screener that reports a ``lapse`` category (AGREEMENTS 6) is heard too."""
+        lapse = fs.program.lapse
+        if lapse is None or session.flow == lapse or (self.lapse is None and "lapse" not in screened):
+            return False
+        if session.youth:  # S7: the youth lock wins
+            return False
+        if session.flow in fs.interruptions and session.flow != fs.program.help:
+            return False
+        state = fs.flows[session.flow].flow.states[session.state]
+        options: Sequence[Option] = getattr(state, "options", None) or ()
+        if self._resolve(fs, session, options, None, text) is not None:
+            return False
+        return "lapse" in screened or (self.lapse is not None and self.lapse(text, session.locale))
+
+    def _to_lapse(self, fs: FlowSet, session: Session, out: list[Message]) -> None:
+        """Open the lapse path; where the person was waits on the stack, to go back to."""
+        assert fs.program.lapse is not None
+        if session.flow != fs.program.menu:
+            self._push(session, session.flow, session.state)
+        session.flow, session.state = fs.program.lapse, fs.flows[fs.program.lapse].flow.start
+        self._entered(fs, fs.program.lapse)
+        self._enter(fs, session, out)
 
     def _command(self, fs: FlowSet, session: Session, command: str, out: list[Message]) -> None:
         if command != "end":
@@ -309,7 +356,14 @@ class Engine:
             self._go_flow(fs, session, dest)
         else:
             self._leaving(fs, session, None)
+            resumed = session.stack is not None and bool(session.stack) and session.stack[-1][1] != ""
             self._back(fs, session)
+            state = fs.flows[session.flow].flow.states[session.state]
+            if resumed and RESUMED in fs.catalogs[session.locale].messages and state.say:
+                # back where the person was: a bridge and the question, not the whole preamble
+                out.append(self._message(fs, session, RESUMED))
+                self._say(fs, session, state.say[_question_start(state.say):], out)
+                return
         self._enter(fs, session, out)
 
     def _detour(self, fs: FlowSet, session: Session, leaving_to: str) -> bool:
@@ -414,15 +468,14 @@ class Engine:
         """Say ``key`` politely, then the state's question again: its last message, with any
         privacy reminder after it (a reminder alone is not a question)."""
         out.append(self._message(fs, session, key, extra))
-        start = len(state.say) - 1
-        while start > 0 and state.say[start].key.endswith(PRIVACY_REMINDER_SUFFIX):
-            start -= 1
-        self._say(fs, session, state.say[max(start, 0):], out)
+        self._say(fs, session, state.say[_question_start(state.say):], out)
 
     def _say(self, fs: FlowSet, session: Session, refs: Sequence[MessageRef], out: list[Message]) -> None:
         slots = session.slots
         for ref in refs:
             if ref.if_filled is not None and not (slots and slots.get(ref.if_filled)):
+                continue
+            if ref.if_any is not None and not (slots and any(slots.get(name) for name in ref.if_any)):
                 continue
             if ref.unless is not None and slots and any(slots.get(name) for name in ref.unless):
                 continue
@@ -469,4 +522,5 @@ class Engine:
             screened=screened,
             max_text=state.max if isinstance(state, AskState) else MAX_INPUT_CHARS,
             resources=crisis.reply_resources(fs, session),  # S6
+            plan=has_entries(session.slots),
         )

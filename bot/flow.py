@@ -56,14 +56,16 @@ class _Strict(BaseModel):
 
 
 class MessageRef(_Strict):
-    """A message said only when a slot is filled (``{key: plan.reason, if: reason}``), or only
-    when none of some slots is (``{key: plan.empty, unless: [reason, coping]}``)."""
+    """A message said only when a slot is filled (``{key: plan.reason, if: reason}``), only when
+    at least one of some slots is (``{key: plan.group_reasons, if_any: [reason, value]}``), or
+    only when none of them is (``{key: plan.empty, unless: [reason, coping]}``)."""
 
     key: Key
     if_filled: Name | None = Field(default=None, alias="if")
+    if_any: list[Name] | None = None
     unless: list[Name] | None = None
 
-    @field_validator("unless", mode="before")
+    @field_validator("if_any", "unless", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -252,6 +254,8 @@ class Program(_Strict):
     menu: Name
     help: Name
     resume: Name
+    lapse: Name | None = None
+    """The lapse path: offered wherever a lapse is typed (``bot.lapse``), never a crisis."""
     crisis: dict[Name, Name] = Field(default_factory=dict)
     """Screening category -> crisis flow, in priority order (first is most urgent)."""
     exit_check: Name | None = None

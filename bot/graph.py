@@ -99,6 +99,8 @@ def _target(obj: Option | AskState | SayState) -> tuple[TargetKind, str]:
 def _condition(ref: MessageRef) -> str:
     """`` (if reason)``, `` (unless reason, coping)`` or nothing."""
     out = f" (if {ref.if_filled})" if ref.if_filled else ""
+    if getattr(ref, "if_any", None):
+        out += f" (if any of {', '.join(ref.if_any or ())})"
     unless = unless_slots(ref)
     if unless:
         out += f" (unless {', '.join(unless)})"

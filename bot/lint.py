@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.catalog import Catalog
 from bot.content import Content, load_content, message_refs
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState
+from bot.lapse import lint_lapse
 from bot.problems import Place, Problem, did_you_mean
 from bot.resources import lint_resources, load_resources
 from bot.screening import lint_screening
@@ -30,7 +31,7 @@ SYSTEM_KEYS = (
 
 EXIT_CHECK_STATES = ("menu", "help", "end")
 """The exit check-in's states, one per command it stops (S6; bot/crisis.py)."""
-CODE_KEY_PREFIXES = ("system.", "web.")
+CODE_KEY_PREFIXES = ("system.", "web.", "cli.")
 """Keys with these prefixes are said by code, not flows: never reported as unused."""
 
 
@@ -40,6 +41,7 @@ def lint_paths(flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -
     problems.extend(lint_content(content))
     problems.extend(_check_resources(flows_dir.parent / "resources", content, base))
     problems.extend(lint_screening(locale_dir, base if base is not None else Path.cwd()))
+    problems.extend(lint_lapse(locale_dir, base if base is not None else Path.cwd()))
     return content, sorted(set(problems), key=Problem.sort_key)
 
 
@@ -75,9 +77,9 @@ def _check_program(content: Content) -> list[Problem]:
     if program is None or src is None:
         return []
     out = []
-    for role in ("start", "menu", "help", "resume"):
+    for role in ("start", "menu", "help", "resume", "lapse"):
         flow_id = getattr(program, role)
-        if flow_id not in content.flows and flow_id not in content.broken_flows:
+        if flow_id is not None and flow_id not in content.flows and flow_id not in content.broken_flows:
             out.append(
                 Problem(
                     src.place(("program", role)),

@@ -102,6 +102,9 @@ class Reply:
     max_text: int = 2000
     resources: tuple[ResourceView, ...] = ()
     """Helplines to show with this reply: the first reply of every crisis path (S6), help."""
+    plan: bool = False
+    """True when the person's plan holds at least one answer of their own (``bot.plan``): the
+    web then offers "Save or print my plan" (POST /plan)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

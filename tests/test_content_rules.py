@@ -29,8 +29,8 @@ FORBIDDEN = [
 ]
 """Terms the program never uses, in any language; say "child sexual abuse material"."""
 
-NOT_MODULES = re.compile(r"^(help|crisis_.*|report_material)$")
-"""Menu entries that are not program modules (no recap expected)."""
+NOT_MODULES = re.compile(r"^(help|crisis_.*|report_material|lapse)$")
+"""Menu entries that are not program modules (no recap expected; the lapse path is a path)."""
 
 
 # -- the rules --------------------------------------------------------------------------------

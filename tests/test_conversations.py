@@ -31,8 +31,12 @@ WRITTEN = (
     "my_plan",
     "more_help",
     "feedback",
+    "attraction",
+    "relapse_prevention",
+    "lapse",
 )
-"""Modules 0-12. The crisis paths add themselves here as they are written."""
+"""Modules 0-12, the two modules of the second round, and the lapse path. The crisis paths add
+themselves here as they are written."""
 
 
 def test_there_are_scripts_to_replay() -> None:

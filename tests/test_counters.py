@@ -8,14 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import cast
 
 import pytest
 
 from bot.counters import CounterError, Counters, field_of
 from bot.engine import Engine, FlowSet
 from bot.events import EVENTS, entry_events
-from bot.flow import Program
 from bot.paths import REPO_ROOT
 from bot.session import Session, UserInput
 
@@ -57,12 +55,18 @@ ENGINE_EVENTS = [
     pytest.param("feedback_answer", "feedback.helped.somewhat",
                  _walk("feedback", {"choice": "yes"}, {"text": "Somewhat"}), id="feedback_answer-typed"),
     pytest.param("feedback_answer", "feedback.confidence.c10",
-                 _walk("feedback", {"choice": "yes"}, {"choice": "a_lot"}, {"text": "10"}, locale="es"),
+                 _walk("feedback", {"choice": "yes"}, {"choice": "a_lot"}, {"choice": "skip"}, {"text": "10"},
+                       locale="es"),
                  id="feedback_answer-es"),
+    pytest.param("feedback_answer", "feedback.use.down",
+                 _walk("feedback", {"choice": "yes"}, {"choice": "somewhat"}, {"choice": "down"}),
+                 id="feedback_answer-use"),
+    pytest.param("lapse_entered", "", _walk("why_change", {"text": "I looked at it again last night"}),
+                 id="lapse_entered-typed"),
 ]
 WEB_EVENTS = {"quick_exit"}
 """Reported by the web layer (tests/web/test_counting.py)."""
-ENTRY_ONLY = {"check_in_shown", "lapse_entered"}
+ENTRY_ONLY = {"check_in_shown"}
 """Flows other areas add (check-ins, the lapse path): their classification is tested below; at
 merge, move them to ``ENGINE_EVENTS`` with a real walk."""
 
@@ -74,7 +78,7 @@ def flowset() -> FlowSet:
 
 def _recording(flowset: FlowSet, shipped_engine: Engine) -> tuple[Engine, list[tuple[str, str]]]:
     seen: list[tuple[str, str]] = []
-    engine = Engine(flowset, screen=shipped_engine.screen,
+    engine = Engine(flowset, screen=shipped_engine.screen, lapse=shipped_engine.lapse,
                     events=lambda name, label: seen.append((name, label)))
     return engine, seen
 
@@ -123,11 +127,11 @@ def test_every_event_name_has_a_test_and_a_line_in_the_operations_guide() -> Non
 def test_check_ins_and_the_lapse_path_are_counted_on_entry(flowset: FlowSet) -> None:
     flows = {fid: c.flow for fid, c in flowset.flows.items()}
     flows["check_in_urge"] = flows["urges"]
-    flows["lapse"] = flows["urges"]
-    program = cast(Program, SimpleNamespace(**flowset.program.model_dump(), lapse="lapse"))
+    program = flowset.program
+    assert program.lapse is not None
     events = entry_events(program, flows)
     assert events["check_in_urge"] == ("check_in_shown", "urge")
-    assert events["lapse"] == ("lapse_entered", "")
+    assert events[program.lapse] == ("lapse_entered", "")
     assert events["crisis_suicide"] == ("crisis_entered", "suicide")
     assert events["urges"] == ("module_reached", "urges")
     assert {"welcome", "menu", "help", "resume"}.isdisjoint(events)

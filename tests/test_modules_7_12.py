@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from bot import plan
 from bot.bootstrap import load_flowset
 from bot.engine import Engine
 from bot.flow import AskState, ChoiceState, EndState, Flow
@@ -88,22 +89,14 @@ def test_every_question_of_these_modules_is_reached_by_a_script(shipped_engine: 
 
 # -- the plan (module 10) ------------------------------------------------------------------
 
-PLAN_SLOTS = {
-    "reason", "value", "readiness",            # 1. why change
-    "pattern",                                  # 2. understanding my use
-    "trigger_inner", "trigger_outer", "high_risk",  # 4. triggers
-    "need", "other_way",                        # 5. needs
-    "trap", "answer",                           # 6. thinking traps
-    "coping",                                   # 7. urges
-    "env_step",                                 # 8. environment
-    "wellbeing_step",                           # 9. wellbeing
-    "warning_signs", "safe_person",             # 10. the plan's own
-}
-"""The slots the plan gathers: the contract between module 10 and the modules that fill them."""
+PLAN_SLOTS = set(plan.PLAN_SLOTS)
+"""The slots the plan gathers (bot/plan.py): the contract between module 10 and the modules that
+fill them."""
 
-FIXED_SUMMARY = ["my_plan.summary_head", "my_plan.line_services", "my_plan.missing_parts",
-                 "my_plan.keep_it"]
+FIXED_SUMMARY = ["my_plan.summary_head", "my_plan.group_people", "my_plan.line_services", "my_plan.keep_it"]
+"""What the summary always says: its head, people and services (the services line), keeping it."""
 EMPTY_SUMMARY = [*FIXED_SUMMARY[:1], "my_plan.nothing_yet", *FIXED_SUMMARY[1:]]
+GROUP_HEADINGS = [f"my_plan.group_{g}" for g, _ in plan.GROUPS if g != "people"]
 
 
 def test_the_plan_summary_gathers_exactly_the_contracted_slots(shipped_engine: Engine) -> None:
@@ -143,8 +136,9 @@ def test_a_full_plan_shows_every_answer(shipped_engine: Engine, lang: str) -> No
         assert f"answer-for-{slot}" in text
     keys = [m.key for m in reply.messages]
     assert keys[0] == "my_plan.summary_head"
-    assert keys[-3:] == FIXED_SUMMARY[1:]
-    assert len(keys) == len(PLAN_SLOTS) + len(FIXED_SUMMARY)
+    assert keys[-1] == "my_plan.keep_it"
+    assert [k for k in keys if k.startswith("my_plan.group_")] == [f"my_plan.group_{g}" for g, _ in plan.GROUPS]
+    assert len(keys) == len(PLAN_SLOTS) + len(FIXED_SUMMARY) + len(GROUP_HEADINGS)
 
 
 @pytest.mark.parametrize("lang", LOCALES)
@@ -175,9 +169,11 @@ def _counting_engine() -> tuple[Engine, list[tuple[str, ...]]]:
 def test_feedback_is_tallied_in_aggregate_and_never_kept_with_the_conversation(lang: str) -> None:
     engine, counted = _counting_engine()
     session, _ = engine.start(lang, "feedback")
-    for choice in ("yes", "a_lot", "c7"):
+    for choice in ("yes", "a_lot", "down", "c7"):
         engine.turn(session, UserInput(choice=choice))
-    assert counted == [("feedback", "helped", "a_lot"), ("feedback", "confidence", "c7")]
+    assert counted == [
+        ("feedback", "helped", "a_lot"), ("feedback", "use", "down"), ("feedback", "confidence", "c7")
+    ]
     assert not session.slots
     reply = engine.turn(session, UserInput(text="10"))  # not an option here: nothing counted
     assert counted[-1] == ("feedback", "confidence", "c7")
@@ -190,5 +186,25 @@ def test_typing_a_number_picks_that_confidence(lang: str) -> None:
     session, _ = engine.start(lang, "feedback")
     engine.turn(session, UserInput(choice="yes"))
     engine.turn(session, UserInput(choice="somewhat"))
+    engine.turn(session, UserInput(choice="skip"))  # rather not say whether use changed: not counted
     engine.turn(session, UserInput(text="10"))
-    assert counted[-1] == ("feedback", "confidence", "c10")
+    assert counted == [("feedback", "helped", "somewhat"), ("feedback", "confidence", "c10")]
+
+
+@pytest.mark.parametrize(("lang", "typed", "option"), [
+    ("en", "It has gone up", "up"), ("en", "it has stayed about the same", "same"),
+    ("es", "Ha bajado o lo he dejado", "down"),
+])
+def test_module_12_asks_whether_use_went_down_stayed_or_went_up_counted_in_aggregate_only(
+    lang: str, typed: str, option: str
+) -> None:
+    engine, counted = _counting_engine()
+    session, _ = engine.start(lang, "feedback")
+    engine.turn(session, UserInput(choice="yes"))
+    reply = engine.turn(session, UserInput(choice="not_really"))
+    assert reply.state == "use"
+    assert [o.id for o in reply.options] == ["down", "same", "up", "skip"]
+    reply = engine.turn(session, UserInput(text=typed))
+    assert counted[-1] == ("feedback", "use", option)
+    assert reply.state == "confidence"
+    assert not session.slots

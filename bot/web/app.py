@@ -17,7 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.engine import Engine, FlowSet
-from bot.web import api, pages
+from bot.web import api, pages, plan
 from bot.web.config import WebConfig
 from bot.web.conversation import Conversations
 from bot.web.counting import install_counters
@@ -38,6 +38,7 @@ STOP_GRACE = 2.0
 
 STATIC_FILES = {
     "chat.js": "text/javascript",
+    "plan.css": "text/css",
     "site.css": "text/css",
     "widget.js": "text/javascript",
 }
@@ -69,6 +70,7 @@ def create_app(
     install_counters(app)  # after the store: its last flush runs before the store closes
     app.add_routes(pages.routes())
     app.add_routes(api.routes())
+    app.add_routes(plan.routes())
     app.add_routes([
         web.get("/static/{name}", static),
         web.get("/widget.js", widget),

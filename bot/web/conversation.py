@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.engine import MAX_INPUT_CHARS, Engine
 from bot.errors import InputError, SessionError
+from bot.plan import Plan, build_plan
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
@@ -47,6 +48,7 @@ def public_reply(reply: Reply) -> dict[str, Any]:
         "screened": list(reply.screened),
         "max_text": reply.max_text,
         "resources": [view_dict(r) for r in reply.resources],
+        "plan": reply.plan,
     }
 
 
@@ -107,6 +109,13 @@ class Conversations:
         self.engine.event("quick_exit")
         if tokens.well_formed(token):
             await self._guard(self.store.delete(tokens.digest(token)))
+
+    async def plan(self, token: str) -> Plan:
+        """The plan of a live conversation, built now from its answers; nothing is kept."""
+        record = await self._load(self._key(token))
+        session = record.session
+        fs = self.engine.versions.get(session.version, self.engine.current)
+        return build_plan(fs.catalogs[session.locale], session.locale, session.slots)
 
     async def locale_of(self, token: str) -> str | None:
         if not tokens.well_formed(token):

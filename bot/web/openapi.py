@@ -97,6 +97,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Helplines to show with this reply: every reply of a crisis "
                                "path (its first one before any question), help, the check-in.",
             },
+            "plan": {
+                "type": "boolean",
+                "description": "True once the person's plan holds an answer of their own: offer "
+                               "\"Save or print my plan\" (POST /api/v1/plan or the /plan form).",
+            },
         },
     },
     "Error": {
@@ -124,6 +129,10 @@ SCHEMAS: dict[str, Any] = {
             "command": {"enum": ["help", "menu", "end"]},
         },
         "oneOf": [{"required": ["choice"]}, {"required": ["text"]}, {"required": ["command"]}],
+    },
+    "PlanRequest": {
+        "type": "object", "additionalProperties": False, "required": ["session"],
+        "properties": {"session": {"type": "string"}},
     },
     "EndRequest": {
         "type": "object", "additionalProperties": False, "required": ["session"],
@@ -163,6 +172,17 @@ def openapi_document() -> dict[str, Any]:
                 "Answer the latest reply (idempotent by seq)", "TurnRequest",
                 {"200": _json("Reply", "The next reply; a repeat of a seq gets the same one.")},
                 400, 408, 409, 410, 413, 415, 422, 503,
+            ),
+            "/api/v1/plan": _post(
+                "The person's plan alone, as a printable HTML page (built now, never stored)",
+                "PlanRequest",
+                {"200": {
+                    "description": "The plan grouped (reasons; warning signs and triggers; what "
+                                   "to do when an urge comes; people and services; next step), "
+                                   "without the conversation or any control.",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }},
+                400, 408, 410, 413, 415, 503,
             ),
             "/api/v1/end": _post(
                 "End a conversation and forget it", "EndRequest",

@@ -270,7 +270,7 @@ async def test_openapi_document_is_served_and_describes_the_api(client: Any) -> 
     assert resp.status == 200
     doc = await resp.json()
     assert doc["openapi"].startswith("3.1")
-    assert set(doc["paths"]) == {"/api/v1/start", "/api/v1/turn", "/api/v1/end"}
+    assert set(doc["paths"]) == {"/api/v1/start", "/api/v1/turn", "/api/v1/end", "/api/v1/plan"}
     from jsonschema import Draft202012Validator
 
     for name, schema in doc["components"]["schemas"].items():
