@@ -15,7 +15,7 @@ from bot.script import EngineDriver, find_scripts, load_script, run_script
 SCRIPTS = REPO_ROOT / "tests" / "conversations"
 PATHS = list(find_scripts([SCRIPTS]))
 
-LANGUAGES = ("en", "es")
+LANGUAGES = ("en", "es", "fi", "pl")
 MIN_SCRIPTS = 2
 WRITTEN = (
     "welcome",
@@ -84,7 +84,7 @@ def test_the_script_shown_in_the_content_guide_replays(shipped_engine: Engine, t
 
 def test_there_are_crisis_and_interrupt_scripts_in_every_language(shipped_engine: Engine) -> None:
     languages = set(shipped_engine.current.catalogs)
-    assert {"en", "es", "fi"} <= languages
+    assert {"en", "es", "fi", "pl"} <= languages
     for folder in ("crisis", "interrupts"):
         locales = {load_script(p).locale for p in find_scripts([SCRIPTS / folder])}
         assert locales == languages
@@ -98,3 +98,16 @@ def test_every_english_crisis_interrupt_module_and_program_script_has_a_finnish_
             assert finnish.exists(), f"{path.name} has no Finnish counterpart"
             en, fi = load_script(path), load_script(finnish)
             assert (fi.locale, fi.flow, len(fi.turns)) == ("fi", en.flow, len(en.turns)), finnish.name
+
+
+def test_every_english_script_has_a_polish_counterpart_on_the_same_path() -> None:
+    """Issue 15: the Polish scripts walk the same paths as the English ones (same flow, same
+    number of turns), in every folder: modules, crisis paths, interrupts, coverage, demo."""
+    english = sorted(SCRIPTS.rglob("*_en.yaml"))
+    assert len(english) >= 50
+    for path in english:
+        polish = path.with_name(path.name.removesuffix("_en.yaml") + "_pl.yaml")
+        assert polish.exists(), f"{path.relative_to(SCRIPTS)} has no Polish counterpart"
+        en, pl = load_script(path), load_script(polish)
+        assert (pl.locale, pl.flow, len(pl.turns)) == ("pl", en.flow, len(en.turns)), polish.name
+        assert [t.choose for t in pl.turns] == [t.choose for t in en.turns], polish.name

@@ -135,7 +135,7 @@ def test_a_regional_locale_uses_its_language(screener: PhraseRules) -> None:
 
 def test_an_unknown_locale_is_an_error_not_silence(screener: PhraseRules) -> None:
     with pytest.raises(
-        ContentError, match=r"no screening patterns for locale 'fr' \(have: en, es, fi"
+        ContentError, match=r"no screening patterns for locale 'fr' \(have: en, es(, [a-z]+)*\)"
     ):
         screener.screen("hello", "fr")
 
@@ -426,8 +426,8 @@ def test_redirection_bot_lint_reports_screening_problems(tmp_path: Path) -> None
 
 def test_no_screening_file_anywhere_is_only_a_warning(tmp_path: Path) -> None:
     locale = _copy_locale(tmp_path)
-    for patterns in locale.glob("*/screening.yaml"):
-        patterns.unlink()
+    for path in locale.glob("*/screening.yaml"):
+        path.unlink()
     problems = lint_screening(locale, tmp_path)
     assert [(p.severity, p.message) for p in problems] == [
         ("warning", "no language has a screening.yaml: free text will not be screened")

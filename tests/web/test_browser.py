@@ -599,3 +599,35 @@ def test_a_module_and_a_crisis_path_in_finnish(page: Page, server: str, js: bool
     expect(page.locator("#log")).to_contain_text("Kiitos vastauksistasi.")
     assert_nothing_stored(page)
     watch.assert_clean(server)
+
+
+POLISH_TO_REASON = ["Powiedz mi więcej", "Rozumiem", "18 lat lub więcej", "Tak, jest mi bezpiecznie",
+                    "Przejdź do menu", "1. Dlaczego warto się zmienić",
+                    "Zastanawiam się, ale mam wątpliwości", "0", "Te materiały krzywdzą dzieci"]
+"""Module 1 to its free-text question, as the Polish buttons say it."""
+
+
+def test_a_module_and_a_crisis_path_in_polish(page: Page, server: str, js: bool) -> None:
+    """Issue 15: a person who chooses Polish walks a module and a crisis path in Polish, and the
+    crisis reply gives Poland's emergency number to tap."""
+    watch = Watch(page)
+    page.goto(server + "/?locale=pl")
+    page.get_by_label("Polski").check()
+    page.get_by_role("button", name="Rozpocznij czat").click()
+    expect(page.locator("#log")).to_contain_text("program samopomocowy dla dorosłych")
+    for label in POLISH_TO_REASON:
+        choose(page, label)
+    page.get_by_label("Twoja odpowiedź").fill("Chcę, żeby rodzina mogła mi ufać")
+    page.get_by_role("button", name="Wyślij").click()
+    expect(page.locator("#log")).to_contain_text("Twój powód, twoimi słowami: „Chcę, żeby rodzina mogła mi ufać”")
+    choose(page, "Tak, właśnie tak")
+    expect(page.locator("#log")).to_contain_text("Co jest dla ciebie w życiu najważniejsze?")
+    page.get_by_label("Twoja odpowiedź").fill("Nie daję już rady, chcę się zabić")
+    page.get_by_role("button", name="Wyślij").click()
+    expect(page.locator("#log")).to_contain_text("Takie myśli mogą być nie do zniesienia")
+    expect(page.locator("#log a[href='tel:112']").first).to_have_text("112")
+    for label in ("Nie", "Nie", "Nie"):
+        choose(page, label)
+    expect(page.locator("#log")).to_contain_text("Dziękuję za odpowiedzi.")
+    assert_nothing_stored(page)
+    watch.assert_clean(server)
