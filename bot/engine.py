@@ -311,9 +311,13 @@ class Engine:
         if command_key(text) in fs.commands:
             return True
         state = fs.flows[session.flow].flow.states[session.state]
-        if not getattr(state, "options", None):
+        options = state.choices()
+        if not options:
             return False
-        return normalise(text) in fs.choice_index(session.locale, session.flow, session.state)
+        typed = normalise(text)
+        if typed.isdigit() and 1 <= int(typed) <= len(options):  # an option's number
+            return True
+        return typed in fs.choice_index(session.locale, session.flow, session.state)
 
     def _check_in(self, fs: FlowSet, session: Session, found: Screening, text: str, out: list[Message]) -> bool:
         """Ask the check-in of the most urgent unsure category, holding ``text``; never from

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from bot.flow import MAX_INPUT_CHARS
 from bot.phrases import squeeze, words
 
 __all__ = ["MAX_FEATURE_CHARS", "char_ngrams", "fold_words", "ngrams"]
 
-MAX_FEATURE_CHARS = 2000
+MAX_FEATURE_CHARS = MAX_INPUT_CHARS
 """Text beyond this is not read (the engine refuses longer input anyway): bounds the time."""
 MAX_WORD = 30
 """Longer "words" (junk, pasted links) give only their first characters."""

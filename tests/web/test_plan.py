@@ -17,6 +17,8 @@ async def _with_reason(client: Any, locale: str = "en") -> dict[str, Any]:
     for choice in (*TO_MENU, "why_change", "unsure", "r0", "other"):
         reply = await turn(client, reply, choice=choice)
     reply = await turn(client, reply, text=REASON)
+    if reply["flow"].startswith("check_in_"):  # screening unsure of "my niece": "No" keeps the answer
+        reply = await turn(client, reply, choice="no")
     assert reply["plan"] is True
     check_schema("Reply", {**reply})
     return reply
