@@ -42,7 +42,8 @@ async def test_a_dump_of_the_store_tells_nothing_of_the_conversation(
     r = await turn(client, r, text=f"Quiero que mi hija confíe en mí {CANARY}")
     dump = await _dump(store)
     assert dump, "the session is live"
-    for needle in (CANARY, "confíe", "why_change", "ask_reason", '"s"', "locale", "es",
+    # (a two-letter needle such as es would turn up by chance in random ciphertext)
+    for needle in (CANARY, "confíe", "why_change", "ask_reason", '"s"', "locale", '"es"',
                    r["session"], r["messages"][0]["text"][:20]):
         assert needle.encode() not in dump, needle
     assert tokens.digest(r["session"]).encode() in dump  # keyed by the digest only
