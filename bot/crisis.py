@@ -124,6 +124,10 @@ def note_ratings(session: Session) -> None:
             slots.pop(f"{stem}_rose", None)
 
 
+CHECK_IN_PREFIX = "check_in_"
+"""Screening's check-in flows are ``check_in_<category>`` (bot/check_in.py)."""
+
+
 def reply_resources(fs: FlowSet, session: Session) -> tuple[ResourceView, ...]:
     """The helplines a reply carries (S6): every reply of a crisis path carries its category's
     (so its first reply does, before any question), the help flow everything for the person's
@@ -141,6 +145,8 @@ def reply_resources(fs: FlowSet, session: Session) -> tuple[ResourceView, ...]:
         what = category
     elif youth is not None and flow == youth.help:
         what = MINOR
+    elif flow.startswith(CHECK_IN_PREFIX) and flow.removeprefix(CHECK_IN_PREFIX) in fs.program.crisis:
+        what = flow.removeprefix(CHECK_IN_PREFIX)  # a check-in shows its category's numbers too
     else:
         return ()
     country = country_of(fs, session)

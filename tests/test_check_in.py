@@ -160,3 +160,12 @@ def test_sessions_from_before_the_risk_note_still_load() -> None:
            "slots": None, "seq": 3, "ended": False, "started": 1.0, "touched": 2.0}
     session = Session.from_dict(old)
     assert session.risk is None and session.held is None
+
+
+def test_a_check_in_shows_its_categorys_numbers_before_the_answer(shipped_engine: Engine) -> None:
+    """S6: a person asked "are you having thoughts of ending your life?" sees where to call
+    while they decide, in their own language."""
+    for locale in shipped_engine.current.catalogs:
+        _, reply = shipped_engine.start(locale, "check_in_suicide")
+        assert reply.flow == "check_in_suicide"
+        assert any(r.number for r in reply.resources), locale
