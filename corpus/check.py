@@ -1,7 +1,8 @@
-"""Check the English screening corpus: format, labels, duplicates, split leaks.
+"""Check one language's screening corpus: format, labels, duplicates, split leaks.
 
-Usage: python corpus/en/check.py   (exit status 1 on any problem)
-Every line of corpus/en/*.tsv: labels<TAB>tags<TAB>text; '#' lines are comments.
+Usage: python corpus/check.py LANG   (en, fi, pl; exit status 1 on any problem)
+Every line of corpus/LANG/*.tsv: labels<TAB>tags<TAB>text; '#' lines are comments.
+(corpus/es/check.py does the same and also warns of pool lines close to a test line.)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / (sys.argv[1] if len(sys.argv) > 1 else "en")
 LABELS = {"suicide", "child_at_risk", "minor", "abused", "distress", "urge", "lapse"}
 
 
