@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.lapse import LapseFinder  # noqa: E402
+from bot.screening.corpus import pool_files, test_files  # noqa: E402
 
 
 def _read(path: Path) -> list[tuple[set[str], str]]:
@@ -40,7 +41,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--misses", action="store_true",
-                    help="list every miss and false alarm of the train pool (never of test.tsv)")
+                    help="list every miss and false alarm of the train pool (never of the test splits)")
     args = ap.parse_args()
     finder = LapseFinder.from_dir(ROOT / "locale", base=ROOT)
     if not args.corpus.is_dir():
@@ -50,8 +51,8 @@ def main() -> int:
         lang = lang_dir.name
         if lang not in finder.languages:
             continue
-        for split, files in (("train pool", [f for f in sorted(lang_dir.glob("*.tsv")) if f.name != "test.tsv"]),
-                             ("test (frozen)", [lang_dir / "test.tsv"] if (lang_dir / "test.tsv").exists() else [])):
+        for split, files in (("train pool", pool_files(args.corpus, lang)),
+                             ("test (frozen)", test_files(args.corpus, lang))):
             rows = [row for f in files for row in _read(f)]
             if not rows:
                 continue

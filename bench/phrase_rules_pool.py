@@ -3,9 +3,9 @@
     .venv/bin/python bench/phrase_rules_pool.py fi            # figures
     .venv/bin/python bench/phrase_rules_pool.py fi --misses   # and every miss and false alarm
 
-The pool is every ``corpus/<lang>/*.tsv`` except ``test.tsv``, which is never read here: rules are
-tuned on the pool only. ``lapse`` is not a screening category and is ignored. A false positive is
-a category fired on a line that does not carry that label.
+The pool is every ``corpus/<lang>/*.tsv`` except the frozen test splits (``test*.tsv``), which
+are never read here: rules are tuned on the pool only. ``lapse`` is not a screening category
+and is ignored. A false positive is a category fired on a line that does not carry that label.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from bot.paths import REPO_ROOT
 from bot.screening import CATEGORIES, Screener
+from bot.screening.corpus import is_test_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet_lines = quiet_fired = 0
     notes: list[str] = []
     for path in sorted((REPO_ROOT / "corpus" / args.lang).glob("*.tsv")):
-        if path.name == "test.tsv":
+        if is_test_file(path):
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 elif category in got:
                     false[category] += 1
                     notes.append(f"alarm  {category} (labels {labels}): {text}")
-    print(f"phrase rules alone, corpus/{args.lang} train pool (test.tsv not read)")
+    print(f"phrase rules alone, corpus/{args.lang} train pool (test*.tsv not read)")
     for category in CATEGORIES:
         recall = hit[category] / total[category] if total[category] else 0.0
         print(f"  {category:<14} recall {hit[category]:>4}/{total[category]:<4} {recall:5.2f}"

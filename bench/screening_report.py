@@ -38,14 +38,16 @@ from bot.screening.rules import CATEGORIES  # noqa: E402
 from bot.screening.screener import Screener, Screening  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-KINDS = ("dev", "test", "old-heldout")
+KINDS = ("dev", "test", "test2", "old-heldout")
+"""``test`` is corpus/<lang>/test.tsv (session 2), ``test2`` is test2.tsv (written in session 3,
+before any result of that session's model)."""
 
 
 def load_set(kind: str, lang: str) -> list[Example]:
     if kind == "dev":
         return split(load_pool(CORPUS, lang))[1]
-    if kind == "test":
-        return load_test(CORPUS, lang)
+    if kind.startswith("test"):
+        return load_test(CORPUS, lang, f"{kind}.tsv")
     path = ROOT / "tests" / "screening" / f"heldout.{lang}.tsv"
     return read_tsv(path, lang) if path.exists() else []
 

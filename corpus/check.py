@@ -51,17 +51,17 @@ def main() -> int:
                 problems.append(f"{where}: duplicate of {seen[key]}: {text!r}")
             else:
                 seen[key] = where
-            (test_texts if path.name == "test.tsv" else pool_texts).add(key)
+            (test_texts if path.name.startswith("test") else pool_texts).add(key)
             counts["multi" if "," in labels else labels] += 1
             for name in names:
                 total[name] += 1
         per_file[path.name] = counts
     for key in test_texts & pool_texts:
-        problems.append(f"text in both test.tsv and the train pool: {key!r}")
+        problems.append(f"text in both a test split (test*.tsv) and the train pool: {key!r}")
     for name, counts in per_file.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         print(f"{name:32} {sum(counts.values()):5}  {detail}")
-    test_n = sum(per_file.get("test.tsv", Counter()).values())
+    test_n = sum(sum(c.values()) for name, c in per_file.items() if name.startswith("test"))
     all_n = sum(sum(c.values()) for c in per_file.values())
     print(f"{'total':32} {all_n:5}  (test {test_n}, pool {all_n - test_n})")
     print("per label (a message with several labels counts once for each):")

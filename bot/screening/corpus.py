@@ -3,8 +3,9 @@
 One message a line, ``labels<TAB>tags<TAB>text``; ``labels`` is ``none`` or a comma-separated
 list of :data:`LABELS`, ``tags`` is ``-`` or a comma-separated list of free tags
 (``hard_negative``, ``past``, ``slang`` ...). Lines starting with ``#`` are comments.
-``test.tsv`` is the frozen test split, written before any result was seen: never trained or
-tuned on. Every other ``*.tsv`` is the train pool, which :func:`split` parts into train and dev
+Files whose name starts with ``test`` (``test.tsv``, ``test2.tsv``, ...) are the frozen test
+split, each written before any result of the model it measures was seen: never trained or tuned
+on. Every other ``*.tsv`` is the train pool, which :func:`split` parts into train and dev
 by a hash of each message's folded text and :data:`SPLIT_SEED`, so the same text always falls
 on the same side whatever file it is in and whatever else is added.
 
@@ -32,18 +33,22 @@ __all__ = [
     "TEST_FILE",
     "Example",
     "corpus_hash",
+    "is_test_file",
     "languages",
     "lint_corpus",
     "load_pool",
     "load_test",
     "read_tsv",
     "split",
+    "test_files",
 ]
 
 LABELS = (*CATEGORIES, "lapse")
 """Labels a corpus line may carry. ``lapse`` is the lapse path's (not a crisis category): the
 screener reads a line labelled only ``lapse`` as a message that must not interrupt."""
 TEST_FILE = "test.tsv"
+"""The first frozen test split; later ones are ``test2.tsv``, ``test3.tsv`` ... (see
+:func:`is_test_file`)."""
 SPLIT_SEED = "screening-split-1"
 """Changing it reshuffles train and dev: do so only with a note in docs/screening.md."""
 DEV_SHARE = 0.2
@@ -113,9 +118,20 @@ RULES_DEV = Path("tests") / "screening"
 """Under the content root: the phrase rules' dev sets, ``dev.<lang>.tsv``, part of the pool."""
 
 
+def is_test_file(path: Path) -> bool:
+    """A frozen test split: its name starts with ``test`` (never trained or tuned on)."""
+    return path.name.startswith("test")
+
+
+def test_files(corpus_dir: Path, lang: str) -> list[Path]:
+    """The frozen test splits of ``lang``, oldest first (``test.tsv``, ``test2.tsv`` ...)."""
+    return sorted((p for p in (corpus_dir / lang).glob("*.tsv") if is_test_file(p)),
+                  key=lambda p: (len(p.name), p.name))
+
+
 def pool_files(corpus_dir: Path, lang: str) -> list[Path]:
     """The corpus's pool files of ``lang``, then the rules' dev set if there is one."""
-    files = sorted(p for p in (corpus_dir / lang).glob("*.tsv") if p.name != TEST_FILE)
+    files = sorted(p for p in (corpus_dir / lang).glob("*.tsv") if not is_test_file(p))
     extra = corpus_dir.parent / RULES_DEV / f"dev.{lang}.tsv"
     return [*files, extra] if extra.exists() else files
 
@@ -132,10 +148,15 @@ def load_pool(corpus_dir: Path, lang: str) -> list[Example]:
     ]
 
 
-def load_test(corpus_dir: Path, lang: str) -> list[Example]:
-    """The frozen test split of ``lang`` (for the report only: never train or tune on it)."""
-    path = corpus_dir / lang / TEST_FILE
-    return read_tsv(path, lang, base=corpus_dir.parent) if path.exists() else []
+def load_test(corpus_dir: Path, lang: str, name: str | None = None) -> list[Example]:
+    """The frozen test splits of ``lang``, or only the file ``name`` (for the report only: never
+    train or tune on them)."""
+    return [
+        ex
+        for p in test_files(corpus_dir, lang)
+        if name is None or p.name == name
+        for ex in read_tsv(p, lang, base=corpus_dir.parent)
+    ]
 
 
 def _bucket(text: str) -> float:
@@ -155,8 +176,8 @@ def split(pool: Sequence[Example]) -> tuple[list[Example], list[Example]]:
 def corpus_hash(corpus_dir: Path, lang: str) -> str:
     """sha256 of the train pool's files (names and bytes): what a model was trained on."""
     h = hashlib.sha256()
-    for p in [*pool_files(corpus_dir, lang), corpus_dir / lang / TEST_FILE]:
-        if p.exists():  # the test split decides what leaves the pool, so it counts too
+    for p in [*pool_files(corpus_dir, lang), *test_files(corpus_dir, lang)]:
+        if p.exists():  # the test splits decide what leaves the pool, so they count too
             h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 
@@ -170,8 +191,7 @@ def lint_corpus(corpus_dir: Path, base: Path) -> list[Problem]:
             if not p.is_relative_to(corpus_dir):
                 continue  # the rules' dev set is linted by its tests
             pool.extend(read_tsv(p, lang, problems, base))
-        test_path = corpus_dir / lang / TEST_FILE
-        test = read_tsv(test_path, lang, problems, base) if test_path.exists() else []
+        test = [ex for p in test_files(corpus_dir, lang) for ex in read_tsv(p, lang, problems, base)]
         problems.extend(_overlaps(test, pool))
     return sorted(problems, key=Problem.sort_key)
 

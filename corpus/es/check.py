@@ -71,7 +71,7 @@ def main() -> int:
                 problems.append(f"{where}: unknown label in {labels!r}")
             if len(names) != len(set(names)):
                 problems.append(f"{where}: repeated label in {labels!r}")
-            texts["test" if path.name == "test.tsv" else "pool"].append(text)
+            texts["test" if path.name.startswith("test") else "pool"].append(text)
             k = key(text)
             if k in seen:
                 problems.append(f"{where}: duplicate of {seen[k]}: {text!r}")
@@ -91,7 +91,7 @@ def main() -> int:
         grand.update(counts)
         print(f"{name:28}" + "".join(f"{counts[c]:>9}" for c in order) + f"{counts['total']:>9}")
     print(f"{'ALL':28}" + "".join(f"{grand[c]:>9}" for c in order) + f"{grand['total']:>9}")
-    pool = grand["total"] - per_label.get("test.tsv", collections.Counter())["total"]
+    pool = grand["total"] - sum(c["total"] for name, c in per_label.items() if name.startswith("test"))
     print("train pool:", pool)
     print("messages carrying each label (multi included):",
           {c: grand["any:" + c] for c in sorted(LABELS)})
