@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.screening.model import LearnedStage
     from bot.screening.rules import PhraseRules
     from bot.screening.train import TrainConfig, train_language, write_model
-    from bot.screening.tuning import suggest_bands, write_bands
+    from bot.screening.tuning import band_text, suggest_bands, write_bands
 
     corpus = Path(args.corpus) if args.corpus else args.content / "corpus"
     locale_dir = args.content / "locale"
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print("  bands:")
         for s in suggestions:
             print(
-                f"    {s.category}: {{unsure: {s.unsure:.2f}, sure: {s.sure:.2f}}}"
+                f"    {s.category}: {band_text(s)}"
                 f"   # dev recall {s.recall:.3f}, dev negatives flagged {s.negatives_flagged:.3f}"
             )
         if args.write_bands:

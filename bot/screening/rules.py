@@ -61,6 +61,8 @@ from bot.problems import Place, Problem, did_you_mean, display_path
 from bot.yamlsource import Source, YamlError, load_yaml
 
 __all__ = [
+    "ANY",
+    "BAND_KEYS",
     "CATEGORIES",
     "SCREENING_FILE",
     "Band",
@@ -70,6 +72,11 @@ __all__ = [
 ]
 
 CATEGORIES = ("child_at_risk", "suicide", "minor", "abused", "distress", "urge")
+ANY = "any"
+"""The learned stage's extra head: the message calls for some crisis path, whichever. Its band
+has only ``unsure``: above it, with no category flagged, a check-in asks about the most likely
+category (it never interrupts on its own)."""
+BAND_KEYS = (*CATEGORIES, ANY)
 """Every screening category, most urgent first; the names are the interface."""
 
 SCREENING_FILE = "screening.yaml"
@@ -106,11 +113,12 @@ class Band(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     unsure: float = Field(gt=0.0, lt=1.0)
-    sure: float = Field(gt=0.0, le=1.0)
+    sure: float | None = Field(default=None, gt=0.0, le=1.0)
+    """Required for a category; the ``any`` head has none (it only ever asks)."""
 
     @model_validator(mode="after")
     def _ordered(self) -> Band:
-        if not self.unsure < self.sure:
+        if self.sure is not None and not self.unsure < self.sure:
             raise ValueError(f"unsure ({self.unsure}) must be below sure ({self.sure})")
         return self
 
@@ -453,13 +461,28 @@ def _load_file(
             ),
             _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
         )
-    for cat in spec.bands:
-        if cat not in CATEGORIES:
+    for cat, band in spec.bands.items():
+        if cat not in BAND_KEYS:
             problems.append(
                 Problem(
                     src.place(("bands", cat), key=True),
-                    f"bands: unknown category '{cat}'{did_you_mean(cat, CATEGORIES)}; "
-                    f"categories are {', '.join(CATEGORIES)}",
+                    f"bands: unknown category '{cat}'{did_you_mean(cat, BAND_KEYS)}; "
+                    f"categories are {', '.join(CATEGORIES)}, and '{ANY}' for any of them",
+                )
+            )
+        elif cat == ANY and band.sure is not None:
+            problems.append(
+                Problem(
+                    src.place(("bands", cat, "sure")),
+                    f"bands: '{ANY}' has no sure threshold (it only asks a check-in); "
+                    "remove 'sure' from it",
+                )
+            )
+        elif cat != ANY and band.sure is None:
+            problems.append(
+                Problem(
+                    src.place(("bands", cat)),
+                    f"bands: '{cat}' needs a sure threshold too: {{unsure: {band.unsure}, sure: ...}}",
                 )
             )
     for cat in CATEGORIES:

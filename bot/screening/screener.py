@@ -4,8 +4,10 @@
 2. The learned stage (:mod:`bot.screening.model`), where ``locale/<lang>/screening_model.npz``
    exists: a probability per category, put in a band by the thresholds in the language's
    ``screening.yaml`` (``bands:``): at or above ``sure`` -> sure; at or above ``unsure`` ->
-   unsure; below -> nothing. Where one of the category's ``unless`` phrases matches (everyday
-   talk the designers listed: "the urge passed"), the model alone is at most unsure.
+   unsure; below -> nothing. The ``any`` head (some crisis, whichever) has only ``unsure``:
+   at or above it, with no category flagged, the likeliest category is unsure. Where one of
+   the category's ``unless`` phrases matches (everyday talk the designers listed: "the urge
+   passed"), the model alone is at most unsure.
 
     >>> screener = Screener.from_dir(Path("locale"))                   # doctest: +SKIP
     >>> screener.screen("standing on the bridge rn", "en")              # doctest: +SKIP
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from bot.problems import display_path
 from bot.screening.model import MODEL_FILE, Embedder, LearnedStage, load_embedder
-from bot.screening.rules import CATEGORIES, PhraseRules
+from bot.screening.rules import ANY, CATEGORIES, PhraseRules
 
 __all__ = ["Screener", "Screening"]
 
@@ -37,7 +39,8 @@ class Screening:
     unsure: tuple[str, ...] = ()
     """Categories worth a check-in (never also sure)."""
     scores: Mapping[str, float] = field(default_factory=dict)
-    """The learned stage's probability per category (empty without a model)."""
+    """The learned stage's probability per category, and under ``any`` that the message calls
+    for some crisis path (empty without a model)."""
     rules: tuple[str, ...] = ()
     """The categories the phrase rules found (a subset of ``sure``)."""
 
@@ -99,10 +102,15 @@ class Screener:
         for cat in CATEGORIES:
             band = bands.get(cat)
             p = scores.get(cat, 0.0)
-            if cat in hits or (band is not None and p >= band.sure and cat not in excused):
+            sure_at = band.sure if band is not None and band.sure is not None else 2.0
+            if cat in hits or (p >= sure_at and cat not in excused):
                 sure.append(cat)
             elif band is not None and p >= band.unsure:
                 unsure.append(cat)
+        either = bands.get(ANY)
+        if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
+            # some crisis, no category sure of it: ask about the likeliest (most urgent on a tie)
+            unsure.append(max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), -CATEGORIES.index(c))))
         return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
 
     __call__ = screen

@@ -23,7 +23,7 @@ import numpy as np
 from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, corpus_hash, load_pool, split
 from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads
-from bot.screening.rules import CATEGORIES
+from bot.screening.rules import ANY, CATEGORIES
 
 __all__ = ["TrainConfig", "Trained", "artifact_arrays", "train_language"]
 
@@ -78,10 +78,12 @@ def train_language(
     train, dev = split(load_pool(corpus_dir, lang))
     texts = [ex.text for ex in train]
     labels = {cat: np.array([cat in ex.labels for ex in train], dtype=np.int8) for cat in CATEGORIES}
+    labels[ANY] = np.array([bool(ex.labels) for ex in train], dtype=np.int8)
+    heads = (*CATEGORIES, ANY)
     vec = TfidfVectorizer(analyzer=ngrams, min_df=config.min_df, sublinear_tf=True, dtype=np.float32)
     x = vec.fit_transform(texts)
     vocab = np.array(sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__))
-    ng = [_fit(x, labels[c], config.ngram_c, config.max_iter) for c in CATEGORIES]
+    ng = [_fit(x, labels[c], config.ngram_c, config.max_iter) for c in heads]
     meta = {
         "lang": lang,
         "config": config.__dict__,
@@ -91,7 +93,7 @@ def train_language(
         "features": len(vocab),
     }
     arrays: dict[str, Any] = {
-        "categories": np.array(CATEGORIES),
+        "categories": np.array(heads),
         "corpus_sha256": np.array(corpus_hash(corpus_dir, lang)),
         "vocab": vocab,
         "idf": vec.idf_.astype(np.float32),
@@ -101,7 +103,7 @@ def train_language(
     if config.embedding:
         embedder = embedder or load_embedder()
         e = embed_all(embedder, texts)
-        em = [_fit(e, labels[c], config.embedding_c, config.max_iter) for c in CATEGORIES]
+        em = [_fit(e, labels[c], config.embedding_c, config.max_iter) for c in heads]
         arrays["emb_coef"] = np.stack([w for w, _ in em], axis=1)
         arrays["emb_bias"] = np.array([b for _, b in em], dtype=np.float32)
         arrays["emb_weight"] = np.array(config.embedding_weight, dtype=np.float32)

@@ -6,7 +6,7 @@ On dev, with the phrase rules counted (a rule hit is always sure):
   dev messages without a crisis label would interrupt for it (never below :data:`SURE_FLOOR`);
 - ``unsure``: all start at :data:`START`; then, step by step, the category whose threshold,
   lowered to catch its next message, catches the most new messages of its own per new negative
-  flagged is lowered,
+  flagged is lowered (the ``any`` head counts every crisis message as its own),
   while at most :data:`CHECK_NEGATIVE_SHARE` of dev negatives are flagged in all (interrupt or
   check-in, any category) and no category goes below :data:`FLOOR`. A check-in on every other
   message would teach people to tap "No" without reading, so the budget is the issue's 10% of
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.screening.corpus import Example
-from bot.screening.rules import CATEGORIES
+from bot.screening.rules import ANY, CATEGORIES
 
-__all__ = ["CHECK_NEGATIVE_SHARE", "SURE_NEGATIVE_SHARE", "Suggestion", "suggest_bands", "write_bands"]
+__all__ = ["CHECK_NEGATIVE_SHARE", "SURE_NEGATIVE_SHARE", "Suggestion", "band_text", "suggest_bands", "write_bands"]
 
 SURE_NEGATIVE_SHARE = 0.004
 """Per category: six together stay under the issue's 3% of hard negatives interrupted."""
@@ -43,7 +43,8 @@ STEP = 0.01
 class Suggestion:
     category: str
     unsure: float
-    sure: float
+    sure: float | None
+    """None for the ``any`` head, which only asks."""
     recall: float
     """Dev recall of this category (rule hit, or the model at ``unsure``)."""
     negatives_flagged: float
@@ -58,21 +59,27 @@ def suggest_bands(
     """One suggestion per category with positives in dev."""
     cats = [c for c in CATEGORIES if any(c in ex.labels for ex in dev)]
     neg = np.array([not ex.labels for ex in dev])
+    ruled_any = np.array([bool(h) for h in rule_hits])
     p = {c: np.array([s.get(c, 0.0) for s in scores]) for c in cats}
     y = {c: np.array([c in ex.labels for ex in dev]) for c in cats}
     ruled = {c: np.array([c in h for h in rule_hits]) for c in cats}
-    ruled_any = np.array([bool(h) for h in rule_hits])
-    sure = {}
+    heads = list(cats)
+    if scores and ANY in scores[0]:
+        heads.append(ANY)
+        p[ANY] = np.array([s[ANY] for s in scores])
+        y[ANY] = ~neg
+        ruled[ANY] = ruled_any
+    sure: dict[str, float] = {}
     for c in cats:
         negs = np.sort(p[c][neg & ~ruled[c]])[::-1]
         allowed = int(SURE_NEGATIVE_SHARE * len(negs))
         t = negs[allowed] + STEP if len(negs) > allowed else SURE_FLOOR
         sure[c] = float(min(1.0, max(SURE_FLOOR, round(t, 2))))
-    unsure = dict.fromkeys(cats, START)
+    unsure = dict.fromkeys(heads, START)
 
     def flagged(th: Mapping[str, float]) -> np.ndarray:
         out = ruled_any.copy()
-        for c in cats:
+        for c in heads:
             out |= p[c] >= th[c]
         return out
 
@@ -80,7 +87,7 @@ def suggest_bands(
     current = flagged(unsure)
     while True:
         best, best_gain, best_t = None, 0.0, 0.0
-        for c in cats:
+        for c in heads:
             # the next threshold down that catches at least one more message of this category
             waiting = p[c][y[c] & ~ruled[c] & (p[c] < unsure[c])]
             if not len(waiting):
@@ -100,11 +107,10 @@ def suggest_bands(
         unsure[best] = best_t
         current = flagged(unsure)
     out = []
-    for c in cats:
-        u = min(unsure[c], round(sure[c] - STEP, 2))
+    for c in heads:
+        u = min(unsure[c], round(sure[c] - STEP, 2)) if c in sure else unsure[c]
         caught = ruled[c] | (p[c] >= u)
-        mine = ruled[c] | (p[c] >= u)
-        out.append(Suggestion(c, u, sure[c], float(caught[y[c]].mean()), float(mine[neg].mean())))
+        out.append(Suggestion(c, u, sure.get(c), float(caught[y[c]].mean()), float(caught[neg].mean())))
     return out
 
 
@@ -115,8 +121,14 @@ BANDS_NOTE = (
 )
 
 
+def band_text(s: Suggestion) -> str:
+    """``{unsure: 0.62, sure: 0.97}``, or ``{unsure: 0.62}`` for the ``any`` head."""
+    sure = f", sure: {s.sure:.2f}" if s.sure is not None else ""
+    return f"{{unsure: {s.unsure:.2f}{sure}}}"
+
+
 def bands_block(suggestions: Sequence[Suggestion]) -> str:
-    lines = [f"  {s.category}: {{unsure: {s.unsure:.2f}, sure: {s.sure:.2f}}}\n" for s in suggestions]
+    lines = [f"  {s.category}: {band_text(s)}\n" for s in suggestions]
     return BANDS_NOTE + "bands:\n" + "".join(lines)
 
 
