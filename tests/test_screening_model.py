@@ -19,6 +19,7 @@ from bot.bootstrap import load_engine
 from bot.cli import main
 from bot.errors import ContentError
 from bot.screening import CATEGORIES, Screener, Screening, lint_screening
+from bot.screening.rules import ANY
 from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, read_tsv, split
 from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, LearnedStage
@@ -59,7 +60,8 @@ def test_screening_loads_and_runs_with_the_network_blocked(no_network: list[str]
     assert set(screener.models) == set(screener.languages) >= {"en", "es", "fi", "pl"}
     for text, lang in [("got the rope ready in the garage", "en"), ("ya tengo la soga", "es")]:
         found = screener.screen(text, lang)
-        assert set(found.scores) == set(CATEGORIES)
+        assert set(found.scores) == {*CATEGORIES, ANY}
+    assert all(model.uses_embedding for model in screener.models.values())
     assert no_network == []
 
 
@@ -92,14 +94,15 @@ def test_junk_goes_through_a_whole_turn(no_network: list[str]) -> None:
 # -- the committed model ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("lang", ["en", "es", "fi", "pl"])
 def test_the_committed_model_was_trained_on_the_corpus_as_it_is(lang: str) -> None:
     model = LearnedStage.load(ROOT / "locale" / lang / MODEL_FILE, lang)
     assert model.corpus_sha256 == corpus_hash(CORPUS, lang), (
         f"corpus/{lang} changed since locale/{lang}/{MODEL_FILE} was trained: "
         "run `redirection-bot train-screener --write-bands` and commit both"
     )
-    assert model.categories == CATEGORIES
+    assert model.categories == (*CATEGORIES, ANY)
+    assert model.uses_embedding and model.meta["config"] == TrainConfig().__dict__
     assert model.meta["lang"] == lang
 
 
@@ -205,6 +208,37 @@ def test_bands_follow_the_thresholds(screener: Screener, tmp_path: Path) -> None
     assert "urge" in sure.sure and "urge" not in sure.unsure
 
 
+def test_the_any_head_asks_about_the_likeliest_category_and_never_interrupts(
+    screener: Screener, tmp_path: Path
+) -> None:
+    """Above ``any``'s threshold, with no category flagged, the likeliest category is unsure."""
+    message = "i dont know how much longer i can do this"
+    found = screener.screen(message, "en")
+    assert not found.rules
+    likeliest = max(CATEGORIES, key=lambda c: found.scores[c])
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", locale)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+
+    def banded(any_unsure: float) -> Screening:
+        # every category out of reach, so only the any head can speak
+        lines = "".join(f"  {c}: {{unsure: 0.9998, sure: 0.9999}}\n" for c in CATEGORIES)
+        block = f"bands:\n{lines}  {ANY}: {{unsure: {any_unsure:.4f}}}\n"
+        out = text.replace("bands:\n", block, 1)
+        for c in (*CATEGORIES, ANY):
+            out = _dedupe_band(out, c)
+        path.write_text(out, encoding="utf-8")
+        return Screener.from_dir(locale, base=tmp_path).screen(message, "en")
+
+    p = found.scores[ANY]
+    assert 0.0 < p < 0.999
+    asked = banded(max(0.0001, p - 0.01))
+    assert asked.unsure == (likeliest,) and asked.sure == ()
+    quiet = banded(min(0.9999, p + 0.01))
+    assert not quiet
+
+
 def _dedupe_band(text: str, category: str) -> str:
     """Keep the first ``category:`` line under ``bands:`` (the inserted one)."""
     out, seen, in_bands = [], False, False
@@ -228,7 +262,9 @@ def _dedupe_band(text: str, category: str) -> str:
         ("  urge: {unsure: 0.8, sure: 0.2}", "unsure (0.8) must be below sure (0.2)"),
         ("  urge: {unsure: 0, sure: 0.5}", "greater than 0"),
         ("  urge: {unsure: 0.5, sure: 1.5}", "less than or equal to 1"),
-        ("  urge: {unsure: 0.5}", "'sure' is required"),
+        ("  urge: {unsure: 0.5}", "bands: 'urge' needs a sure threshold too: {unsure: 0.5, sure: ...}"),
+        ("  any: {unsure: 0.5, sure: 0.9}", "bands: 'any' has no sure threshold (it only asks a check-in)"),
+        ("  anny: {unsure: 0.5}", "bands: unknown category 'anny' (did you mean 'any'?)"),
     ],
 )
 def test_lint_checks_the_thresholds(tmp_path: Path, band: str, message: str) -> None:

@@ -92,7 +92,11 @@ def suggest_bands(
             waiting = p[c][y[c] & ~ruled[c] & (p[c] < unsure[c])]
             if not len(waiting):
                 continue
-            t = max(FLOOR, int(float(waiting.max()) * 100) / 100)
+            top = float(waiting.max())
+            t = int(top * 100) / 100
+            if t > top:  # 0.6799999 * 100 rounds to 68.0: step down so that it is caught
+                t = round(t - STEP, 2)
+            t = max(FLOOR, t)
             if t >= unsure[c]:
                 continue
             new = (p[c] >= t) & (p[c] < unsure[c]) & ~current

@@ -1,0 +1,61 @@
+"""The thresholds train-screener suggests from dev (bot/screening/tuning.py), the any head's
+among them, and how they are written into screening.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.screening.corpus import Example
+from bot.screening.rules import ANY, CATEGORIES, ScreeningFile
+from bot.screening.tuning import CHECK_NEGATIVE_SHARE, suggest_bands, write_bands
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ex(labels: set[str], n: int) -> Example:
+    return Example("en", frozenset(labels), frozenset(), f"message {n}", "dev.tsv", n)
+
+
+def _dev() -> tuple[list[Example], list[dict[str, float]], list[list[str]]]:
+    """100 negatives and 60 crisis messages (10 a category). Each category's own score is weak
+    (its messages sit among negatives), the any head's is strong: only the any head can catch
+    most crisis messages within the budget."""
+    dev, scores = [], []
+    for n in range(100):
+        dev.append(_ex(set(), n))
+        scores.append({**dict.fromkeys(CATEGORIES, 0.5 + (n % 10) / 20), ANY: 0.1 + n / 1000})
+    for i, cat in enumerate(CATEGORIES):
+        for k in range(10):
+            n = 100 + 10 * i + k
+            dev.append(_ex({cat}, n))
+            scores.append({**dict.fromkeys(CATEGORIES, 0.5), cat: 0.55, ANY: 0.6 + k / 100})
+    return dev, scores, [[] for _ in dev]
+
+
+def test_the_any_head_is_tuned_with_the_categories_within_the_budget() -> None:
+    dev, scores, hits = _dev()
+    out = {s.category: s for s in suggest_bands(dev, scores, hits)}
+    assert set(out) == {*CATEGORIES, ANY}
+    assert out[ANY].sure is None and all(out[c].sure is not None for c in CATEGORIES)
+    assert out[ANY].unsure <= 0.6 and out[ANY].recall == 1.0  # every crisis message caught
+    flagged = [any(s[h] >= out[h].unsure for h in out) for s in scores]
+    negatives = [f for f, ex in zip(flagged, dev, strict=True) if not ex.labels]
+    assert sum(negatives) <= CHECK_NEGATIVE_SHARE * len(negatives)
+
+
+def test_without_an_any_score_only_categories_are_suggested() -> None:
+    dev, scores, hits = _dev()
+    plain = [{c: s[c] for c in CATEGORIES} for s in scores]
+    assert {s.category for s in suggest_bands(dev, plain, hits)} == set(CATEGORIES)
+
+
+def test_written_bands_give_any_no_sure_and_parse_as_a_screening_file() -> None:
+    dev, scores, hits = _dev()
+    text = (ROOT / "locale" / "en" / "screening.yaml").read_text(encoding="utf-8")
+    out = write_bands(text, suggest_bands(dev, scores, hits))
+    spec = ScreeningFile.model_validate(yaml.safe_load(out))
+    assert spec.bands[ANY].sure is None and spec.bands[ANY].unsure <= 0.6
+    assert all(spec.bands[c].sure is not None for c in CATEGORIES)
+    assert out.count("\nbands:\n") == 1
