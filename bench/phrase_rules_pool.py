@@ -19,9 +19,9 @@ from pathlib import Path
 # This checkout's code and locale/, not whichever checkout the virtualenv was installed from.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.paths import REPO_ROOT  # noqa: E402
-from bot.screening import CATEGORIES, PhraseRules  # noqa: E402
-from bot.screening.corpus import is_test_file  # noqa: E402
+from bot.paths import REPO_ROOT
+from bot.screening import CATEGORIES, PhraseRules
+from bot.screening.corpus import is_test_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
