@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import argparse
 import collections
+import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+# This checkout's code and locale/, not whichever checkout the virtualenv was installed from.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.paths import REPO_ROOT
 from bot.screening import CATEGORIES, PhraseRules
