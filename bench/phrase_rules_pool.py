@@ -15,8 +15,9 @@ import collections
 from collections.abc import Sequence
 
 from bot.paths import REPO_ROOT
-from bot.screening import CATEGORIES, Screener
+from bot.screening import CATEGORIES
 from bot.screening.corpus import is_test_file
+from bot.screening.rules import PhraseRules
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -24,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("lang")
     parser.add_argument("--misses", action="store_true", help="print misses and false alarms")
     args = parser.parse_args(argv)
-    rules = Screener.from_dir(REPO_ROOT / "locale", base=REPO_ROOT)
+    rules = PhraseRules.from_dir(REPO_ROOT / "locale", base=REPO_ROOT)
     hit: collections.Counter[str] = collections.Counter()
     total: collections.Counter[str] = collections.Counter()
     false: collections.Counter[str] = collections.Counter()
