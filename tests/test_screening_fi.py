@@ -10,6 +10,7 @@ import yaml
 from bot.lapse import LapseFinder
 from bot.paths import REPO_ROOT
 from bot.screening import Screener
+from bot.screening.rules import CATEGORIES, PhraseRules
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +101,32 @@ def test_a_finnish_lapse_is_recognised(lapses: LapseFinder, text: str) -> None:
 @pytest.mark.parametrize("text", NOT_LAPSES)
 def test_a_finnish_look_alike_is_not_a_lapse(lapses: LapseFinder, text: str) -> None:
     assert not lapses(text, "fi")
+
+
+# -- the Finnish rules' dev set, line by line (tests/screening/dev.fi.tsv) ----------------------
+
+
+def _dev_lines() -> list[tuple[frozenset[str], str]]:
+    path = REPO_ROOT / "tests" / "screening" / "dev.fi.tsv"
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            labels, _tags, text = line.split("\t", 2)
+            out.append((frozenset(labels.split(",")) & set(CATEGORIES), text))
+    return out
+
+
+@pytest.fixture(scope="module")
+def phrase_rules() -> PhraseRules:
+    return PhraseRules.from_dir(REPO_ROOT / "locale", base=REPO_ROOT)
+
+
+def test_every_finnish_dev_line_screens_as_labelled(phrase_rules: PhraseRules) -> None:
+    """Each everyday line a rule once fired on stays quiet, and each crisis line beside it (and
+    each line a new phrase was written for) still fires: the dev set is a regression list."""
+    wrong = []
+    for wanted, text in _dev_lines():
+        got = set(phrase_rules.screen(text, "fi"))
+        if (not wanted and got) or not wanted <= got:
+            wrong.append((text, sorted(wanted), sorted(got)))
+    assert wrong == []
