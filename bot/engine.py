@@ -333,7 +333,9 @@ class Engine:
         return True
 
     def _declined(self, fs: FlowSet, session: Session, held: str | None, out: list[Message]) -> None:
-        """"No" to a check-in: back exactly where they were, the held text taken as the answer."""
+        """"No" to a check-in: back exactly where they were, the held text taken as what it was
+        without the check-in: a lapse ("I used again last night") opens the lapse path, anything
+        else is the answer."""
         check_in.note_declined(session, check_in.category_of(session.flow))
         if not session.stack:
             self._go_flow(fs, session, fs.program.menu)
@@ -342,7 +344,9 @@ class Engine:
         flow, state = session.stack.pop()
         session.stack = session.stack or None
         session.flow, session.state = flow, state or fs.flows[flow].flow.start
-        if held:
+        if held and self._lapsed(fs, session, held, ()):
+            self._to_lapse(fs, session, out)
+        elif held:
             self._step(fs, session, None, held, out)
         else:
             self._enter(fs, session, out)

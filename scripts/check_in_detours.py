@@ -53,7 +53,8 @@ def _key_line(node: yaml.MappingNode, name: str) -> int | None:
 
 def _expected_flow(script: Script, number: int) -> str:
     exp = script.turns[number].expect
-    return exp.flow or (exp.state or "").split(".")[0]
+    keys = [*(exp.messages or ()), *(exp.has or ())]
+    return exp.flow or (exp.state or "").split(".")[0] or (keys[0].split(".")[0] if keys else "")
 
 
 def fix(path: Path, script: Script, number: int, reply: dict[str, str]) -> str | None:

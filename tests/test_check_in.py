@@ -81,6 +81,26 @@ def test_the_same_answer_without_a_check_in_gives_the_same_reply(flowset) -> Non
     assert (after_no.flow, after_no.state) == (direct.flow, direct.state)
 
 
+def test_no_to_a_check_in_on_a_lapse_opens_the_lapse_path_as_without_the_check_in(flowset) -> None:  # type: ignore[no-untyped-def]
+    """ "I used again last night" typed as the reason: a check-in, then "No" - the lapse path
+    (never kept as the reason), exactly as if screening had been quiet."""
+    from bot.bootstrap import load_engine
+
+    lapse = load_engine(ROOT).lapse
+    text = "I used again last night, heavy day, and I want it to be the last time"
+    quiet = Engine(flowset, screen=FakeScreen(word="never matches"), lapse=lapse)
+    direct = quiet.turn(at_reason_question(quiet), UserInput(text=text))
+    assert direct.flow == "lapse"
+    engine = Engine(flowset, screen=FakeScreen(), lapse=lapse)
+    session = at_reason_question(engine)
+    assert engine.turn(session, UserInput(text=text)).flow == "check_in_suicide"
+    after_no = engine.turn(session, UserInput(choice="no"))
+    assert [m.key for m in after_no.messages] == [m.key for m in direct.messages]
+    assert (after_no.flow, after_no.state) == (direct.flow, direct.state)
+    assert (session.slots or {}).get("reason") is None
+    assert session.stack == [("why_change", "ask_reason")]  # back to the question after the lapse path
+
+
 @pytest.mark.parametrize("answer", ["yes", "not_sure"])
 def test_yes_or_not_sure_lead_into_the_crisis_path_which_resumes_where_they_were(flowset, answer: str) -> None:  # type: ignore[no-untyped-def]
     engine = Engine(flowset, screen=FakeScreen())
