@@ -19,10 +19,10 @@ from bot.bootstrap import load_engine
 from bot.cli import main
 from bot.errors import ContentError
 from bot.screening import CATEGORIES, Screener, Screening, lint_screening
-from bot.screening.rules import ANY
 from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, read_tsv, split
 from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, LearnedStage
+from bot.screening.rules import ANY
 from bot.screening.train import TrainConfig, model_digest, train_language
 from bot.session import UserInput
 from bot.web import WebConfig, create_app
