@@ -34,7 +34,7 @@ class TrainConfig:
 
     min_df: int = 2
     ngram_c: float = 10.0
-    embedding: bool = True
+    embedding: bool = False
     embedding_c: float = 2.0
     embedding_weight: float = 0.5
     max_iter: int = 3000
