@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.bootstrap import load_engine  # noqa: E402
+from bot.engine import Engine  # noqa: E402
 from bot.script import EngineDriver, Script, find_scripts, load_script, run_script  # noqa: E402
 
 CHECK_IN = "check_in_"
@@ -75,11 +76,12 @@ def fix(path: Path, script: Script, number: int, reply: dict[str, str]) -> str |
         lines[at] = lines[at].replace(expected, actual)
         return "".join(lines)
     if actual.startswith(CHECK_IN):
-        if expected.startswith(CRISIS) or not expected:
-            return None  # an interrupt became a check-in, or nothing to compare: a person decides
+        if expected.startswith(CRISIS):
+            return None  # an interrupt became a check-in: a person decides
         at = _key_line(node, "expect")
         if at is None:  # nothing expected after the answer: the detour goes at the turn's end
-            at = node.end_mark.line if node.end_mark.column == 0 else node.end_mark.line + 1
+            last = node.value[-1][1].end_mark
+            at = last.line if last.column == 0 else last.line + 1
         detour = [NOTE.format(pad=pad), DETOUR.format(pad=pad, flow=actual), f'{dash}- choose: "no"\n']
         return "".join([*lines[:at], *detour, *lines[at:]])
     if expected.startswith(CHECK_IN):
@@ -95,6 +97,34 @@ def fix(path: Path, script: Script, number: int, reply: dict[str, str]) -> str |
     return None
 
 
+def bring_in_line(path: Path, engine: Engine) -> str | None:
+    """Edit the script at ``path`` until it replays on ``engine`` or fails otherwise; None when
+    it replays, else what a person must look at."""
+    for _ in range(40):
+        script = load_script(path)
+        result = run_script(script, EngineDriver(engine))
+        if result.ok:
+            return None
+        if result.error or not result.failures:
+            return str(result.error)
+        number = result.failures[0].turn
+        # a typed answer with no expectation of its own may have been checked in: the
+        # failure then shows turns later, so look for the first unexpected check-in
+        number = next(
+            (
+                i for i, reply in enumerate(result.replies[:number])
+                if script.turns[i].say is not None and reply["flow"].startswith(CHECK_IN)
+                and not _expected_flow(script, i).startswith(CHECK_IN)
+            ),
+            number,
+        )
+        new = fix(path, script, number, result.replies[number])
+        if new is None:
+            return result.failures[0].render().strip()
+        path.write_text(new, encoding="utf-8")
+    return "still failing after 40 edits"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="edit the scripts (default: only list)")
@@ -102,22 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     engine = load_engine(ROOT)
     changed, stuck = 0, []
-    for path in find_scripts(args.paths):
+    for path in find_scripts([p.resolve() for p in args.paths]):
         original = path.read_text(encoding="utf-8")
-        for _ in range(40):
-            script = load_script(path)
-            result = run_script(script, EngineDriver(engine))
-            if result.ok:
-                break
-            if result.error or not result.failures:
-                stuck.append(f"{path.relative_to(ROOT)}: {result.error}")
-                break
-            number = result.failures[0].turn
-            new = fix(path, script, number, result.replies[number])
-            if new is None:
-                stuck.append(f"{path.relative_to(ROOT)}: {result.failures[0].render().strip()}")
-                break
-            path.write_text(new, encoding="utf-8")
+        problem = bring_in_line(path, engine)
+        if problem is not None:
+            stuck.append(f"{path.relative_to(ROOT)}: {problem}")
         if path.read_text(encoding="utf-8") != original:
             changed += 1
             print(f"{'changed' if args.write else 'would change'}: {path.relative_to(ROOT)}")
