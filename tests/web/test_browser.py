@@ -170,6 +170,22 @@ def choose(page: Page, label: str) -> None:
     page.locator("#options").get_by_role("button", name=label, exact=True).click()
 
 
+CHECK_IN = {"fi": ("Haluan tarkistaa yhden asian, jotta ymmärrän sinut oikein.", "Ei")}
+"""The check-in's first line and its "No", by language (locale/<lang>/check_in.yaml)."""
+
+
+def answered(page: Page, locale: str, reply: str) -> None:
+    """What a person does when screening is unsure of an everyday answer: tap "No" on the
+    check-in, and the answer is taken as it was (``reply`` shows). The model decides whether
+    a given sentence gets a check-in, and a retrain may move it either way."""
+    intro, no = CHECK_IN[locale]
+    log = page.locator("#log")
+    expect(log.get_by_text(intro).or_(log.get_by_text(reply, exact=False)).first).to_be_visible()
+    if log.get_by_text(intro).count():
+        choose(page, no)
+    expect(log).to_contain_text(reply)
+
+
 def test_a_full_module(page: Page, server: str, js: bool, redis_db: redis.Redis) -> None:
     watch = Watch(page)
     begin(page, server)
@@ -586,7 +602,7 @@ def test_a_module_and_a_crisis_path_in_finnish(page: Page, server: str, js: bool
         choose(page, label)
     page.get_by_label("Vastauksesi").fill("Haluan, että perheeni voi luottaa minuun")
     page.get_by_role("button", name="Lähetä").click()
-    expect(page.locator("#log")).to_contain_text('Syysi omin sanoin: "Haluan, että perheeni voi luottaa minuun"')
+    answered(page, "fi", 'Syysi omin sanoin: "Haluan, että perheeni voi luottaa minuun"')
     choose(page, "Kyllä, juuri niin")  # module 1 goes on, in Finnish
     expect(page.locator("#log")).to_contain_text("Mikä on sinulle elämässä tärkeintä?")
     page.get_by_label("Vastauksesi").fill("En jaksa enää, haluan tappaa itseni")
