@@ -145,6 +145,8 @@ def command_key(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Text as compared for commands and typed choices: case, accents and punctuation ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_PUNCT.sub(" ", plain).split())
+    folded = text.casefold()
+    if not folded.isascii():  # ASCII has no accents to strip: most typed text skips this
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_PUNCT.sub(" ", folded).split())

@@ -54,3 +54,18 @@ def test_clean_text(raw: str, clean: str) -> None:
 )
 def test_normalise_ignores_case_accents_and_punctuation(typed: str, normal: str) -> None:
     assert normalise(typed) == normal
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["I Am So Tired", "Tell me MORE!!", "  18 or over ", "Kyllä, juuri niin", "ÑANDÚ", "Łódź żółć", "naïve café", "?"],
+)
+def test_normalise_ignores_case_accents_and_punctuation_whatever_the_script(typed: str) -> None:
+    import re
+    import unicodedata
+
+    from bot.catalog import normalise
+
+    decomposed = unicodedata.normalize("NFKD", typed.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    assert normalise(typed) == " ".join(re.sub(r"[^\w\s]", " ", plain).split())
