@@ -14,11 +14,15 @@ from bot.session import Reply, Session, UserInput
 
 
 def _walk(engine: Engine, session: Session, *inputs: str) -> Reply:
-    """Choose option ids; an input starting with '>' is typed text."""
+    """Choose option ids; an input starting with '>' is typed text. Where screening is unsure of
+    a typed answer ("the kids visiting at weekends" as a risky time), tap "No" on the check-in as
+    a person would: the answer is then taken as it was."""
     reply = None
     for item in inputs:
         user = UserInput(text=item[1:]) if item.startswith(">") else UserInput(choice=item)
         reply = engine.turn(session, user)
+        if user.text is not None and reply.flow.startswith("check_in_"):
+            reply = engine.turn(session, UserInput(choice="no"))
     assert reply is not None
     return reply
 
