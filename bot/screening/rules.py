@@ -461,30 +461,7 @@ def _load_file(
             ),
             _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
         )
-    for cat, band in spec.bands.items():
-        if cat not in BAND_KEYS:
-            problems.append(
-                Problem(
-                    src.place(("bands", cat), key=True),
-                    f"bands: unknown category '{cat}'{did_you_mean(cat, BAND_KEYS)}; "
-                    f"categories are {', '.join(CATEGORIES)}, and '{ANY}' for any of them",
-                )
-            )
-        elif cat == ANY and band.sure is not None:
-            problems.append(
-                Problem(
-                    src.place(("bands", cat, "sure")),
-                    f"bands: '{ANY}' has no sure threshold (it only asks a check-in); "
-                    "remove 'sure' from it",
-                )
-            )
-        elif cat != ANY and band.sure is None:
-            problems.append(
-                Problem(
-                    src.place(("bands", cat)),
-                    f"bands: '{cat}' needs a sure threshold too: {{unsure: {band.unsure}, sure: ...}}",
-                )
-            )
+    problems.extend(_band_problems(spec, src))
     for cat in CATEGORIES:
         if cat not in spec.categories:
             problems.append(
@@ -534,6 +511,29 @@ def _load_file(
     if len(problems) > before:
         return None
     return spec, parsed
+
+
+def _band_problems(spec: ScreeningFile, src: Source) -> list[Problem]:
+    """``bands:``: known keys, a ``sure`` for every category and none for ``any``."""
+    problems = []
+    for cat, band in spec.bands.items():
+        if cat not in BAND_KEYS:
+            where, message = src.place(("bands", cat), key=True), (
+                f"bands: unknown category '{cat}'{did_you_mean(cat, BAND_KEYS)}; "
+                f"categories are {', '.join(CATEGORIES)}, and '{ANY}' for any of them"
+            )
+        elif cat == ANY and band.sure is not None:
+            where, message = src.place(("bands", cat, "sure")), (
+                f"bands: '{ANY}' has no sure threshold (it only asks a check-in); remove 'sure' from it"
+            )
+        elif cat != ANY and band.sure is None:
+            where, message = src.place(("bands", cat)), (
+                f"bands: '{cat}' needs a sure threshold too: {{unsure: {band.unsure}, sure: ...}}"
+            )
+        else:
+            continue
+        problems.append(Problem(where, message))
+    return problems
 
 
 def _parse_all(

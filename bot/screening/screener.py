@@ -102,8 +102,8 @@ class Screener:
         for cat in CATEGORIES:
             band = bands.get(cat)
             p = scores.get(cat, 0.0)
-            sure_at = band.sure if band is not None and band.sure is not None else 2.0
-            if cat in hits or (p >= sure_at and cat not in excused):
+            sure_at = band.sure if band is not None and band.sure is not None else None
+            if cat in hits or (sure_at is not None and p >= sure_at and cat not in excused):
                 sure.append(cat)
             elif band is not None and p >= band.unsure:
                 unsure.append(cat)
