@@ -36,7 +36,6 @@ from bot.script import EngineDriver, Script, find_scripts, load_script, run_scri
 CHECK_IN = "check_in_"
 DETOUR = '{pad}expect: {{flow: {flow}, options: ["yes", "no", not_sure]}}\n'
 NOTE = "{pad}# screening is unsure here (a check-in on everyday words: one tap lost, not the answer)\n"
-CRISIS = ("crisis_", "youth_help", "help")
 
 
 def _turn_nodes(text: str) -> list[yaml.MappingNode]:
@@ -58,8 +57,11 @@ def _expected_flow(script: Script, number: int) -> str:
     return exp.flow or (exp.state or "").split(".")[0] or (keys[0].split(".")[0] if keys else "")
 
 
-def fix(path: Path, script: Script, number: int, reply: dict[str, str]) -> str | None:
-    """The script's new text, or None when the failure is not a check-in detour."""
+def fix(
+    path: Path, script: Script, number: int, reply: dict[str, str], interruptions: frozenset[str]
+) -> str | None:
+    """The script's new text, or None when the failure is not a check-in detour
+    (``interruptions``: the crisis and help flows, whose scripts a person must read)."""
     turn = script.turns[number]
     if turn.say is None:
         return None
@@ -76,7 +78,7 @@ def fix(path: Path, script: Script, number: int, reply: dict[str, str]) -> str |
         lines[at] = lines[at].replace(expected, actual)
         return "".join(lines)
     if actual.startswith(CHECK_IN):
-        if expected.startswith(CRISIS):
+        if expected in interruptions:
             return None  # an interrupt became a check-in: a person decides
         at = _key_line(node, "expect")
         if at is None:  # nothing expected after the answer: the detour goes at the turn's end
@@ -118,7 +120,7 @@ def bring_in_line(path: Path, engine: Engine) -> str | None:
             ),
             number,
         )
-        new = fix(path, script, number, result.replies[number])
+        new = fix(path, script, number, result.replies[number], engine.current.interruptions)
         if new is None:
             return result.failures[0].render().strip()
         path.write_text(new, encoding="utf-8")
