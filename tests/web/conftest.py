@@ -15,6 +15,7 @@ import pytest
 import redis
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.engine import Engine, FlowSet
 from bot.paths import REPO_ROOT
@@ -118,3 +119,20 @@ async def client(
     """The app as served: the shipped program with its crisis screener (S1), on ``store``."""
     engine = Engine(flowset, screen=shipped_engine.screen)
     return await make_client(aiohttp_client, create_app(engine, WebConfig(), store=store))
+
+
+# -- the browser (Debian's Chromium through Playwright; its own download does not work here) --
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing (scripts/test installs Debian's chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

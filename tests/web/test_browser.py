@@ -10,12 +10,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.paths import REPO_ROOT
 from bot.web.tokens import digest
@@ -23,9 +22,6 @@ from tests.web.conftest import free_port
 from tests.web.helpers import LABELS_TO_REASON
 from tests.web.servers import serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 HOST_PORT = free_port()
 HOST = f"http://127.0.0.1:{HOST_PORT}"
@@ -91,16 +87,6 @@ def refused_host_page(server: str) -> Iterator[str]:
     """A host that embeds the widget without being in ``--frame-ancestors``."""
     with host_site(server, free_port()) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing (scripts/test installs Debian's chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Watch:

@@ -11,14 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from tests.web.helpers import TO_MENU
 from tests.web.servers import serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WORDS = "Sunday nights alone with my laptop"
 
 
@@ -32,16 +29,6 @@ def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
 def server() -> Iterator[str]:
     with serving() as (url, _):
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing (scripts/test installs Debian's chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_the_plan_page_prints_alone(server: str, browser: Browser, tmp_path: Path) -> None:
