@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.web.openapi import openapi_document
@@ -56,3 +58,15 @@ def hidden_fields(html: str, form_id: str | None = None) -> dict[str, str]:
         assert m, f"no form #{form_id}"
         html = m.group(0)
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html))
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0) -> bool:
+    """Whether ``check()`` becomes true within ``within`` seconds: for what a real clock drives
+    (Redis TTLs, a sweeper's interval), asked again after each short wait, instead of one
+    fixed sleep that is too short on a loaded machine and too long on a quiet one."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
