@@ -153,6 +153,34 @@ def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: 
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
 
 
+ODD_TEXTS = [
+    "", "   ", "!!!", "Kiiill MYSELF!!", "15yo 2day l33t aa11bbb 1a1", "x" * 80, "ab " * 700,
+    "¿Tengo 15 AÑOS? niño ñandú", "Jag mår dåligt, łódź", "Минск ٱلسلام 東京 😀\u200b\u200dzz", JUNK,
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fi", "pl"])
+def test_the_fast_ngram_path_gives_the_plain_reference_scores(screener: Screener, lang: str) -> None:
+    """The learned stage's lookups and counting (``ngram_logits``) give what the plain
+    computation from ``features.ngrams`` gives, on every dev text, an eighth of the train texts
+    and odd input."""
+    model = screener.models[lang]
+    train, dev = split(load_pool(CORPUS, lang))
+    texts = [ex.text for ex in (*train[::8], *dev)] + ODD_TEXTS
+    got = np.stack([model.ngram_logits(t) for t in texts])
+    expected = np.stack([model.ngram_logits_reference(t) for t in texts])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+
+
+def test_the_ascii_squeeze_is_squeeze() -> None:
+    from bot.phrases import squeeze, words
+    from bot.screening.model import _squeeze
+
+    typed = {w for t in ODD_TEXTS for w in words(t)} | {"kiiill", "15yo", "2000", "aa11bbb", "ABC", "a_b", "ñandu"}
+    for w in typed:
+        assert _squeeze(w) == squeeze(w), w
+
+
 def test_the_split_is_fixed_and_keeps_a_text_on_one_side() -> None:
     pool = load_pool(CORPUS, "en")
     train, dev = split(pool)
