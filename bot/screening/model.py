@@ -35,6 +35,10 @@ USE_VERSION = "0.2.1"
 
 Floats = npt.NDArray[np.float32]
 _NO_INDICES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+_SUBLINEAR_TF: Floats = np.concatenate(
+    [np.zeros(1, dtype=np.float32), (1.0 + np.log(np.arange(1, 256, dtype=np.intp))).astype(np.float32)]
+)
+"""``1 + log(count)`` for the counts one message has (computed as the plain way computes it)."""
 
 
 class Embedder(Protocol):
@@ -135,10 +139,13 @@ class LearnedStage:
         idx, counts = self._feature_counts(text)
         if not len(idx):
             return self._ng_bias.copy()
-        tf = (1.0 + np.log(counts)).astype(np.float32)
+        if counts.max() < len(_SUBLINEAR_TF):
+            tf = _SUBLINEAR_TF[counts]
+        else:
+            tf = (1.0 + np.log(counts)).astype(np.float32)
         x = tf * self._idf[idx]
         x /= np.float32(np.sqrt(np.dot(x, x)))
-        return np.asarray(x @ self._ng_coef[idx] + self._ng_bias, dtype=np.float32)
+        return np.asarray(x @ np.take(self._ng_coef, idx, axis=0) + self._ng_bias, dtype=np.float32)
 
     def _feature_counts(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """The distinct feature indices of ``text``, ascending, and how often each occurs."""
