@@ -6,8 +6,9 @@
 Starts ``redirection-bot serve`` (memory store) and a bare aiohttp app (one handler returning a
 reply-sized JSON) as separate processes on loopback, then drives each from this process with
 an aiohttp client: N concurrent conversations, each a start and then ``--turns`` turns (a loop
-through the welcome and help flows that never ends the conversation). Prints turns per second
-and latency percentiles per concurrency level (medians of --rounds alternating runs, since
+through the welcome and help flows that never ends the conversation). Prints turns per second,
+latency percentiles and each server's CPU time per turn (from /proc: the figure least moved by
+other work on a shared machine) per concurrency level (medians of --rounds alternating runs, since
 client and servers share the machine's CPUs), and the ratio to the bare handler. Bounded: a
 fixed number of requests, a time limit per level, loopback only.
 
@@ -77,6 +78,15 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit("server did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its reaped children used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -137,7 +147,7 @@ async def conversation(session: aiohttp.ClientSession, url: str, turns: int, bar
 
 
 async def level(url: str, concurrency: int, turns: int, bare: bool,
-                text_share: float = 0.0) -> dict[str, float]:
+                text_share: float = 0.0, pid: int = 0) -> dict[str, float]:
     latencies: list[float] = []
     connector = aiohttp.TCPConnector(limit=concurrency)
     timeout = aiohttp.ClientTimeout(total=60)
@@ -146,15 +156,18 @@ async def level(url: str, concurrency: int, turns: int, bare: bool,
         await asyncio.gather(*(conversation(session, url, 2, bare, [], time.monotonic() + 30)
                                for _ in range(min(concurrency, 16))))
         deadline = time.monotonic() + TIME_LIMIT
+        cpu0 = cpu_seconds(pid) if pid else float("nan")
         t0 = time.perf_counter()
         counts = await asyncio.gather(*(
             conversation(session, url, turns, bare, latencies, deadline, text_share, seed)
             for seed in range(concurrency)))
         wall = time.perf_counter() - t0
+        cpu = cpu_seconds(pid) - cpu0 if pid else float("nan")
     total = sum(counts)
     return {
         "turns": total, "per_s": total / wall,
         "p50": statistics.median(latencies) * 1000, "p99": percentile(latencies, 99) * 1000,
+        "cpu_ms": cpu / total * 1000,
     }
 
 
@@ -168,10 +181,12 @@ def main() -> None:
                         help="share of turns typed as text through the full screener (e.g. 0.3)")
     parser.add_argument("--store", default="memory", help="serve --store (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=1, help="serve --workers (more than 1 needs --store redis://)")
+    parser.add_argument("--ports", type=int, nargs=2, metavar=("CHAT", "BARE"),
+                        help="loopback ports for the two servers (default: any free ones)")
     args = parser.parse_args()
     if args.text_share:
         TEXTS.extend(everyday_texts())
-    chat_port, bare_port = free_port(), free_port()
+    chat_port, bare_port = args.ports if args.ports else (free_port(), free_port())
     env = {**os.environ, "REDIRECTION_BOT_LOG_LEVEL": "WARNING"}
     chat = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(chat_port),
@@ -186,30 +201,32 @@ def main() -> None:
               f"{args.text_share:.0%} typed text; server and client in separate processes on loopback; "
               f"store {args.store.split('://')[0]}, {args.workers} worker(s)")
         print(f"{'conc':>5} {'server':>6} {'turns':>7} {'turns/s':>9} {'p50 ms':>8} "
-              f"{'p99 ms':>8}")
+              f"{'p99 ms':>8} {'cpu ms/turn':>11}")
         results: dict[tuple[int, str], dict] = {}
         for n in args.levels:
             for name in ("chat", "bare"):
-                results[(n, name)] = {"turns": 0.0, "per_s": [], "p50": [], "p99": []}
+                results[(n, name)] = {"turns": 0.0, "per_s": [], "p50": [], "p99": [], "cpu_ms": []}
             for _ in range(args.rounds):
-                for name, url, is_bare in (("chat", chat_url, False), ("bare", bare_url, True)):
-                    one = asyncio.run(level(url, n, args.turns, is_bare, args.text_share))
+                for name, url, is_bare, pid in (("chat", chat_url, False, chat.pid),
+                                                 ("bare", bare_url, True, bare.pid)):
+                    one = asyncio.run(level(url, n, args.turns, is_bare, args.text_share, pid))
                     acc = results[(n, name)]
                     acc["turns"] += one["turns"]
-                    for k in ("per_s", "p50", "p99"):
+                    for k in ("per_s", "p50", "p99", "cpu_ms"):
                         acc[k].append(one[k])
             for name in ("chat", "bare"):
                 acc = results[(n, name)]
                 r = results[(n, name)] = {
                     "turns": acc["turns"],
-                    **{k: statistics.median(acc[k]) for k in ("per_s", "p50", "p99")},
+                    **{k: statistics.median(acc[k]) for k in ("per_s", "p50", "p99", "cpu_ms")},
                 }
                 print(f"{n:>5} {name:>6} {r['turns']:>7.0f} {r['per_s']:>9.0f} "
-                      f"{r['p50']:>8.1f} {r['p99']:>8.1f}", flush=True)
+                      f"{r['p50']:>8.1f} {r['p99']:>8.1f} {r['cpu_ms']:>11.3f}", flush=True)
             c, b = results[(n, "chat")], results[(n, "bare")]
             print(f"{n:>5} {'ratio':>6} {'':>7} {c['per_s'] / b['per_s']:>9.2f} "
-                  f"{c['p50'] / b['p50']:>8.2f} {c['p99'] / b['p99']:>8.2f}")
-        print(json.dumps({f"{n}/{name}": {k: round(v, 1) for k, v in r.items()}
+                  f"{c['p50'] / b['p50']:>8.2f} {c['p99'] / b['p99']:>8.2f} "
+                  f"{c['cpu_ms'] / b['cpu_ms']:>11.2f}")
+        print(json.dumps({f"{n}/{name}": {k: round(v, 3 if k == "cpu_ms" else 1) for k, v in r.items()}
                           for (n, name), r in results.items()}))
     finally:
         for proc in (chat, bare):

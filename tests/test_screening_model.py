@@ -6,6 +6,7 @@ import io
 import shutil
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,34 @@ def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: 
     expected = x @ trained.arrays["ng_coef"] + trained.arrays["ng_bias"]
     got = np.stack([model.ngram_logits(t) for t in texts])
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+
+
+ODD_TEXTS = [
+    "", "   ", "!!!", "Kiiill MYSELF!!", "15yo 2day l33t aa11bbb 1a1", "x" * 80, "ab " * 700,
+    "¿Tengo 15 AÑOS? niño ñandú", "Jag mår dåligt, łódź", "Минск ٱلسلام 東京 😀\u200b\u200dzz", JUNK,
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fi", "pl"])
+def test_the_fast_ngram_path_gives_the_plain_reference_scores(screener: Screener, lang: str) -> None:
+    """The learned stage's lookups and counting (``ngram_logits``) give what the plain
+    computation from ``features.ngrams`` gives, on every dev text, an eighth of the train texts
+    and odd input."""
+    model = screener.models[lang]
+    train, dev = split(load_pool(CORPUS, lang))
+    texts = [ex.text for ex in (*train[::8], *dev)] + ODD_TEXTS
+    got = np.stack([model.ngram_logits(t) for t in texts])
+    expected = np.stack([model.ngram_logits_reference(t) for t in texts])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+
+
+def test_the_ascii_squeeze_is_squeeze() -> None:
+    from bot.phrases import squeeze, words
+    from bot.screening.model import _squeeze
+
+    typed = {w for t in ODD_TEXTS for w in words(t)} | {"kiiill", "15yo", "2000", "aa11bbb", "ABC", "a_b", "ñandu"}
+    for w in typed:
+        assert _squeeze(w) == squeeze(w), w
 
 
 def test_the_split_is_fixed_and_keeps_a_text_on_one_side() -> None:
@@ -318,10 +347,12 @@ class Counting(Screener):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.calls = 0
+        self.threads: list[str] = []
         Counting.instances.append(self)
 
     def screen(self, text: str, locale: str) -> Screening:
         self.calls += 1
+        self.threads.append(threading.current_thread().name)
         return super().screen(text, locale)
 
 
@@ -346,7 +377,7 @@ def test_replay_screens_with_the_bootstrap_screener(counting: type[Counting]) ->
     assert len(counting.instances) == 1 and counting.instances[0].calls >= 1
 
 
-async def test_the_web_screens_with_the_bootstrap_screener_off_the_event_loop(
+async def test_the_web_screens_with_the_bootstrap_screener(
     counting: type[Counting], aiohttp_client: Any
 ) -> None:
     assert bot.cli.serve.load_engine is bot.bootstrap.load_engine  # serve builds it the same way
@@ -359,3 +390,27 @@ async def test_the_web_screens_with_the_bootstrap_screener_off_the_event_loop(
     assert turn.status == 200 and time.perf_counter() - t0 < 30
     assert (await turn.json())["flow"] == "crisis_suicide"
     assert len(counting.instances) == 1 and counting.instances[0].calls == 1
+
+
+async def test_the_web_screens_short_texts_on_the_loop_and_long_ones_off_it(
+    counting: type[Counting], aiohttp_client: Any
+) -> None:
+    """Up to INLINE_TEXT_CHARS a typed turn is cheaper than a hop to a thread; longer ones
+    (up to MAX_INPUT_CHARS, several ms) go to the executor, so none stalls the loop for long."""
+    from bot.web.conversation import INLINE_TEXT_CHARS
+
+    client = await aiohttp_client(create_app(load_engine(ROOT), WebConfig()))
+    reply = await (await client.post("/api/v1/start", json={"locale": "en"})).json()
+    reply = await (await client.post(
+        "/api/v1/turn", json={"session": reply["session"], "seq": reply["seq"], "choice": "continue"})).json()
+    short = ("the weather was nice today and we went out for a walk " * 10)[:INLINE_TEXT_CHARS]
+    for text in (short, short + " and then we came back home"):
+        turn = await client.post("/api/v1/turn", json={"session": reply["session"], "seq": reply["seq"], "text": text})
+        assert turn.status == 200
+        reply = await turn.json()
+    assert counting.instances[0].threads == [threading.main_thread().name, "screening_0"]
+    start = time.perf_counter()
+    screener = counting.instances[0]
+    for _ in range(5):
+        screener.screen(JUNK[:INLINE_TEXT_CHARS], "es")
+    assert (time.perf_counter() - start) / 5 < 0.05  # bounded: about 2-3 ms here, 50 ms for a slow CI

