@@ -13,20 +13,30 @@ thoughts of ending your life right now?" Yes / No / Not sure), holding what the 
 
 A category without a ``check_in_<category>`` flow is taken as sure when unsure: missing
 content never makes screening quieter. Nothing here logs anything.
+
+**Expected answers.** Where the program itself asks about a category (``expects: [urge,
+distress]`` on the ``ask`` state of "What are your warning signs?"), an answer that screening is
+only *unsure* about in that category is the answer to the question, not a crisis: it gets no
+check-in there (:func:`expected`). That includes a category chosen by the ``any`` head alone.
+Sure categories interrupt everywhere; :data:`NEVER_EXPECTED` are never dropped; a category with
+a risk note (a "No" a few turns ago) is still taken as sure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 
 from bot.screening import CATEGORIES, Screening
 from bot.session import Session
 
 __all__ = [
     "FLOW_PREFIX",
+    "NEVER_EXPECTED",
     "RISK_TURNS",
     "as_screening",
     "category_of",
+    "expected",
     "is_check_in",
     "note_declined",
     "sure_now",
@@ -37,6 +47,11 @@ __all__ = [
 FLOW_PREFIX = "check_in_"
 RISK_TURNS = 6
 """How many turns after a "No" an unsure message of that category counts as sure."""
+
+
+NEVER_EXPECTED = ("suicide", "child_at_risk")
+"""Categories a state may never list in ``expects``: a check-in about ending one's life or a
+child in danger is always worth a tap (lint refuses them; :func:`expected` ignores them)."""
 
 
 def as_screening(found: Screening | Sequence[str]) -> Screening:
@@ -80,3 +95,16 @@ def to_ask(found: Screening, flows: Collection[str]) -> str | None:
         if FLOW_PREFIX + cat in flows:
             return FLOW_PREFIX + cat
     return None
+
+
+def expected(session: Session, found: Screening, expects: Collection[str]) -> Screening:
+    """``found`` without the unsure categories the current question asks about (its state's
+    ``expects``): the typed text answers the question, so they get no check-in. Sure categories,
+    :data:`NEVER_EXPECTED` ones and ones with a risk note are kept."""
+    if not expects or not found.unsure:
+        return found
+    noted = session.risk or {}
+    unsure = tuple(
+        c for c in found.unsure if c not in expects or c in NEVER_EXPECTED or noted.get(c, 0) > 0
+    )
+    return found if unsure == found.unsure else replace(found, unsure=unsure)

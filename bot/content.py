@@ -198,7 +198,7 @@ def _load_catalog(lang_dir: Path, base: Path, problems: list[Problem]) -> Catalo
 
 _KNOWN_KEYS: dict[str, set[str]] = {
     "flow": set(Flow.model_fields),
-    "state": {"say", "note", "options", "ask", "max", "go", "flow", "back", "end"},
+    "state": {"say", "note", "expects", "options", "ask", "max", "go", "flow", "back", "end"},
     "option": set(Option.model_fields),
     "message": {"key", "if", "if_any", "unless"},
 }

@@ -4,7 +4,8 @@ Each flow of a loaded version compiles once to a ``transitions`` machine. Sessio
 plain data; a turn points the flow's shared machine at the session's state, triggers, and reads
 the state back, with no ``await`` in between. A turn, in order:
 
-1. screen free text (``screen`` hook); a hit interrupts the flow with a crisis flow
+1. screen free text (``screen`` hook); a hit interrupts the flow with a crisis flow, an unsure
+   category asks a check-in (not one the question itself asks about: a state's ``expects``)
 2. a lapse typed anywhere (``lapse`` hook) leads to the program's lapse path; never kept in a slot
 3. global commands (``help``, ``menu``, ``end``), typed or sent as a command
 4. the flow step: an option by id, label or number, or text into the state's slot
@@ -240,6 +241,7 @@ class Engine:
                 raise InputError(f"text is longer than {MAX_INPUT_CHARS} characters")
             if self.screen is not None and text and not self._is_choice_words(fs, session, text):
                 found = check_in.as_screening(self.screen(text, session.locale))
+                found = check_in.expected(session, found, self._expects(fs, session))
                 screened = check_in.sure_now(session, found, fs.flows)
                 if screened and self._interrupt(fs, session, screened, out):
                     return self._reply(fs, session, out, screened)
@@ -318,6 +320,13 @@ class Engine:
         if typed.isdigit() and 1 <= int(typed) <= len(options):  # an option's number
             return True
         return typed in fs.choice_index(session.locale, session.flow, session.state)
+
+    @staticmethod
+    def _expects(fs: FlowSet, session: Session) -> Sequence[str]:
+        """The categories the question being answered asks about (an ask state's ``expects``):
+        unsure ones get no check-in (``check_in.expected``)."""
+        state = fs.flows[session.flow].flow.states[session.state]
+        return state.expects if isinstance(state, AskState) else ()
 
     def _check_in(self, fs: FlowSet, session: Session, found: Screening, text: str, out: list[Message]) -> bool:
         """Ask the check-in of the most urgent unsure category, holding ``text``; never from

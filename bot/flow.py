@@ -128,10 +128,20 @@ class _StateBase(_Strict):
     """Locale keys of the messages to say on entering the state, in order."""
     note: str | None = None
     """For designers; never shown to users."""
+    expects: list[Name] = Field(default_factory=list)
+    """Screening categories this question asks about (``expects: [urge, distress]`` where the
+    program asks for warning signs): a typed answer that screening is only *unsure* about in
+    these categories gets no check-in here. Sure categories still interrupt. Only on ``ask``
+    states; never ``suicide`` or ``child_at_risk``, never in crisis paths or check-ins (lint)."""
 
     def choices(self) -> Sequence[Option]:
         """The options this state offers as buttons (none for say and end states)."""
         return ()
+
+    @field_validator("expects", mode="before", json_schema_input_type=Name | list[Name])
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
 
     @field_validator("say", mode="before", json_schema_input_type=Key | list[Key | MessageRef])
     @classmethod

@@ -10,13 +10,14 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from bot import check_in
 from bot.catalog import Catalog
 from bot.content import Content, load_content, message_refs
 from bot.flow import AskState, ChoiceState, EndState, Flow, MessageRef, Option, SayState, State
 from bot.lapse import lint_lapse
 from bot.problems import Place, Problem, did_you_mean
 from bot.resources import lint_resources, load_resources
-from bot.screening import lint_screening
+from bot.screening import CATEGORIES, lint_screening
 from bot.screening.corpus import lint_corpus
 from bot.yamlsource import Source
 
@@ -56,6 +57,7 @@ def lint_content(content: Content) -> list[Problem]:
         problems += _check_targets(flow, src, content)
         problems += _check_graph(flow, src, _entry_states(content, flow_id))
         problems += _check_slots(flow, src, content)
+        problems += _check_expects(flow, src, content)
     problems += _check_keys(content)
     return problems
 
@@ -323,6 +325,60 @@ def _check_slots(flow: Flow, src: Source, content: Content) -> list[Problem]:
                     f"only `if: {slot}`)",
                 )
             )
+    return out
+
+
+NEVER_EXPECTED_WHY = {
+    "suicide": "a check-in about ending one's life is always worth a tap",
+    "child_at_risk": "a check-in about a child in danger is always worth a tap",
+}
+
+
+def _check_expects(flow: Flow, src: Source, content: Content) -> list[Problem]:
+    """``expects`` (categories a question asks about, whose unsure band asks no check-in there):
+    only on ask states outside crisis paths, help and check-ins; known categories; never the
+    ones in ``check_in.NEVER_EXPECTED``."""
+    program = content.program
+    guarded: set[str | None] = set()
+    if program is not None:
+        guarded = {*program.crisis.values(), program.help, program.exit_check}
+        guarded.add(program.youth.help if program.youth is not None else None)
+    where = ""
+    if check_in.is_check_in(flow.flow):
+        where = f"check-in flow '{flow.flow}'"
+    elif flow.flow in guarded:
+        where = f"flow '{flow.flow}' (a crisis path, help or the youth path)"
+    allowed = [c for c in CATEGORIES if c not in check_in.NEVER_EXPECTED]
+    out: list[Problem] = []
+    for name, state in flow.states.items():
+        if not state.expects:
+            continue
+        path = ("states", name, "expects")
+        if where:
+            out.append(Problem(src.place(path, key=True),
+                               f"state '{name}': expects is not allowed in {where}: screening "
+                               "there is never softened (remove it)"))
+            continue
+        if not isinstance(state, AskState):
+            out.append(Problem(src.place(path, key=True),
+                               f"state '{name}': expects is only allowed on a state that takes "
+                               "typed text (one with `ask:`); remove it or move it there"))
+            continue
+        seen: set[str] = set()
+        for i, cat in enumerate(state.expects):
+            if cat in check_in.NEVER_EXPECTED:
+                out.append(Problem(src.place((*path, i)),
+                                   f"state '{name}': expects may never list '{cat}': "
+                                   f"{NEVER_EXPECTED_WHY.get(cat, 'its check-in is always asked')} "
+                                   "(remove it)"))
+            elif cat not in CATEGORIES:
+                out.append(Problem(src.place((*path, i)),
+                                   f"state '{name}': expects: '{cat}' is not a screening category"
+                                   f"{did_you_mean(cat, allowed)} (it may list: {', '.join(allowed)})"))
+            elif cat in seen:
+                out.append(Problem(src.place((*path, i)),
+                                   f"state '{name}': expects lists '{cat}' twice", "warning"))
+            seen.add(cat)
     return out
 
 
