@@ -9,6 +9,12 @@ each word gives itself (``w:word``), its pair with the next word (``b:one two``)
 character 2- to 5-grams with ``<`` and ``>`` marking the word's edges. Character n-grams carry
 typos and text-speak ("suicdal" shares most of its n-grams with "suicidal"); word pairs carry
 who and when ("i was", "im 15", "years ago").
+
+Pairs are also read on word stems, the first :data:`STEM` letters (``p:want kill``), and with
+one word skipped (``s:want mysel`` in "want to kill myself", "want 2 kill myself", "wanna kill
+myself"): the same pair in another inflection, spelling or with a filler word still counts. In
+leave-one-round-out validation (a whole round of the corpus, written by other people at another
+time, held out) this lifted recall at 10% of hard negatives flagged by about 5 points in en and es.
 """
 
 from __future__ import annotations
@@ -18,12 +24,15 @@ from itertools import pairwise
 from bot.flow import MAX_INPUT_CHARS
 from bot.phrases import squeeze, words
 
-__all__ = ["MAX_FEATURE_CHARS", "char_ngrams", "fold_words", "ngrams"]
+__all__ = ["MAX_FEATURE_CHARS", "STEM", "char_ngrams", "fold_words", "ngrams", "pair_features"]
 
 MAX_FEATURE_CHARS = MAX_INPUT_CHARS
 """Text beyond this is not read (the engine refuses longer input anyway): bounds the time."""
 MAX_WORD = 30
 """Longer "words" (junk, pasted links) give only their first characters."""
+STEM = 5
+"""A word's stem, for the stem pairs: its first letters ("killing", "killed" -> "killi", "kille";
+"myself", "myselff" -> "mysel")."""
 
 
 def fold_words(text: str) -> list[str]:
@@ -44,10 +53,21 @@ def char_ngrams(token: str) -> list[str]:
     return out
 
 
+def pair_features(toks: list[str]) -> list[str]:
+    """The features of neighbouring folded tokens: word pairs (``b:``), stem pairs (``p:``) and
+    stem pairs one word apart (``s:``)."""
+    stems = [t[:STEM] for t in toks]
+    return [
+        *(f"b:{a} {b}" for a, b in pairwise(toks)),
+        *(f"p:{a} {b}" for a, b in pairwise(stems)),
+        *(f"s:{a} {c}" for a, c in zip(stems, stems[2:], strict=False)),
+    ]
+
+
 def ngrams(text: str) -> list[str]:
     """Every feature of ``text`` (repeats kept: counts matter)."""
     toks = fold_words(text)
-    out = [f"b:{a} {b}" for a, b in pairwise(toks)]
+    out = pair_features(toks)
     for t in toks:
         out.extend(char_ngrams(t))
     return out

@@ -33,7 +33,7 @@ class TrainConfig:
     """What the model is; changing a value changes the model (it is stored in ``meta``)."""
 
     min_df: int = 2
-    ngram_c: float = 10.0
+    ngram_c: float = 30.0
     embedding: bool = False
     embedding_c: float = 2.0
     embedding_weight: float = 0.5
