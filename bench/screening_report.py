@@ -200,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             msgs = messages_of(pool)
             stages: list[tuple[str, Callable[[str], object]]] = [
-                ("rules", lambda m, lang=lang: screener.rules.screen_excused(m, lang)),
+                ("rules", lambda m, lang=lang: screener.rules.screen_all(m, lang)),
                 ("whole", lambda m, lang=lang: screener.screen(m, lang)),
             ]
             if model is not None:

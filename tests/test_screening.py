@@ -480,3 +480,57 @@ def test_screen_command_refuses_an_unknown_locale(capsys: pytest.CaptureFixture[
 def _copy_locale(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "locale", tmp_path / "locale")
     return tmp_path / "locale"
+
+
+def _with_ask_when(tmp_path: Path, phrases: str) -> Path:
+    """A copy of the shipped locale whose English suicide category has these ask_when phrases."""
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  suicide:\n    phrases:\n" in text
+    path.write_text(
+        text.replace("  suicide:\n    phrases:\n", f"  suicide:\n    ask_when: {phrases}\n    phrases:\n", 1),
+        encoding="utf-8",
+    )
+    return locale
+
+
+class _Certain:
+    """A learned stage that is sure of every category (to show what ask_when holds back)."""
+
+    def scores(self, text: str) -> dict[str, float]:
+        return dict.fromkeys((*CATEGORIES, "any"), 0.999)
+
+
+def test_an_ask_when_phrase_turns_a_rule_hit_into_a_check_in(tmp_path: Path) -> None:
+    rules = PhraseRules.from_dir(_with_ask_when(tmp_path, '["zebra crossing"]'), base=tmp_path)
+    plain = rules.screen_all("I want to die", "en")
+    assert plain.found == ("suicide",) and plain.asked == () and plain.sure == ("suicide",)
+    # anywhere in the message, before or after the phrase, and only for its own category
+    for text in ["I want to die. Zebra crossing.", "zebra crossing and then i want to die"]:
+        found = rules.screen_all(text, "en")
+        assert found.found == ("suicide",) and found.asked == ("suicide",) and found.sure == ()
+    both = rules.screen_all("im 15, zebra crossing, i want to die", "en")
+    assert both.found == ("suicide", "minor") and both.sure == ("minor",)
+    without_model = Screener(rules, {}).screen("zebra crossing, i want to die", "en")
+    assert (without_model.sure, without_model.unsure) == ((), ("suicide",))
+
+
+def test_the_learned_stage_alone_cannot_interrupt_what_ask_when_held_back(tmp_path: Path) -> None:
+    rules = PhraseRules.from_dir(_with_ask_when(tmp_path, '["zebra crossing"]'), base=tmp_path)
+    screener = Screener(rules, {"en": _Certain()})  # type: ignore[dict-item]
+    held = screener.screen("zebra crossing, i want to die", "en")
+    assert "suicide" not in held.sure and "suicide" in held.unsure
+    assert "suicide" in screener.screen("i want to die", "en").sure
+
+
+def test_a_malformed_ask_when_phrase_is_placed(tmp_path: Path) -> None:
+    locale = _with_ask_when(tmp_path, '["years ago", "kid?"]')
+    problems = [str(p) for p in lint_screening(locale, tmp_path)]
+    line = (locale / "en" / "screening.yaml").read_text(encoding="utf-8").splitlines().index(
+        '    ask_when: ["years ago", "kid?"]'
+    )
+    assert problems == [
+        f"locale/en/screening.yaml:{line + 1}:33: error: suicide ask_when: '?' is not part of the "
+        "phrase language: write [a|b] for optional words: 'kid?'"
+    ]

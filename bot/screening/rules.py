@@ -1,5 +1,7 @@
 """Stage one of crisis screening, the phrase rules: which categories a text calls for, in
-microseconds. A rule hit always wins (see :mod:`bot.screening.screener` for both stages).
+microseconds. A rule hit always wins (see :mod:`bot.screening.screener` for both stages): it
+interrupts, or, where the category's ``ask_when`` phrases say the message is about the past,
+someone else or a joke, it asks a check-in.
 
     >>> rules = PhraseRules.from_dir(Path("locale"))              # doctest: +SKIP
     >>> rules.screen("im 15 and i wanna kms", "en")                # doctest: +SKIP
@@ -27,6 +29,9 @@ How a text is screened (``PhraseRules.screen``):
    matched and one of the category's ``unless`` phrases matched too, the unless spans are
    blanked out and the phrases searched again: "the urge passed" is not an urge, but "the urge
    passed but now i want to look" still is.
+4. A category found whose ``ask_when`` phrases match anywhere in the text is *asked*
+   (``PhraseRules.screen_all``): a check-in, not an interrupt. "years ago i thought about
+   ending my life most days, i got help" asks; it does not send the person down a crisis path.
 
 Categories come back most urgent first (:data:`CATEGORIES`). Nothing here logs or keeps text.
 See docs/screening.md for the guide for content designers.
@@ -67,6 +72,7 @@ __all__ = [
     "SCREENING_FILE",
     "Band",
     "PhraseRules",
+    "RuleFindings",
     "ScreeningFile",
     "lint_screening",
 ]
@@ -104,6 +110,9 @@ class CategoryPatterns(BaseModel):
 
     phrases: list[Text] = Field(min_length=1)
     unless: list[Text] = Field(default_factory=list)
+    ask_when: list[Text] = Field(default_factory=list)
+    """Phrases anywhere in the message that make a hit of this category ask a check-in instead
+    of interrupting: the past ("years ago", "used to"), someone else ("my friend"), jokes."""
 
 
 class Band(BaseModel):
@@ -186,21 +195,38 @@ class _Regex:
 _UNANCHORED = re2._Anchor.UNANCHORED
 
 
+@dataclass(frozen=True, slots=True)
+class RuleFindings:
+    """What the phrase rules found in one message (category names, most urgent first)."""
+
+    found: tuple[str, ...] = ()
+    """Every category whose phrases matched (after its unless phrases)."""
+    asked: tuple[str, ...] = ()
+    """The found categories whose ``ask_when`` phrases matched too: a check-in, not an interrupt."""
+    excused: tuple[str, ...] = ()
+    """Categories not found whose ``unless`` phrases matched."""
+
+    @property
+    def sure(self) -> tuple[str, ...]:
+        return tuple(c for c in self.found if c not in self.asked)
+
+
 @dataclass(frozen=True)
 class _Category:
     name: str
     phrases: _Regex
     unless: _Regex | None
+    ask_when: _Regex | None
 
 
 class _Language:
     """One language, compiled: word tables for typo correction and a regex per category."""
 
     def __init__(
-        self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], list[Phrase]]]
+        self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], list[Phrase], list[Phrase]]]
     ) -> None:
         self.bands: dict[str, Band] = dict(spec.bands)
-        phrases = [p for pos, neg in parsed.values() for p in (*pos, *neg)]
+        phrases = [p for lists in parsed.values() for some in lists for p in some]
         vocab = {w for p in phrases for w in p.words}
         # typed word -> its tokens as units text ("kill" -> "kil", "15yo" -> "15  yo"), so the
         # words the phrases name skip squeezing and correction; every token maps to itself
@@ -233,6 +259,7 @@ class _Language:
                 name,
                 _compile([p.regex for p in parsed[name][0]]),
                 _compile([p.regex for p in parsed[name][1]]) if parsed[name][1] else None,
+                _compile([p.regex for p in parsed[name][2]]) if parsed[name][2] else None,
             )
             for name in CATEGORIES
             if name in parsed
@@ -279,16 +306,17 @@ class _Language:
         units = self.units(text)
         return [cat.name for cat in self.categories if _applies(cat, units)]
 
-    def screen_excused(self, text: str) -> tuple[list[str], list[str]]:
-        """(categories found, categories not found whose ``unless`` phrases match)."""
+    def screen_all(self, text: str) -> RuleFindings:
         units = self.units(text)
-        found, excused = [], []
+        found, asked, excused = [], [], []
         for cat in self.categories:
             if _applies(cat, units):
                 found.append(cat.name)
+                if cat.ask_when is not None and cat.ask_when.found(units):
+                    asked.append(cat.name)
             elif cat.unless is not None and cat.unless.found(units):
                 excused.append(cat.name)
-        return found, excused
+        return RuleFindings(tuple(found), tuple(asked), tuple(excused))
 
 
 def _applies(cat: _Category, units: bytes) -> bool:
@@ -336,11 +364,12 @@ class PhraseRules:
         """
         return self._language(locale).screen(text)
 
-    def screen_excused(self, text: str, locale: str) -> tuple[list[str], list[str]]:
-        """:meth:`screen`, and the categories an ``unless`` phrase speaks against: everyday
-        talk the designers listed ("the urge passed"), where the learned stage may ask a
-        check-in but never interrupts on its own."""
-        return self._language(locale).screen_excused(text)
+    def screen_all(self, text: str, locale: str) -> RuleFindings:
+        """:meth:`screen`, which of those hits an ``ask_when`` phrase turns into a check-in, and
+        the categories an ``unless`` phrase speaks against (everyday talk the designers listed:
+        "the urge passed"), where the learned stage may ask a check-in but never interrupts on
+        its own."""
+        return self._language(locale).screen_all(text)
 
     def check_locale(self, locale: str) -> None:
         """Raise ``ContentError`` unless ``locale`` (or its language) has patterns."""
@@ -368,7 +397,8 @@ class PhraseRules:
 
 # -- loading and lint ------------------------------------------------------------------------
 
-_Parsed = dict[str, tuple[list[Phrase], list[Phrase]]]
+_Parsed = dict[str, tuple[list[Phrase], list[Phrase], list[Phrase]]]
+"""Category -> its parsed phrases, unless phrases and ask_when phrases."""
 
 
 def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
@@ -460,6 +490,7 @@ def _load_file(
                 patterns.phrases, ("categories", cat, "phrases"), sets, src, lines, problems
             ),
             _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
+            _parse_all(patterns.ask_when, ("categories", cat, "ask_when"), sets, src, lines, problems),
         )
     problems.extend(_band_problems(spec, src))
     for cat in CATEGORIES:
@@ -497,7 +528,11 @@ def _load_file(
         )
         return None
     for compiled in lang.categories:
-        for kind, regex in (("phrases", compiled.phrases), ("unless", compiled.unless)):
+        for kind, regex in (
+            ("phrases", compiled.phrases),
+            ("unless", compiled.unless),
+            ("ask_when", compiled.ask_when),
+        ):
             size = regex.size if regex is not None else 0
             if size > MAX_PROGRAM:
                 problems.append(

@@ -1,6 +1,7 @@
 """Both stages of crisis screening, and the bands: ``Screener.screen(text, locale) -> Screening``.
 
-1. The phrase rules (:mod:`bot.screening.rules`): a hit is always *sure*.
+1. The phrase rules (:mod:`bot.screening.rules`): a hit is always *sure*, or *unsure* where the
+   category's ``ask_when`` phrases match too (the past, someone else, a joke): a check-in.
 2. The learned stage (:mod:`bot.screening.model`), where ``locale/<lang>/screening_model.npz``
    exists: a probability per category, put in a band by the thresholds in the language's
    ``screening.yaml`` (``bands:``): at or above ``sure`` -> sure; at or above ``unsure`` ->
@@ -35,14 +36,15 @@ class Screening:
     """What screening found in one message, each tuple most urgent first."""
 
     sure: tuple[str, ...] = ()
-    """Categories whose crisis path interrupts (every phrase-rule hit is here)."""
+    """Categories whose crisis path interrupts (every phrase-rule hit is here, but those an
+    ``ask_when`` phrase turns into a check-in)."""
     unsure: tuple[str, ...] = ()
     """Categories worth a check-in (never also sure)."""
     scores: Mapping[str, float] = field(default_factory=dict)
     """The learned stage's probability per category, and under ``any`` that the message calls
     for some crisis path (empty without a model)."""
     rules: tuple[str, ...] = ()
-    """The categories the phrase rules found (a subset of ``sure``)."""
+    """The categories the phrase rules found sure (a subset of ``sure``)."""
 
     def __bool__(self) -> bool:
         return bool(self.sure or self.unsure)
@@ -93,9 +95,10 @@ class Screener:
         lang = self.rules.language_of(locale)
         model = self.models.get(lang)
         if model is None:
-            hits = self.rules.screen(text, lang)
-            return Screening(sure=tuple(hits), rules=tuple(hits))
-        hits, excused = self.rules.screen_excused(text, lang)
+            found = self.rules.screen_all(text, lang)
+            return Screening(sure=found.sure, unsure=found.asked, rules=found.sure)
+        found = self.rules.screen_all(text, lang)
+        hits, held_back = found.sure, (*found.asked, *found.excused)
         scores = model.scores(text)
         bands = self.rules.bands(lang)
         sure, unsure = [], []
@@ -103,9 +106,9 @@ class Screener:
             band = bands.get(cat)
             p = scores.get(cat, 0.0)
             sure_at = band.sure if band is not None and band.sure is not None else None
-            if cat in hits or (sure_at is not None and p >= sure_at and cat not in excused):
+            if cat in hits or (sure_at is not None and p >= sure_at and cat not in held_back):
                 sure.append(cat)
-            elif band is not None and p >= band.unsure:
+            elif cat in found.asked or (band is not None and p >= band.unsure):
                 unsure.append(cat)
         either = bands.get(ANY)
         if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
