@@ -6,6 +6,9 @@
 The pool is every ``corpus/<lang>/*.tsv`` except the frozen test splits (``test*.tsv``), which
 are never read here: rules are tuned on the pool only. ``lapse`` is not a screening category
 and is ignored. A false positive is a category fired on a line that does not carry that label.
+Fired means found, whether it interrupts or (where an ``ask_when`` phrase matched too) asks a
+check-in; the last lines count those apart: lines with no crisis label that a rule would
+interrupt, and crisis lines whose rule hit only asks.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     hit: collections.Counter[str] = collections.Counter()
     total: collections.Counter[str] = collections.Counter()
     false: collections.Counter[str] = collections.Counter()
-    quiet_lines = quiet_fired = 0
+    quiet_lines = quiet_fired = quiet_interrupted = crisis_lines = crisis_asked = 0
     notes: list[str] = []
     for path in sorted((REPO_ROOT / "corpus" / args.lang).glob("*.tsv")):
         if is_test_file(path):
@@ -43,10 +46,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 continue
             labels, _tags, text = line.split("\t", 2)
             wanted = set(labels.split(",")) & set(CATEGORIES)
-            got = set(rules.screen(text, args.lang))
+            findings = rules.screen_all(text, args.lang)
+            got = set(findings.found)
             if not wanted:
                 quiet_lines += 1
                 quiet_fired += bool(got)
+                quiet_interrupted += bool(findings.sure)
+                if findings.sure:
+                    notes.append(f"interrupts {','.join(findings.sure)} (no crisis label): {text}")
+            else:
+                crisis_lines += 1
+                if findings.asked and not findings.sure:
+                    crisis_asked += 1
+                    notes.append(f"only asks {','.join(findings.asked)} (labels {labels}): {text}")
             for category in CATEGORIES:
                 if category in wanted:
                     total[category] += 1
@@ -63,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"   false positives {false[category]}")
     rate = quiet_fired / quiet_lines if quiet_lines else 0.0
     print(f"  lines with no crisis label: {quiet_lines}, any category fired: {quiet_fired} ({rate:.1%})")
+    share = quiet_interrupted / quiet_lines if quiet_lines else 0.0
+    print(f"    of which a rule would interrupt: {quiet_interrupted} ({share:.1%})")
+    asked = crisis_asked / crisis_lines if crisis_lines else 0.0
+    print(f"  crisis lines whose rule hits only ask (ask_when): {crisis_asked}/{crisis_lines} ({asked:.1%})")
     if args.misses:
         print("\n".join(notes))
     return 0
