@@ -38,9 +38,9 @@ from bot.screening.rules import CATEGORIES  # noqa: E402
 from bot.screening.screener import Screener, Screening  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-KINDS = ("dev", "test", "test2", "old-heldout")
-"""``test`` is corpus/<lang>/test.tsv (session 2), ``test2`` is test2.tsv (written in session 3,
-before any result of that session's model)."""
+KINDS = ("dev", "test", "test2", "test3", "old-heldout")
+"""``test`` is corpus/<lang>/test.tsv (session 2), ``test2`` and ``test3`` are test2.tsv and
+test3.tsv (written at the start of sessions 3 and 4, before any result of that session's model)."""
 
 
 def load_set(kind: str, lang: str) -> list[Example]:
