@@ -49,9 +49,12 @@ RISK_TURNS = 6
 """How many turns after a "No" an unsure message of that category counts as sure."""
 
 
-NEVER_EXPECTED = ("suicide", "child_at_risk")
-"""Categories a state may never list in ``expects``: a check-in about ending one's life or a
-child in danger is always worth a tap (lint refuses them; :func:`expected` ignores them)."""
+NEVER_EXPECTED = {
+    "suicide": "a check-in about ending one's life is always worth a tap",
+    "child_at_risk": "a check-in about a child in danger is always worth a tap",
+}
+"""Categories a state may never list in ``expects``, and why (lint refuses them and says so;
+:func:`expected` ignores them)."""
 
 
 def as_screening(found: Screening | Sequence[str]) -> Screening:

@@ -328,12 +328,6 @@ def _check_slots(flow: Flow, src: Source, content: Content) -> list[Problem]:
     return out
 
 
-NEVER_EXPECTED_WHY = {
-    "suicide": "a check-in about ending one's life is always worth a tap",
-    "child_at_risk": "a check-in about a child in danger is always worth a tap",
-}
-
-
 def _check_expects(flow: Flow, src: Source, content: Content) -> list[Problem]:
     """``expects`` (categories a question asks about, whose unsure band asks no check-in there):
     only on ask states outside crisis paths, help and check-ins; known categories; never the
@@ -369,7 +363,7 @@ def _check_expects(flow: Flow, src: Source, content: Content) -> list[Problem]:
             if cat in check_in.NEVER_EXPECTED:
                 out.append(Problem(src.place((*path, i)),
                                    f"state '{name}': expects may never list '{cat}': "
-                                   f"{NEVER_EXPECTED_WHY.get(cat, 'its check-in is always asked')} "
+                                   f"{check_in.NEVER_EXPECTED[cat]} "
                                    "(remove it)"))
             elif cat not in CATEGORIES:
                 out.append(Problem(src.place((*path, i)),
