@@ -31,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lang")
     parser.add_argument("--misses", action="store_true", help="print misses and false alarms")
+    parser.add_argument("--file", default="*.tsv", help="only pool files matching this pattern (e.g. '*_r5.tsv')")
     args = parser.parse_args(argv)
     rules = PhraseRules.from_dir(REPO_ROOT / "locale", base=REPO_ROOT)
     hit: collections.Counter[str] = collections.Counter()
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     false: collections.Counter[str] = collections.Counter()
     quiet_lines = quiet_fired = quiet_interrupted = crisis_lines = crisis_asked = 0
     notes: list[str] = []
-    for path in sorted((REPO_ROOT / "corpus" / args.lang).glob("*.tsv")):
+    for path in sorted((REPO_ROOT / "corpus" / args.lang).glob(args.file)):
         if is_test_file(path):
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -68,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 elif category in got:
                     false[category] += 1
                     notes.append(f"alarm  {category} (labels {labels}): {text}")
-    print(f"phrase rules alone, corpus/{args.lang} train pool (test*.tsv not read)")
+    print(f"phrase rules alone, corpus/{args.lang}/{args.file} of the train pool (test*.tsv not read)")
     for category in CATEGORIES:
         recall = hit[category] / total[category] if total[category] else 0.0
         print(f"  {category:<14} recall {hit[category]:>4}/{total[category]:<4} {recall:5.2f}"
