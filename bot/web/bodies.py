@@ -40,7 +40,8 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     raw = await _read(request, "application/json")
     try:
         data = json.loads(raw.decode("utf-8"))
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        if b"\\u" in raw:  # a lone surrogate can only come from an escape (UTF-8 refuses them)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError) as err:  # JSON, UTF-8 and surrogate errors alike
         raise WebError(400, "invalid_json") from err
     if not isinstance(data, dict):
