@@ -135,3 +135,15 @@ def test_the_api_body_is_what_json_dumps_writes() -> None:
     assert Turn(token, reply).body() == expected
     assert Turn(token, reply_json=json.dumps(reply).encode()).body() == expected
     assert Turn(token, reply_json=json.dumps(reply).encode()).reply == reply
+
+
+def test_the_record_key_is_hkdf_sha256_of_the_token() -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from bot.web.records import _INFO, hkdf_sha256
+
+    for _ in range(20):
+        secret = tokens.new_token("en").encode("ascii")
+        expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret)
+        assert hkdf_sha256(secret) == expected
