@@ -25,6 +25,8 @@ async def _read(request: web.Request, content_type: str) -> bytes:
     if request.content_length is not None and request.content_length > cfg.client_max_size:
         raise WebError(413, "too_large")
     try:
+        if request.content.is_eof():  # the whole body is here already: nothing to wait for
+            return await request.read()
         async with asyncio.timeout(cfg.body_timeout):  # in this task: no task made per body
             return await request.read()
     except web.HTTPRequestEntityTooLarge as err:
