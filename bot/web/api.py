@@ -68,6 +68,11 @@ def _parse(model: type[M], data: dict[str, Any]) -> M:
         raise WebError(400, "invalid_request") from err
 
 
+def _json(body: bytes, status: int = 200) -> web.Response:
+    """A JSON response from bytes already dumped (as ``web.json_response`` would send them)."""
+    return web.Response(body=body, status=status, content_type="application/json", charset="utf-8")
+
+
 def _message(texts: Texts, locale: str, err: WebError) -> str:
     return texts.t(locale, f"web.error.{err.code}", **(err.slots or {}))
 
@@ -86,7 +91,7 @@ def json_error(request: web.Request, err: WebError) -> web.Response:
 async def start(request: web.Request) -> web.Response:
     body = _parse(StartBody, await read_json(request))
     turn = await request.app[CONVERSATIONS].start(body.locale)
-    return web.json_response({"session": turn.token, **turn.reply}, status=201)
+    return _json(turn.body(), status=201)
 
 
 async def turn(request: web.Request) -> web.Response:
@@ -99,7 +104,7 @@ async def turn(request: web.Request) -> web.Response:
         if err.locale is None:
             err.locale = await conversations.locale_of(body.session, store=err.status != 503)
         raise
-    return web.json_response({"session": result.token, **result.reply})
+    return _json(result.body())
 
 
 async def end(request: web.Request) -> web.Response:

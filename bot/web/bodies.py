@@ -25,7 +25,10 @@ async def _read(request: web.Request, content_type: str) -> bytes:
     if request.content_length is not None and request.content_length > cfg.client_max_size:
         raise WebError(413, "too_large")
     try:
-        return await asyncio.wait_for(request.read(), cfg.body_timeout)
+        if request.content.is_eof():  # the whole body is here already: nothing to wait for
+            return await request.read()
+        async with asyncio.timeout(cfg.body_timeout):  # in this task: no task made per body
+            return await request.read()
     except web.HTTPRequestEntityTooLarge as err:
         raise WebError(413, "too_large") from err
     except TimeoutError as err:
@@ -40,7 +43,8 @@ async def read_json(request: web.Request) -> dict[str, Any]:
     raw = await _read(request, "application/json")
     try:
         data = json.loads(raw.decode("utf-8"))
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
+        if b"\\u" in raw:  # a lone surrogate can only come from an escape (UTF-8 refuses them)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError) as err:  # JSON, UTF-8 and surrogate errors alike
         raise WebError(400, "invalid_json") from err
     if not isinstance(data, dict):

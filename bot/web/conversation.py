@@ -9,11 +9,11 @@ again; any other is stale (409).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 from bot.engine import MAX_INPUT_CHARS, Engine
@@ -22,7 +22,7 @@ from bot.plan import Plan, build_plan
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
-from bot.web.records import Record, seal, unseal
+from bot.web.records import Record, RecordKey, reply_json
 from bot.web.resources import view_dict
 from bot.web.store import RecordUnreadable, Sealed, SessionStore, StoreBusy, StoreError
 
@@ -38,12 +38,52 @@ load. Longer ones (up to ``MAX_INPUT_CHARS``, about 10-13 ms) run in the one-thr
 so no message stalls the loop for longer than a short one can (``bench/web_load.py``)."""
 
 
-@dataclass(slots=True)
 class Turn:
-    token: str
-    reply: dict[str, Any]
-    said: str | None = None
-    """What the user chose or typed, as shown back to them (None on a repeat)."""
+    """A reply to send: the token, the reply (a dict, and the JSON the API sends, each made from
+    the other only when first asked for), and what the user chose or typed (``said``)."""
+
+    __slots__ = ("_chose", "_reply", "_reply_json", "_said", "token")
+
+    def __init__(
+        self, token: str, reply: dict[str, Any] | None = None, said: str | None = None, *,
+        reply_json: bytes | None = None, chose: tuple[Record, str] | None = None,
+    ) -> None:
+        if reply is None and reply_json is None:
+            raise TypeError("Turn takes a reply, its JSON, or both")
+        self.token = token
+        self._reply = reply
+        self._reply_json = reply_json
+        self._said = said
+        self._chose = chose
+        """(the record answered, the option id chosen): ``said`` is its label, looked up only
+        if asked for (the pages show it; the API does not)."""
+
+    @property
+    def reply(self) -> dict[str, Any]:
+        if self._reply is None:
+            assert self._reply_json is not None
+            self._reply = json.loads(self._reply_json)
+        return self._reply
+
+    @property
+    def reply_json(self) -> bytes:
+        if self._reply_json is None:
+            assert self._reply is not None
+            self._reply_json = reply_json(self._reply)
+        return self._reply_json
+
+    @property
+    def said(self) -> str | None:
+        """What the user chose or typed, as shown back to them (None on a repeat)."""
+        if self._chose is not None:
+            record, choice = self._chose
+            self._chose = None
+            self._said = _label(record, choice)
+        return self._said
+
+    def body(self) -> bytes:
+        """The API's JSON: ``{"session": token, **reply}``, as ``json.dumps`` writes it."""
+        return b'{"session": ' + json.dumps(self.token).encode("ascii") + b", " + self.reply_json[1:]
 
 
 def public_reply(reply: Reply) -> dict[str, Any]:
@@ -90,19 +130,19 @@ class Conversations:
         return Turn(tokens.new_token(locale, self.clock()), public_reply(reply))
 
     async def turn(self, token: str, seq: int, user: UserInput) -> Turn:
-        key = self._key(token)
-        stored = await self._load(token, key)
+        box = self._box(token)  # the record key, derived once for the turn
+        key = box.digest
+        stored = await self._load(box)
         fresh = stored is None
         record = self._welcome(token, seq) if stored is None else stored
         locale = record.session.locale
         current = record.seq
         if seq == current - 1:
-            return Turn(token, record.reply)
+            return Turn(token, reply_json=record.reply_json)
         if seq != current:
             raise WebError(409, "stale_seq", locale=locale)
         if user.text is not None and len(user.text) > MAX_INPUT_CHARS:
             raise WebError(422, "text_too_long", locale=locale, slots={"max": str(MAX_INPUT_CHARS)})
-        said = self._said(record, user)
         session = record.session
         try:
             if user.text is not None and len(user.text) > INLINE_TEXT_CHARS:
@@ -116,24 +156,28 @@ class Conversations:
         except InputError as err:
             raise WebError(400, "invalid_request", locale=locale) from err
         body = public_reply(reply)
+        body_json = reply_json(body)  # once: for the record and for the response
         if reply.ended:
             won = fresh or await self._guard(self.store.end(key, expect_seq=current))
         elif fresh:
-            won = await self._create(key, seal(token, Record(session, body)), locale)
+            sealed = box.seal(Record(session, body, reply_json=body_json))
+            won = await self._create(key, sealed, locale)
         else:
-            sealed = seal(token, Record(session, body))
+            sealed = box.seal(Record(session, body, reply_json=body_json))
             won = await self._guard(self.store.save(key, sealed, expect_seq=current))
         if not won:
             # another request answered the same reply first: give its reply, as a repeat would
             # (and if that request ended the conversation, the session is gone: 410)
-            again = await self._load(token, key)
+            again = await self._load(box)
             if again is None:
                 raise WebError(410, "session_gone", locale=locale)
             if again.seq != current + 1:
                 raise WebError(409, "stale_seq", locale=locale)
-            return Turn(token, again.reply)
+            return Turn(token, reply_json=again.reply_json)
         log.debug("turn seq=%d", reply.seq)
-        return Turn(token, body, said)
+        if user.choice is not None:
+            return Turn(token, body, reply_json=body_json, chose=(record, user.choice))
+        return Turn(token, body, user.text, reply_json=body_json)
 
     async def end(self, token: str) -> None:
         """Forget the session; ending one that is already gone (or never answered) is not an
@@ -146,7 +190,7 @@ class Conversations:
     async def last_reply(self, token: str) -> dict[str, Any] | None:
         """The reply last sent in a live conversation (to show its page again): the welcome for
         a start nobody has answered yet (a start stores nothing), None once it is gone."""
-        record = await self._load(token, self._key(token))
+        record = await self._load(self._box(token))
         if record is not None:
             return record.reply
         try:
@@ -156,7 +200,7 @@ class Conversations:
 
     async def plan(self, token: str) -> Plan:
         """The plan of a live conversation, built now from its answers; nothing is kept."""
-        record = await self._load(token, self._key(token))
+        record = await self._load(self._box(token))
         if record is None:
             raise WebError(410, "session_gone", locale=await self.locale_of(token, store=False))
         session = record.session
@@ -170,7 +214,7 @@ class Conversations:
         if given is None or not store:
             return None if given is None else given.locale
         try:
-            record = await self._load(token, tokens.digest(token))
+            record = await self._load(RecordKey(token))
         except WebError:
             record = None
         return given.locale if record is None else record.session.locale
@@ -195,17 +239,17 @@ class Conversations:
             raise WebError(503, "busy", locale=locale, headers={"Retry-After": "120"}) from err
 
     @staticmethod
-    def _key(token: str) -> str:
+    def _box(token: str) -> RecordKey:
         if not tokens.well_formed(token):
             raise WebError(410, "session_gone")
-        return tokens.digest(token)
+        return RecordKey(token)
 
-    async def _load(self, token: str, key: str) -> Record | None:
-        sealed = await self._guard(self.store.load(key))
+    async def _load(self, box: RecordKey) -> Record | None:
+        sealed = await self._guard(self.store.load(box.digest))
         if sealed is None:
             return None
         try:
-            return unseal(token, sealed)
+            return box.unseal(sealed)
         except RecordUnreadable as err:
             log.warning("a session record did not open with its token; refused")
             raise WebError(410, "session_gone") from err
@@ -220,12 +264,10 @@ class Conversations:
             log.error("session store unavailable: %s", err)
             raise WebError(503, "store_down") from err
 
-    @staticmethod
-    def _said(record: Record, user: UserInput) -> str | None:
-        if user.text is not None:
-            return user.text
-        if user.choice is not None:
-            for opt in record.reply.get("options", ()):
-                if opt["id"] == user.choice:
-                    return str(opt["label"])
-        return None
+
+def _label(record: Record, choice: str) -> str | None:
+    """The label of the option ``choice`` in the reply ``record`` holds."""
+    for opt in record.reply.get("options", ()):
+        if opt["id"] == choice:
+            return str(opt["label"])
+    return None

@@ -85,3 +85,65 @@ def test_only_the_token_opens_a_record() -> None:
     assert seal(token, record).blob != sealed.blob, "a fresh nonce each time"
     with pytest.raises(RecordUnreadable):
         unseal(other, sealed)
+
+
+def _session() -> Session:
+    return Session("es", "v1", "why_change", "ask_reason", stack=[("welcome", "privacy")],
+                   slots={"reason": CANARY}, seq=4, started=1.5, touched=2.25, risk={"suicide": 2})
+
+
+def test_a_record_keeps_what_the_session_and_reply_held() -> None:
+    import json
+
+    from bot.web.records import RecordKey, session_dict
+
+    session = _session()
+    assert json.dumps(session_dict(session)) == json.dumps(session.to_dict())
+    reply = {"seq": 4, "messages": [{"key": "k", "text": "línea\nnueva \u2028 \"x\""}], "options": []}
+    box = RecordKey(tokens.new_token("es"))
+    opened = box.unseal(box.seal(Record(session, reply)))
+    assert opened.session == session and opened.reply == reply
+    # made from the API's JSON alone, the same record
+    again = box.unseal(box.seal(Record(session, reply_json=json.dumps(reply).encode())))
+    assert again.session == session and again.reply == reply
+
+
+def test_a_record_in_the_first_format_still_opens() -> None:
+    import json
+    import os
+
+    from bot.web.records import RecordKey
+
+    session, reply = _session(), {"seq": 4, "messages": []}
+    box = RecordKey(tokens.new_token("en"))
+    plain = json.dumps({"s": session.to_dict(), "r": reply}, separators=(",", ":")).encode()
+    nonce = os.urandom(12)
+    blob = nonce + box._aead.encrypt(nonce, plain, box._aad(4))
+    opened = box.unseal(Sealed(4, blob))
+    assert opened.session == session and opened.reply == reply
+
+
+def test_the_api_body_is_what_json_dumps_writes() -> None:
+    import json
+
+    from bot.web.conversation import Turn
+
+    token = tokens.new_token("es")
+    reply = {"seq": 2, "locale": "es", "messages": [{"key": "k", "text": "¿Qué tal? \u2028"}],
+             "options": [{"id": "a", "label": "Sí"}], "ended": False, "screened": []}
+    expected = json.dumps({"session": token, **reply}).encode()
+    assert Turn(token, reply).body() == expected
+    assert Turn(token, reply_json=json.dumps(reply).encode()).body() == expected
+    assert Turn(token, reply_json=json.dumps(reply).encode()).reply == reply
+
+
+def test_the_record_key_is_hkdf_sha256_of_the_token() -> None:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from bot.web.records import _INFO, hkdf_sha256
+
+    for _ in range(20):
+        secret = tokens.new_token("en").encode("ascii")
+        expected = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret)
+        assert hkdf_sha256(secret) == expected
