@@ -41,3 +41,29 @@ def test_duplicate_keys_are_problems_and_the_first_value_is_kept() -> None:
 def test_syntax_errors_are_placed() -> None:
     with pytest.raises(YamlError, match=r"^f.yaml:1:5: error: YAML syntax: mapping values are not allowed here"):
         parse_yaml("a: b: c\n", "f.yaml")
+
+
+def test_libyaml_and_the_pure_parser_agree_on_every_yaml_file_of_the_project() -> None:
+    """Files are parsed with libyaml for speed; the pure-Python parser is the reference."""
+    from pathlib import Path
+
+    import yaml
+
+    from bot import yamlsource
+
+    assert yamlsource._FastLoader.__mro__[1] is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    root = Path(__file__).resolve().parent.parent
+    files = [p for d in ("flows", "locale", "resources", "tests/conversations") for p in (root / d).rglob("*.yaml")]
+    assert len(files) > 100
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = yamlsource._parse(text, path.name, yamlsource._FastLoader)
+        pure = yamlsource._parse(text, path.name, yamlsource._Loader)
+        assert (fast.data, fast.keys, fast.problems) == (pure.data, pure.keys, pure.problems), path
+
+
+def test_a_syntax_error_keeps_the_pure_parsers_precise_message() -> None:
+    with pytest.raises(YamlError) as err:
+        parse_yaml("a: [x, y\nb: 1\n", "f.yaml")
+    # libyaml alone would say "did not find expected ',' or ']'" and not what it found
+    assert str(err.value) == "f.yaml:2:2: error: YAML syntax: expected ',' or ']', but got ':'"
