@@ -22,7 +22,7 @@ from bot.plan import Plan, build_plan
 from bot.session import Reply, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
-from bot.web.records import Record, RecordKey, reply_json
+from bot.web.records import Record, RecordKey, ReplyData, reply_json
 from bot.web.resources import view_dict
 from bot.web.store import RecordUnreadable, Sealed, SessionStore, StoreBusy, StoreError
 
@@ -38,39 +38,22 @@ load. Longer ones (up to ``MAX_INPUT_CHARS``, about 10-13 ms) run in the one-thr
 so no message stalls the loop for longer than a short one can (``bench/web_load.py``)."""
 
 
-class Turn:
+class Turn(ReplyData):
     """A reply to send: the token, the reply (a dict, and the JSON the API sends, each made from
     the other only when first asked for), and what the user chose or typed (``said``)."""
 
-    __slots__ = ("_chose", "_reply", "_reply_json", "_said", "token")
+    __slots__ = ("_chose", "_said", "token")
 
     def __init__(
         self, token: str, reply: dict[str, Any] | None = None, said: str | None = None, *,
         reply_json: bytes | None = None, chose: tuple[Record, str] | None = None,
     ) -> None:
-        if reply is None and reply_json is None:
-            raise TypeError("Turn takes a reply, its JSON, or both")
+        super().__init__(reply, reply_json)
         self.token = token
-        self._reply = reply
-        self._reply_json = reply_json
         self._said = said
         self._chose = chose
         """(the record answered, the option id chosen): ``said`` is its label, looked up only
         if asked for (the pages show it; the API does not)."""
-
-    @property
-    def reply(self) -> dict[str, Any]:
-        if self._reply is None:
-            assert self._reply_json is not None
-            self._reply = json.loads(self._reply_json)
-        return self._reply
-
-    @property
-    def reply_json(self) -> bytes:
-        if self._reply_json is None:
-            assert self._reply is not None
-            self._reply_json = reply_json(self._reply)
-        return self._reply_json
 
     @property
     def said(self) -> str | None:

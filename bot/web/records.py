@@ -34,7 +34,7 @@ from bot.session import Session
 from bot.web import tokens
 from bot.web.store import RecordUnreadable, Sealed
 
-__all__ = ["Record", "RecordKey", "hkdf_sha256", "reply_json", "seal", "session_dict", "unseal"]
+__all__ = ["Record", "RecordKey", "ReplyData", "hkdf_sha256", "reply_json", "seal", "session_dict", "unseal"]
 
 _INFO = b"redirection-bot session record v1"
 _NONCE = 12
@@ -62,25 +62,17 @@ def reply_json(reply: dict[str, Any]) -> bytes:
     return json.dumps(reply).encode("utf-8")
 
 
-class Record:
-    """One live session and the reply last sent in it (the plaintext; never stored as such).
+class ReplyData:
+    """A reply as the dict, its JSON, or both: either is made from the other when first asked
+    for, so that a turn dumps its reply once (for the record and the response body)."""
 
-    ``reply`` is the dict; ``reply_json`` its JSON, given when it is already made (the API's
-    body), so that it is dumped once; either is made from the other when first asked for."""
+    __slots__ = ("_reply", "_reply_json")
 
-    __slots__ = ("_reply", "_reply_json", "session")
-
-    def __init__(self, session: Session, reply: dict[str, Any] | None = None, *,
-                 reply_json: bytes | None = None) -> None:
+    def __init__(self, reply: dict[str, Any] | None = None, reply_json: bytes | None = None) -> None:
         if reply is None and reply_json is None:
-            raise TypeError("Record takes a reply, its JSON, or both")
-        self.session = session
+            raise TypeError(f"{type(self).__name__} takes a reply, its JSON, or both")
         self._reply = reply
         self._reply_json = reply_json
-
-    @property
-    def seq(self) -> int:
-        return self.session.seq
 
     @property
     def reply(self) -> dict[str, Any]:
@@ -95,6 +87,21 @@ class Record:
             assert self._reply is not None
             self._reply_json = reply_json(self._reply)
         return self._reply_json
+
+
+class Record(ReplyData):
+    """One live session and the reply last sent in it (the plaintext; never stored as such)."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: Session, reply: dict[str, Any] | None = None, *,
+                 reply_json: bytes | None = None) -> None:
+        super().__init__(reply, reply_json)
+        self.session = session
+
+    @property
+    def seq(self) -> int:
+        return self.session.seq
 
     def dumps(self) -> bytes:
         session = json.dumps(session_dict(self.session), separators=(",", ":"))
