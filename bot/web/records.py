@@ -123,9 +123,9 @@ class RecordKey:
 
     __slots__ = ("_aead", "digest")
 
-    def __init__(self, token: str, digest: str | None = None) -> None:
+    def __init__(self, token: str) -> None:
         self._aead = AESGCM(hkdf_sha256(token.encode("ascii")))
-        self.digest = tokens.digest(token) if digest is None else digest
+        self.digest = tokens.digest(token)
 
     def _aad(self, seq: int) -> bytes:
         return f"{self.digest}:{seq}".encode("ascii")
