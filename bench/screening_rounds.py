@@ -42,8 +42,9 @@ from bot.screening.train import TrainConfig, _fit  # noqa: E402
 
 
 def round_of(ex: Example) -> str:
-    """``more``, ``r2`` ... from the file name; ``base`` for the first round's files."""
-    m = re.search(r"_(more|r\d+)\.tsv$", ex.file)
+    """``more``, ``r2`` ... from the file name (``x_r10b.tsv`` is round ``r10``, like
+    ``x_r10.tsv``); ``base`` for the first round's files."""
+    m = re.search(r"_(more|r\d+)[a-z]?\.tsv$", ex.file)
     return m.group(1) if m else "base"
 
 
