@@ -457,6 +457,26 @@ def test_screen_command_writes_one_json_object_per_line() -> None:
     assert lines[1]["scores"]["suicide"] > lines[0]["scores"]["suicide"]
 
 
+def test_screen_explain_lists_each_matching_phrase_and_its_list() -> None:
+    screener = Screener.from_dir(ROOT / "locale", base=ROOT)
+    stdout = io.StringIO()
+    screen_lines(screener, "en", io.StringIO("kms lol\nhello there\n"), stdout, explain=True)
+    joke, hello = (json.loads(line) for line in stdout.getvalue().splitlines())
+    assert {"category": "suicide", "kind": "phrases", "phrase": "kms"} in joke["rules"]
+    assert any(r["category"] == "suicide" and r["kind"] == "ask_when" for r in joke["rules"])
+    assert hello["rules"] == []
+
+
+def test_explain_finds_a_phrase_for_every_category_the_rules_find(
+    screener: PhraseRules, dev_hits: list[tuple[Labelled, list[str]]]
+) -> None:
+    for ex, _ in dev_hits[::7]:
+        found = screener.screen_all(ex.text, ex.lang)
+        explained = screener.explain(ex.text, ex.lang)
+        assert set(found.found) <= {m.category for m in explained if m.kind == "phrases"}, ex.text
+        assert set(found.asked) <= {m.category for m in explained if m.kind == "ask_when"}, ex.text
+
+
 def test_screen_command_end_to_end(
     monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:

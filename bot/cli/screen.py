@@ -7,6 +7,11 @@ sure ones (the crisis path would interrupt), ``check`` the unsure ones (a check-
     $ printf 'the urge passed\\nim 15 and i wanna kms\\n' | redirection-bot screen --locale en
     {"text": "the urge passed", "categories": [], "check": [], "scores": {"child_at_risk": 0.001, ...}}
     {"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"], "check": [], "scores": {...}}
+
+With ``--explain``, each object also lists the phrases that matched, each on its own, with the
+list of ``screening.yaml`` it is in (``phrases``, ``unless``, ``ask_when``)::
+
+    "rules": [{"category": "urge", "kind": "unless", "phrase": "(urge|urges) [has|is] (passed|...)"}]
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import argparse
 import io
 import json
 import sys
-from typing import TextIO
+from dataclasses import asdict
+from typing import Any, TextIO
 
 from bot.paths import add_content_argument
 from bot.screening import Screener
@@ -30,6 +36,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "categories most urgent first.",
     )
     p.add_argument("--locale", default="en", help="language of the utterances (default: en)")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="also list every phrase, unless and ask_when phrase that matched (for designers)",
+    )
     add_content_argument(p)
     p.set_defaults(func=run)
 
@@ -41,23 +52,27 @@ def run(args: argparse.Namespace) -> int:
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
     stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
     try:
-        return screen_lines(screener, args.locale, stdin, stdout)
+        return screen_lines(screener, args.locale, stdin, stdout, explain=args.explain)
     finally:
         stdout.detach()
         stdin.detach()
 
 
-def screen_lines(screener: Screener, locale: str, stdin: TextIO, stdout: TextIO) -> int:
+def screen_lines(
+    screener: Screener, locale: str, stdin: TextIO, stdout: TextIO, *, explain: bool = False
+) -> int:
     """Screen every line of ``stdin`` into ``stdout``; 0 when input runs out."""
     for line in stdin:
         text = line.rstrip("\r\n")
         found = screener.screen(text, locale)
-        record = {
+        record: dict[str, Any] = {
             "text": text,
             "categories": list(found.sure),
             "check": list(found.unsure),
             "scores": {cat: round(p, 3) for cat, p in found.scores.items()},
         }
+        if explain:
+            record["rules"] = [asdict(m) for m in screener.rules.explain(text, locale)]
         stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     stdout.flush()
     return 0

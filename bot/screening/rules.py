@@ -73,6 +73,7 @@ __all__ = [
     "Band",
     "PhraseRules",
     "RuleFindings",
+    "RuleMatch",
     "ScreeningFile",
     "lint_screening",
 ]
@@ -211,6 +212,17 @@ class RuleFindings:
         return tuple(c for c in self.found if c not in self.asked)
 
 
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    """One phrase that matched a message, for designers (``redirection-bot screen --explain``)."""
+
+    category: str
+    kind: str
+    """``phrases``, ``unless`` or ``ask_when``: the list in ``screening.yaml`` it is in."""
+    phrase: str
+    """The phrase as written in ``screening.yaml``."""
+
+
 @dataclass(frozen=True)
 class _Category:
     name: str
@@ -226,6 +238,14 @@ class _Language:
         self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], list[Phrase], list[Phrase]]]
     ) -> None:
         self.bands: dict[str, Band] = dict(spec.bands)
+        # (category, kind, phrase as written, its regex): for explain() only, compiled on first use
+        self._sources = [
+            (name, kind, p.source, p.regex)
+            for name, lists in parsed.items()
+            for kind, some in zip(("phrases", "unless", "ask_when"), lists, strict=True)
+            for p in some
+        ]
+        self._explainers: list[tuple[str, str, str, _Regex]] | None = None
         phrases = [p for lists in parsed.values() for some in lists for p in some]
         vocab = {w for p in phrases for w in p.words}
         # typed word -> its tokens as units text ("kill" -> "kil", "15yo" -> "15  yo"), so the
@@ -318,6 +338,14 @@ class _Language:
                 excused.append(cat.name)
         return RuleFindings(tuple(found), tuple(asked), tuple(excused))
 
+    def explain(self, text: str) -> list[RuleMatch]:
+        """Every phrase, unless and ask_when phrase that matches ``text`` on its own (slow: for
+        designers, never on the hot path)."""
+        if self._explainers is None:
+            self._explainers = [(c, k, src, _Regex([rx])) for c, k, src, rx in self._sources]
+        units = self.units(text)
+        return [RuleMatch(c, k, src) for c, k, src, rx in self._explainers if rx.found(units)]
+
 
 def _applies(cat: _Category, units: bytes) -> bool:
     if not cat.phrases.found(units):
@@ -370,6 +398,12 @@ class PhraseRules:
         "the urge passed"), where the learned stage may ask a check-in but never interrupts on
         its own."""
         return self._language(locale).screen_all(text)
+
+    def explain(self, text: str, locale: str) -> list[RuleMatch]:
+        """Which phrases of which category match ``text``, each on its own, and from which list
+        (``phrases``, ``unless``, ``ask_when``): what a designer needs to see why a message
+        interrupts, asks or stays quiet."""
+        return self._language(locale).explain(text)
 
     def check_locale(self, locale: str) -> None:
         """Raise ``ContentError`` unless ``locale`` (or its language) has patterns."""
