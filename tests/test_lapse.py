@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import re2
 
+from bot import catalog
+from bot import engine as engine_module
 from bot.engine import Engine
 from bot.errors import ContentError, LintFailed
 from bot.lapse import LapseFinder, lint_lapse
@@ -154,6 +156,25 @@ def test_the_finder_agrees_with_the_plain_computation(finder: LapseFinder, shipp
         unless = found.unless.regex.pattern.decode() if found.unless is not None else None
         for text in texts:
             assert finder(text, lang) == plain(phrases, unless, text), (lang, text)
+
+
+def test_a_typed_turn_folds_the_text_once(shipped_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands, typed options, what to screen and the lapse path read one folding a turn (the
+    options' labels are folded once, when a state is first answered by typing)."""
+    calls: list[str] = []
+    real = catalog.normalise
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(catalog, "normalise", counted)
+    monkeypatch.setattr(engine_module, "normalise", counted)
+    session = _to(shipped_engine, "en", "triggers")
+    for text in ("work was busy today, going for a walk now", "I slipped last night", "help"):
+        calls.clear()
+        shipped_engine.turn(session, UserInput(text=text))
+        assert calls.count(text) == 1, text
 
 
 def _to(engine: Engine, locale: str, flow: str, *choices: str) -> Session:
