@@ -15,8 +15,9 @@ fixed number of requests, a time limit per level, loopback only.
 ``--text-share 0.3``: 30% of turns (a seeded choice) are typed text instead of a button, so they
 go through the full crisis screener (phrase rules and learned stage, off the event loop). The
 texts are everyday messages from the dev part of the corpus, 60 to 300 characters, that the
-screener neither interrupts nor checks in on (checked here first), so the loop stays where it is
-(the bot answers "not understood" and asks again). The bare handler gets the same requests.
+screener neither interrupts nor checks in on and that tell of no lapse (checked here first), so
+the loop stays where it is (the bot answers "not understood" and asks again). The bare handler
+gets the same requests.
 """
 
 from __future__ import annotations
@@ -117,12 +118,16 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def everyday_texts(n: int = 300) -> list[str]:
-    """Dev negatives, joined up to 60-300 characters, that screening lets through quietly."""
+    """Dev negatives, joined up to 60-300 characters, that screening lets through quietly and
+    that tell of no lapse (one in ten joined texts did, and took its conversation off the loop
+    into the lapse path)."""
     sys.path.insert(0, str(ROOT))
+    from bot.lapse import LapseFinder
     from bot.screening.corpus import load_pool, split
     from bot.screening.screener import Screener
 
     screener = Screener.from_dir(ROOT / "locale", base=ROOT)
+    lapse = LapseFinder.from_dir(ROOT / "locale", base=ROOT)
     pool = [ex.text for ex in split(load_pool(ROOT / "corpus", "en"))[1] if not ex.labels]
     rng = random.Random(11)
     out: list[str] = []
@@ -131,7 +136,7 @@ def everyday_texts(n: int = 300) -> list[str]:
         while len(text) < rng.randint(60, 300):
             text += ". " + rng.choice(pool)
         text = text[:300]
-        if not screener.screen(text, "en"):
+        if not screener.screen(text, "en") and not lapse(text, "en"):
             out.append(text)
     return out
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from transitions import Machine
 
 from bot import check_in, crisis
-from bot.catalog import COMMANDS, Catalog, clean_text, command_key, normalise
+from bot.catalog import COMMANDS, Catalog, clean_text, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
 from bot.events import Events, entry_events
@@ -235,11 +235,18 @@ class Engine:
 
         command = user.command
         text: str | None = None
+        picked: int | None = None
         if user.text is not None:
             text = clean_text(user.text)
             if len(text) > MAX_INPUT_CHARS:
                 raise InputError(f"text is longer than {MAX_INPUT_CHARS} characters")
-            if self.screen is not None and text and not self._is_choice_words(fs, session, text):
+            typed_command: str | None = None
+            if text:  # folded once: for the command words, the options, and so what to screen
+                folded = normalise(text)
+                typed_command = fs.commands.get(folded or text.strip())  # as command_key(text)
+                picked = self._pick(fs, session, folded)
+            if self.screen is not None and text and typed_command is None and picked is None:
+                # the person's own words (not an option's label or number, nor a command word)
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
                 screened = check_in.sure_now(session, found, fs.flows)
@@ -247,18 +254,20 @@ class Engine:
                     return self._reply(fs, session, out, screened)
                 if not screened and self._check_in(fs, session, found, text, out):
                     return self._reply(fs, session, out)
-            if command is None and text and self._lapsed(fs, session, text, screened):
+            if command is None and text and picked is None and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
                 return self._reply(fs, session, out, screened)
-            if command is None and text:
-                command = fs.commands.get(command_key(text))
+            if command is None:
+                command = typed_command
         if command is not None:
             if command not in COMMANDS:
                 raise InputError(f"unknown command '{command}'")
             self._command(fs, session, command, out)
             return self._reply(fs, session, out, screened)
 
-        self._step(fs, session, user.choice, text, out, held)
+        if user.choice is not None:  # a choice by id wins over typed words, which are no answer
+            picked, text = self._chosen(fs, session, user.choice), None
+        self._step(fs, session, picked, text, out, held)
         return self._reply(fs, session, out, screened)
 
     # -- the steps -----------------------------------------------------------------------
@@ -282,18 +291,14 @@ class Engine:
 
     def _lapsed(self, fs: FlowSet, session: Session, text: str, screened: tuple[str, ...]) -> bool:
         """Whether typed ``text`` calls for the lapse path: not inside it or a crisis path
-        (those come first), not when the words choose an option here ("I used" in a log).
-        A screener that reports a ``lapse`` category (AGREEMENTS 6) is heard too."""
+        (those come first); the caller has made sure the words choose no option here ("I used"
+        in a log). A screener that reports a ``lapse`` category (AGREEMENTS 6) is heard too."""
         lapse = fs.program.lapse
         if lapse is None or session.flow == lapse or (self.lapse is None and "lapse" not in screened):
             return False
         if session.youth:  # S7: the youth lock wins
             return False
         if session.flow in fs.interruptions and session.flow != fs.program.help:
-            return False
-        state = fs.flows[session.flow].flow.states[session.state]
-        options: Sequence[Option] = state.choices()
-        if self._resolve(fs, session, options, None, text) is not None:
             return False
         return "lapse" in screened or (self.lapse is not None and self.lapse(text, session.locale))
 
@@ -305,21 +310,6 @@ class Engine:
         session.flow, session.state = fs.program.lapse, fs.flows[fs.program.lapse].flow.start
         self._entered(fs, fs.program.lapse)
         self._enter(fs, session, out)
-
-    @staticmethod
-    def _is_choice_words(fs: FlowSet, session: Session, text: str) -> bool:
-        """Typed words that are one of the current options' labels (or a command word): the
-        designers' words, chosen by typing, so not screened as the person's own."""
-        if command_key(text) in fs.commands:
-            return True
-        state = fs.flows[session.flow].flow.states[session.state]
-        options = state.choices()
-        if not options:
-            return False
-        typed = normalise(text)
-        if typed.isdigit() and 1 <= int(typed) <= len(options):  # an option's number
-            return True
-        return typed in fs.choice_index(session.locale, session.flow, session.state)
 
     @staticmethod
     def _expects(fs: FlowSet, session: Session) -> Sequence[str]:
@@ -353,10 +343,11 @@ class Engine:
         flow, state = session.stack.pop()
         session.stack = session.stack or None
         session.flow, session.state = flow, state or fs.flows[flow].flow.start
-        if held and self._lapsed(fs, session, held, ()):
+        picked = self._pick(fs, session, normalise(held)) if held else None
+        if held and picked is None and self._lapsed(fs, session, held, ()):
             self._to_lapse(fs, session, out)
         elif held:
-            self._step(fs, session, None, held, out)
+            self._step(fs, session, picked, held, out)
         else:
             self._enter(fs, session, out)
 
@@ -375,15 +366,16 @@ class Engine:
         self,
         fs: FlowSet,
         session: Session,
-        choice: str | None,
+        index: int | None,
         text: str | None,
         out: list[Message],
         held: str | None = None,
     ) -> None:
+        """Take option ``index`` (chosen, or typed: :meth:`_chosen`, :meth:`_pick`), else put
+        typed ``text`` into an ask state's slot, else ask again."""
         compiled = fs.flows[session.flow]
         state = compiled.flow.states[session.state]
         options: Sequence[Option] = state.choices()
-        index = self._resolve(fs, session, options, choice, text)
         if index is not None:
             opt = options[index]
             if check_in.is_check_in(session.flow) and opt.back:
@@ -397,7 +389,7 @@ class Engine:
                 crisis.note_ratings(session)
             self._follow(fs, session, opt, _trigger("choose", opt.id), out)
             return
-        if isinstance(state, AskState) and text is not None and choice is None:
+        if isinstance(state, AskState) and text is not None:
             if not text:
                 self._repeat(fs, session, state, "system.empty", out)
                 return
@@ -411,24 +403,27 @@ class Engine:
             return
         self._repeat(fs, session, state, "system.not_understood", out)
 
-    def _resolve(
-        self, fs: FlowSet, session: Session, options: Sequence[Option], choice: str | None, text: str | None
-    ) -> int | None:
+    @staticmethod
+    def _chosen(fs: FlowSet, session: Session, choice: str) -> int | None:
+        """The index of the current state's option with id ``choice``, if any."""
+        for i, opt in enumerate(fs.flows[session.flow].flow.states[session.state].choices()):
+            if opt.id == choice:
+                return i
+        return None
+
+    @staticmethod
+    def _pick(fs: FlowSet, session: Session, folded: str) -> int | None:
+        """The current state's option that typed words choose (``folded``: the text as
+        :func:`bot.catalog.normalise` makes it): by its label or id, or by its number. Such words
+        are the designers', chosen by typing, so they are not screened as the person's own."""
+        options = fs.flows[session.flow].flow.states[session.state].choices()
         if not options:
             return None
-        if choice is not None:
-            for i, opt in enumerate(options):
-                if opt.id == choice:
-                    return i
-            return None
-        if not text:
-            return None
-        typed = normalise(text)
-        found = fs.choice_index(session.locale, session.flow, session.state).get(typed)
+        found = fs.choice_index(session.locale, session.flow, session.state).get(folded)
         if found is not None:
             return found
-        if typed.isdigit() and 1 <= int(typed) <= len(options):
-            return int(typed) - 1
+        if folded.isdigit() and 1 <= int(folded) <= len(options):  # an option's number
+            return int(folded) - 1
         return None
 
     def _follow(

@@ -8,8 +8,10 @@ Each ``locale/<lang>/lapse_phrases.yaml`` lists ``phrases`` in the phrase langua
     unless: ["used to", "(havent|have not|didnt) (slip|slipped)"]
 
 A text is a lapse when a phrase matches it, and still matches once the spans the ``unless``
-phrases cover are blanked out (as screening does). Matching is one RE2 search over the folded
-tokens of the text: linear in its length, never backtracking. Nothing here logs or keeps text.
+phrases cover are blanked out (as screening does). Matching is one RE2 search (one compiled
+alternation, as the phrase rules search, over bytes) of the folded tokens of the text
+(:func:`bot.phrases.units`): linear in its length, never backtracking. Nothing here logs or
+keeps text.
 The engine asks after crisis screening (a crisis hit wins) and before the global commands.
 """
 
@@ -19,13 +21,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-import re2
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.content import schema_problems
 from bot.errors import ContentError, LintFailed
-from bot.phrases import MAX_PHRASE_CHARS, PhraseError, parse_phrase, tokens
+from bot.phrases import MAX_PHRASE_CHARS, PhraseError, parse_phrase, units
 from bot.problems import Place, Problem, display_path
+from bot.screening.rules import _Regex
 from bot.yamlsource import YamlError, load_yaml
 
 __all__ = ["LAPSE_FILE", "LapseFinder", "lint_lapse"]
@@ -48,23 +50,22 @@ class LapseFile(BaseModel):
 
 class _Language:
     def __init__(self, phrases: list[str], unless: list[str]) -> None:
-        self.phrases = re2.compile("|".join(f"(?:{r})" for r in phrases))
-        self.unless = re2.compile("|".join(f"(?:{r})" for r in unless)) if unless else None
+        self.phrases = _Regex(phrases)
+        self.unless = _Regex(unless) if unless else None
 
     def found(self, text: str) -> bool:
-        units = " " + "  ".join(tokens(text)) + " "
-        if self.phrases.search(units) is None:
+        typed = units(text)
+        if not self.phrases.found(typed):
             return False
-        if self.unless is None:
+        spans = self.unless.spans(typed) if self.unless is not None else []
+        if not spans:
             return True
         parts, pos = [], 0
-        for m in self.unless.finditer(units):
-            parts.append(units[pos : m.start()])
-            pos = m.end()
-        if pos == 0:
-            return True
-        parts.append(units[pos:])
-        return self.phrases.search(" _ ".join(parts)) is not None
+        for start, stop in spans:
+            parts.append(typed[pos:start])
+            pos = stop
+        parts.append(typed[pos:])
+        return self.phrases.found(b" _ ".join(parts))
 
 
 class LapseFinder:

@@ -35,6 +35,7 @@ __all__ = [
     "squeeze",
     "strip_accents",
     "tokens",
+    "units",
     "words",
 ]
 
@@ -113,6 +114,30 @@ def squeeze(word: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """The screening tokens of a text (``15yo`` -> ``15``, ``yo``; ``kiiill`` -> ``kil``)."""
     return [t for w in words(text) for t in squeeze(w)]
+
+
+# the ASCII path of units(): a letter before the same letter goes (a run squeezed to one), and
+# digits and letters that touch are parted
+_RUN_ASCII = re.compile(rb"([a-z])(?=\1)")
+_DIGITS = bytes(range(48, 58))
+_NOT_DIGITS = bytes(c for c in range(256) if c not in _DIGITS)
+_PART_ASCII = re.compile(rb"(?<=[0-9])(?=[a-z])|(?<=[a-z])(?=[0-9])")
+
+
+def units(text: str) -> bytes:
+    """:func:`tokens` as the units a phrase regex searches (``b" kil  myself  15  yo "``, UTF-8):
+    the same bytes as ``f" {'  '.join(tokens(text))} ".encode()``, several times faster on the
+    ASCII text most messages are once their accents are gone (a whole-text pass, not a word
+    at a time)."""
+    if not text.isascii():
+        plain = strip_accents(text.casefold())  # as words() folds it
+        if not plain.isascii() or plain != plain.lower():  # ("\u3392" folds to "MHz")
+            return f" {'  '.join(tokens(text))} ".encode()
+        text = plain
+    folded = _RUN_ASCII.sub(b"", text.encode().translate(_ASCII_FOLD, b"'`"))
+    if folded.translate(None, _NOT_DIGITS):  # digits somewhere: part them from letters
+        folded = _PART_ASCII.sub(b" ", folded)
+    return b" " + b"  ".join(folded.split()) + b" "
 
 
 class PhraseError(ContentError, ValueError):

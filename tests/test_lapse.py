@@ -4,14 +4,19 @@ the sentence is never kept in a slot."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+import re2
 
+from bot import catalog
+from bot import engine as engine_module
 from bot.engine import Engine
 from bot.errors import ContentError, LintFailed
 from bot.lapse import LapseFinder, lint_lapse
 from bot.paths import REPO_ROOT
+from bot.phrases import tokens, units
 from bot.session import Session, UserInput
 
 LAPSES = {
@@ -103,6 +108,73 @@ def test_a_regional_locale_uses_its_language_and_an_unknown_one_says_so(finder: 
     assert finder("recaí", "es-MX")
     with pytest.raises(ContentError, match=r"no lapse_phrases\.yaml for locale 'xx'"):
         finder("i slipped", "xx")
+
+
+def _texts(engine: Engine) -> list[str]:
+    """Every message of the shipped catalogs, the lists above, and seeded junk of the
+    characters folding treats specially (accents, apostrophes, digits, runs, other scripts)."""
+    texts = [m.render(None) for c in engine.current.catalogs.values() for m in c.messages.values()]
+    texts += [t for ts in (*LAPSES.values(), *NOT_LAPSES.values()) for t in ts]
+    rng = random.Random(5)
+    alphabet = (
+        "aAbBlLoO0123 45'`\u2019\u00b4_-.,!?\u00bf\u00a1\u00f1\u00d1\u00e9\u00fc\u00df\u0142\u0141"
+        "\u00f8\u00e6\u0153\u0131\u0130\u3392\u01c5\u200b\u202e\U0001f642\u65e5\u00e4\u00f6\t\n"
+    )
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    return texts
+
+
+def test_units_are_the_tokens_as_bytes(shipped_engine: Engine) -> None:
+    """The fast path of ``units`` (one pass over ASCII text) gives what the tokens give."""
+    for text in _texts(shipped_engine):
+        assert units(text) == f" {'  '.join(tokens(text))} ".encode(), text
+
+
+def test_the_finder_agrees_with_the_plain_computation(finder: LapseFinder, shipped_engine: Engine) -> None:
+    """Bytes units and one compiled search per kind give what a str search over the tokens,
+    with the unless phrases' matches blanked out, gives."""
+
+    def plain(phrases: str, unless: str | None, text: str) -> bool:
+        joined = " " + "  ".join(tokens(text)) + " "
+        if re2.search(phrases, joined) is None:
+            return False
+        if unless is None:
+            return True
+        parts, pos = [], 0
+        for m in re2.finditer(unless, joined):
+            parts.append(joined[pos : m.start()])
+            pos = m.end()
+        if pos == 0:
+            return True
+        parts.append(joined[pos:])
+        return re2.search(phrases, " _ ".join(parts)) is not None
+
+    texts = _texts(shipped_engine)
+    for lang in finder.languages:
+        found = finder._language(lang)
+        phrases = found.phrases.regex.pattern.decode()
+        unless = found.unless.regex.pattern.decode() if found.unless is not None else None
+        for text in texts:
+            assert finder(text, lang) == plain(phrases, unless, text), (lang, text)
+
+
+def test_a_typed_turn_folds_the_text_once(shipped_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands, typed options, what to screen and the lapse path read one folding a turn (the
+    options' labels are folded once, when a state is first answered by typing)."""
+    calls: list[str] = []
+    real = catalog.normalise
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(catalog, "normalise", counted)
+    monkeypatch.setattr(engine_module, "normalise", counted)
+    session = _to(shipped_engine, "en", "triggers")
+    for text in ("work was busy today, going for a walk now", "I slipped last night", "help"):
+        calls.clear()
+        shipped_engine.turn(session, UserInput(text=text))
+        assert calls.count(text) == 1, text
 
 
 def _to(engine: Engine, locale: str, flow: str, *choices: str) -> Session:
