@@ -27,7 +27,7 @@ from bot.content import schema_problems
 from bot.errors import ContentError, LintFailed
 from bot.phrases import MAX_PHRASE_CHARS, PhraseError, parse_phrase, units
 from bot.problems import Place, Problem, display_path
-from bot.screening.rules import _Regex
+from bot.screening.rules import PhraseRegex
 from bot.yamlsource import YamlError, load_yaml
 
 __all__ = ["LAPSE_FILE", "LapseFinder", "lint_lapse"]
@@ -50,8 +50,8 @@ class LapseFile(BaseModel):
 
 class _Language:
     def __init__(self, phrases: list[str], unless: list[str]) -> None:
-        self.phrases = _Regex(phrases)
-        self.unless = _Regex(unless) if unless else None
+        self.phrases = PhraseRegex(phrases)
+        self.unless = PhraseRegex(unless) if unless else None
 
     def found(self, text: str) -> bool:
         typed = units(text)

@@ -71,6 +71,7 @@ __all__ = [
     "CATEGORIES",
     "SCREENING_FILE",
     "Band",
+    "PhraseRegex",
     "PhraseRules",
     "RuleFindings",
     "RuleMatch",
@@ -163,7 +164,7 @@ class ScreeningFile(BaseModel):
     categories: dict[str, CategoryPatterns]
 
 
-class _Regex:
+class PhraseRegex:
     """Phrases compiled to one RE2 regex over units (bytes).
 
     Calls google-re2's binding (``_regexp.Match``) directly: the public wrapper builds a match
@@ -226,9 +227,9 @@ class RuleMatch:
 @dataclass(frozen=True)
 class _Category:
     name: str
-    phrases: _Regex
-    unless: _Regex | None
-    ask_when: _Regex | None
+    phrases: PhraseRegex
+    unless: PhraseRegex | None
+    ask_when: PhraseRegex | None
 
 
 class _Language:
@@ -245,7 +246,7 @@ class _Language:
             for kind, some in zip(("phrases", "unless", "ask_when"), lists, strict=True)
             for p in some
         ]
-        self._explainers: list[tuple[str, str, str, _Regex]] | None = None
+        self._explainers: list[tuple[str, str, str, PhraseRegex]] | None = None
         phrases = [p for lists in parsed.values() for some in lists for p in some]
         vocab = {w for p in phrases for w in p.words}
         # typed word -> its tokens as units text ("kill" -> "kil", "15yo" -> "15  yo"), so the
@@ -342,7 +343,7 @@ class _Language:
         """Every phrase, unless and ask_when phrase that matches ``text`` on its own (slow: for
         designers, never on the hot path)."""
         if self._explainers is None:
-            self._explainers = [(c, k, src, _Regex([rx])) for c, k, src, rx in self._sources]
+            self._explainers = [(c, k, src, PhraseRegex([rx])) for c, k, src, rx in self._sources]
         units = self.units(text)
         return [RuleMatch(c, k, src) for c, k, src, rx in self._explainers if rx.found(units)]
 
@@ -362,8 +363,8 @@ def _applies(cat: _Category, units: bytes) -> bool:
     return cat.phrases.found(b" _ ".join(parts))
 
 
-def _compile(regexes: list[str]) -> _Regex:
-    return _Regex(regexes)
+def _compile(regexes: list[str]) -> PhraseRegex:
+    return PhraseRegex(regexes)
 
 
 class PhraseRules:
