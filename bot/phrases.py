@@ -16,6 +16,7 @@ nest (three deep at most); anything else (``.``, ``?``, ``\\``, ``+`` ...) is a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -204,6 +205,10 @@ def parse_phrase(source: str, sets: Mapping[str, Phrase] | None = None) -> Phras
     return Phrase(source, "".join(parts), frozenset(parser.words), frozenset(parser.spellings))
 
 
+_PLAIN_RUN = re.compile(r"[^\s()\[\]{}<>|]+")
+"""A run of plain phrase text: up to a space or a bracket."""
+
+
 class _Parser:
     """Recursive descent over one phrase; ``pos`` is the next character to read."""
 
@@ -260,9 +265,8 @@ class _Parser:
                 parts.append(f"{_GAP_UNIT}{{0,{width}}}")
                 self.pos = j
             else:
-                j = i
-                while j < n and not src[j].isspace() and src[j] not in "([{<)]}>|":
-                    j += 1
+                run = _PLAIN_RUN.match(src, i)  # c is plain text: the run is never empty
+                j = run.end() if run else i + 1
                 seq, seq_words = _words(src[i:j], i, self.spellings)
                 parts.extend(seq)
                 self.words.update(seq_words)
@@ -303,31 +307,42 @@ def _words(text: str, offset: int, spellings: set[str]) -> tuple[list[str], set[
     units: list[str] = []
     found: set[str] = set()
     for m in re.finditer(r"\S+", text):
-        raw = m.group()
-        prefix = raw.endswith("*") and len(raw) > 1
-        body = raw[:-1] if prefix else raw
-        for k, ch in enumerate(body):
-            if ch == "?":
-                raise PhraseError(
-                    "'?' is not part of the phrase language: write [a|b] for optional words",
-                    offset + m.start() + k,
-                )
-            if not (ch.isalnum() or ch in "'\u2019-"):
-                raise PhraseError(
-                    f"'{ch}' is not part of the phrase language ({_HELP})", offset + m.start() + k
-                )
-        spellings.update(words(body))
-        pieces = tokens(body)
-        if not pieces:
-            raise PhraseError(f"'{raw}' has no letters or digits", offset + m.start())
-        for k, piece in enumerate(pieces):
-            last = k == len(pieces) - 1
-            if prefix and last:
-                units.append(f" {re.escape(piece)}[^ ]* ")
-            else:
-                units.append(f" {re.escape(piece)} ")
-                found.add(piece)
+        try:
+            some, tokens_found, typed = _word(m.group())
+        except PhraseError as err:
+            raise PhraseError(str(err), offset + m.start() + err.column) from None
+        units.extend(some)
+        found.update(tokens_found)
+        spellings.update(typed)
     return units, found
+
+
+@functools.cache
+def _word(raw: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
+    """One plain word of a phrase: its RE2 units, the whole tokens it names, and the words as
+    typed (errors placed within ``raw``). Cached: the catalogs repeat words thousands of times,
+    and parsing them is most of the screener's start-up."""
+    prefix = raw.endswith("*") and len(raw) > 1
+    body = raw[:-1] if prefix else raw
+    for k, ch in enumerate(body):
+        if ch == "?":
+            raise PhraseError(
+                "'?' is not part of the phrase language: write [a|b] for optional words", k
+            )
+        if not (ch.isalnum() or ch in "'\u2019-"):
+            raise PhraseError(f"'{ch}' is not part of the phrase language ({_HELP})", k)
+    pieces = tokens(body)
+    if not pieces:
+        raise PhraseError(f"'{raw}' has no letters or digits", 0)
+    units: list[str] = []
+    found: set[str] = set()
+    for k, piece in enumerate(pieces):
+        if prefix and k == len(pieces) - 1:
+            units.append(f" {re.escape(piece)}[^ ]* ")
+        else:
+            units.append(f" {re.escape(piece)} ")
+            found.add(piece)
+    return tuple(units), frozenset(found), frozenset(words(body))
 
 
 def _number_range(body: str, at: int) -> str:

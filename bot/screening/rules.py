@@ -379,7 +379,7 @@ class PhraseRules:
         problems, loaded = _load_all(locale_dir, base if base is not None else Path.cwd())
         if any(p.severity == "error" for p in problems):
             raise LintFailed(sorted(problems, key=Problem.sort_key))
-        return cls({lang: _Language(spec, parsed) for lang, (spec, parsed) in loaded.items()})
+        return cls(loaded)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -444,9 +444,9 @@ def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
 
 def _load_all(
     locale_dir: Path, base: Path
-) -> tuple[list[Problem], dict[str, tuple[ScreeningFile, _Parsed]]]:
+) -> tuple[list[Problem], dict[str, _Language]]:
     problems: list[Problem] = []
-    loaded: dict[str, tuple[ScreeningFile, _Parsed]] = {}
+    loaded: dict[str, _Language] = {}
     if not locale_dir.is_dir():
         return problems, loaded
     langs = sorted(p for p in locale_dir.iterdir() if p.is_dir() and (p / "language.yaml").exists())
@@ -480,7 +480,7 @@ def _load_all(
 
 def _load_file(
     path: Path, name: str, problems: list[Problem]
-) -> tuple[ScreeningFile, _Parsed] | None:
+) -> _Language | None:
     try:
         src = load_yaml(path, name)
     except YamlError as err:
@@ -580,7 +580,7 @@ def _load_file(
                 )
     if len(problems) > before:
         return None
-    return spec, parsed
+    return lang  # compiled once, for the size check here and for screening
 
 
 def _band_problems(spec: ScreeningFile, src: Source) -> list[Problem]:
