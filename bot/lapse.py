@@ -27,7 +27,7 @@ from bot.content import schema_problems
 from bot.errors import ContentError, LintFailed
 from bot.phrases import MAX_PHRASE_CHARS, PhraseError, parse_phrase, units
 from bot.problems import Place, Problem, display_path
-from bot.screening.rules import PhraseRegex
+from bot.screening.rules import PhraseRegex, found_unless
 from bot.yamlsource import YamlError, load_yaml
 
 __all__ = ["LAPSE_FILE", "LapseFinder", "lint_lapse"]
@@ -54,18 +54,7 @@ class _Language:
         self.unless = PhraseRegex(unless) if unless else None
 
     def found(self, text: str) -> bool:
-        typed = units(text)
-        if not self.phrases.found(typed):
-            return False
-        spans = self.unless.spans(typed) if self.unless is not None else []
-        if not spans:
-            return True
-        parts, pos = [], 0
-        for start, stop in spans:
-            parts.append(typed[pos:start])
-            pos = stop
-        parts.append(typed[pos:])
-        return self.phrases.found(b" _ ".join(parts))
+        return found_unless(self.phrases, self.unless, units(text))
 
 
 class LapseFinder:

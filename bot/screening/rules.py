@@ -76,6 +76,7 @@ __all__ = [
     "RuleFindings",
     "RuleMatch",
     "ScreeningFile",
+    "found_unless",
     "lint_screening",
 ]
 
@@ -349,9 +350,15 @@ class _Language:
 
 
 def _applies(cat: _Category, units: bytes) -> bool:
-    if not cat.phrases.found(units):
+    return found_unless(cat.phrases, cat.unless, units)
+
+
+def found_unless(phrases: PhraseRegex, unless: PhraseRegex | None, units: bytes) -> bool:
+    """Whether ``phrases`` match ``units`` once what the ``unless`` phrases cover is blanked out
+    (the phrase rules' categories, and the lapse finder)."""
+    if not phrases.found(units):
         return False
-    spans = cat.unless.spans(units) if cat.unless is not None else []
+    spans = unless.spans(units) if unless is not None else []
     if not spans:
         return True
     # blank out what the unless phrases cover, and look again
@@ -360,7 +367,7 @@ def _applies(cat: _Category, units: bytes) -> bool:
         parts.append(units[pos:start])
         pos = stop
     parts.append(units[pos:])
-    return cat.phrases.found(b" _ ".join(parts))
+    return phrases.found(b" _ ".join(parts))
 
 
 def _compile(regexes: list[str]) -> PhraseRegex:
