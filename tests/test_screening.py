@@ -544,33 +544,27 @@ def test_the_learned_stage_alone_cannot_interrupt_what_ask_when_held_back(tmp_pa
     assert "suicide" in screener.screen("i want to die", "en").sure
 
 
+ASKS, INTERRUPTS = ((), ("suicide",)), (("suicide",), ())
+
+
 @pytest.mark.parametrize(
-    ("locale", "text"),
+    ("locale", "text", "sure_asked"),
     [
-        pytest.param("en", "i wanna kms lol", id="en-kms-lol"),
-        pytest.param("en", "gonna kill myself lmao this exam", id="en-kill-myself-lmao"),
-        pytest.param("es", "tuve ganas de hacerme daño, llamé a mi amiga y se me pasó", id="es-passed"),
+        # a crisis said as a joke, or as passed: a check-in, never silence
+        pytest.param("en", "i wanna kms lol", ASKS, id="en-kms-lol"),
+        pytest.param("en", "gonna kill myself lmao this exam", ASKS, id="en-kill-myself-lmao"),
+        pytest.param("es", "tuve ganas de hacerme daño, llamé a mi amiga y se me pasó", ASKS, id="es-passed"),
+        # everyday words beside a crisis now do not hold it back
+        pytest.param("es", "ya se me pasó la tristeza pero me quiero matar esta noche", INTERRUPTS, id="es-now"),
+        pytest.param("en", "i'm fine. i'm going to kill myself tonight", INTERRUPTS, id="en-fine-now"),
+        pytest.param("en", "cant stop crying at this film, i want to die", INTERRUPTS, id="en-film-now"),
     ],
 )
-def test_a_crisis_said_as_a_joke_or_as_passed_asks_and_is_never_silent(
-    screener: PhraseRules, locale: str, text: str
+def test_jokes_and_the_past_ask_but_never_hold_back_a_crisis_now(
+    screener: PhraseRules, locale: str, text: str, sure_asked: tuple[tuple[str, ...], tuple[str, ...]]
 ) -> None:
     found = screener.screen_all(text, locale)
-    assert found.asked == ("suicide",) and found.sure == ()
-
-
-@pytest.mark.parametrize(
-    ("locale", "text"),
-    [
-        pytest.param("es", "ya se me pasó la tristeza pero me quiero matar esta noche", id="es"),
-        pytest.param("en", "i'm fine. i'm going to kill myself tonight", id="en"),
-        pytest.param("en", "cant stop crying at this film, i want to die", id="en-film"),
-    ],
-)
-def test_everyday_words_beside_a_crisis_now_do_not_hold_it_back(
-    screener: PhraseRules, locale: str, text: str
-) -> None:
-    assert "suicide" in screener.screen_all(text, locale).sure
+    assert (found.sure, found.asked) == sure_asked
 
 
 def test_a_malformed_ask_when_phrase_is_placed(tmp_path: Path) -> None:
