@@ -304,17 +304,17 @@ class _Parser:
 
 def _words(text: str, offset: int, spellings: set[str]) -> tuple[list[str], set[str]]:
     """RE2 units for plain words (``word``, ``word*``) and the whole tokens among them."""
-    units: list[str] = []
+    regexes: list[str] = []
     found: set[str] = set()
     for m in re.finditer(r"\S+", text):
         try:
             some, tokens_found, typed = _word(m.group())
         except PhraseError as err:
             raise PhraseError(str(err), offset + m.start() + err.column) from None
-        units.extend(some)
+        regexes.extend(some)
         found.update(tokens_found)
         spellings.update(typed)
-    return units, found
+    return regexes, found
 
 
 @functools.cache
@@ -334,15 +334,15 @@ def _word(raw: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str]]:
     pieces = tokens(body)
     if not pieces:
         raise PhraseError(f"'{raw}' has no letters or digits", 0)
-    units: list[str] = []
+    regexes: list[str] = []
     found: set[str] = set()
     for k, piece in enumerate(pieces):
         if prefix and k == len(pieces) - 1:
-            units.append(f" {re.escape(piece)}[^ ]* ")
+            regexes.append(f" {re.escape(piece)}[^ ]* ")
         else:
-            units.append(f" {re.escape(piece)} ")
+            regexes.append(f" {re.escape(piece)} ")
             found.add(piece)
-    return tuple(units), frozenset(found), frozenset(words(body))
+    return tuple(regexes), frozenset(found), frozenset(words(body))
 
 
 def _number_range(body: str, at: int) -> str:
