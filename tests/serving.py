@@ -53,7 +53,7 @@ def chat_server(engine: Engine) -> Iterator[str]:
 
     thread = threading.Thread(target=run, name="chat-server", daemon=True)
     thread.start()
-    assert ready.wait(10), "the chat server did not start"
+    assert ready.wait(60), "the chat server did not start"
     if failure:
         raise failure[0]
     try:

@@ -174,7 +174,7 @@ def test_serve_reload_command_end_to_end(root: Path) -> None:
     )
     url = f"http://127.0.0.1:{port}/api/v1/start"
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90  # start-up: see tests/web/servers.py
         while True:
             try:
                 first = _post(url, {"locale": "en"})

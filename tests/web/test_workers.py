@@ -45,7 +45,7 @@ def get(url: str) -> tuple[int, str]:
             return err.code, err.read().decode()
 
 
-def wait_answering(url: str, timeout: float = 20) -> None:
+def wait_answering(url: str, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
