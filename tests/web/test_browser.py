@@ -235,8 +235,10 @@ def wait_gone(db: redis.Redis, key: str) -> None:
 
 def test_leave_quickly_button(page: Page, server: str, js: bool, redis_db: redis.Redis) -> None:
     begin(page, server)
-    choose(page, "Tell me more")
     key = session_key(page)
+    choose(page, "Tell me more")
+    # the answer is stored once its reply shows (with JavaScript the click only starts a fetch)
+    expect(page.locator("#log")).to_contain_text("Leave quickly")
     assert redis_db.exists(key)
     page.get_by_role("button", name="Leave quickly").click()
     page.wait_for_url(server + "/away")
