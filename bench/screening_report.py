@@ -38,9 +38,9 @@ from bot.screening.rules import CATEGORIES  # noqa: E402
 from bot.screening.screener import Screener, Screening  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-KINDS = ("dev", "test", "test2", "test3", "test4", "test5", "old-heldout")
-"""``test`` is corpus/<lang>/test.tsv (session 2); ``test2`` to ``test5`` are test2.tsv to test5.tsv,
-each written at the start of sessions 3 to 6, before any result of that session's model."""
+KINDS = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "old-heldout")
+"""``test`` is corpus/<lang>/test.tsv (session 2); ``test2`` to ``test6`` are test2.tsv to test6.tsv,
+each written at the start of sessions 3 to 7, before any result of that session's model."""
 
 
 def load_set(kind: str, lang: str) -> list[Example]:
