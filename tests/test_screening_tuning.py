@@ -45,6 +45,21 @@ def test_the_any_head_is_tuned_with_the_categories_within_the_budget() -> None:
     assert sum(negatives) <= CHECK_NEGATIVE_SHARE * len(negatives)
 
 
+def test_the_budget_given_replaces_the_default() -> None:
+    """100 negatives scored 0.00-0.99 and 20 suicide messages scored 0.75-0.94: a budget of 30%
+    of negatives catches them all, one of 5% none."""
+    dev = [_ex(set(), n) for n in range(100)] + [_ex({"suicide"}, 100 + k) for k in range(20)]
+    scores = [{"suicide": n / 100} for n in range(100)] + [{"suicide": 0.75 + k / 100} for k in range(20)]
+    hits: list[list[str]] = [[] for _ in dev]
+
+    def tuned(share: float) -> tuple[int, float]:
+        (out,) = suggest_bands(dev, scores, hits, check_share=share)
+        return sum(s["suicide"] >= out.unsure for s in scores[:100]), out.recall
+
+    assert tuned(0.30) == (25, 1.0)
+    assert tuned(0.05) == (5, 0.0)
+
+
 def test_without_an_any_score_only_categories_are_suggested() -> None:
     dev, scores, hits = _dev()
     plain = [{c: s[c] for c in CATEGORIES} for s in scores]

