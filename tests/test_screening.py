@@ -201,6 +201,18 @@ def test_dev_set_false_positives_are_at_most_5_percent(
     assert len(alarms) / len(negatives) <= 0.05, alarms
 
 
+@pytest.mark.parametrize("lang", ["en", "es", "fi", "pl"])
+def test_no_phrase_rule_interrupts_an_everyday_probe(screener: PhraseRules, lang: str) -> None:
+    """``tests/screening/everyday.<lang>.txt``: everyday messages written to use the words of
+    the crisis phrases (the session 7 rules round's probes). A phrase may ask about one, never
+    interrupt it."""
+    path = ROOT / "tests" / "screening" / f"everyday.{lang}.txt"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    assert len(lines) >= 30
+    interrupted = [(line, found.sure) for line in lines if (found := screener.screen_all(line, lang)).sure]
+    assert not interrupted
+
+
 @pytest.mark.parametrize("kind", ["dev", "heldout"])
 def test_labelled_sets_cover_both_languages_and_every_category(kind: str) -> None:
     examples = load_set(kind)
