@@ -130,8 +130,9 @@ class FlowSet:
 
     @classmethod
     def from_paths(cls, flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> FlowSet:
-        """Load, lint and compile; refuses (``LintFailed``) on any error."""
-        content, problems = lint_paths(flows_dir, locale_dir, base=base)
+        """Load, lint and compile; refuses (``LintFailed``) on any error. The screening corpus is
+        not read: it is the learned stage's training data (``redirection-bot lint`` checks it)."""
+        content, problems = lint_paths(flows_dir, locale_dir, base=base, corpus=False)
         if any(p.severity == "error" for p in problems):
             raise LintFailed(problems)
         return cls(content)

@@ -37,14 +37,19 @@ CODE_KEY_PREFIXES = ("system.", "web.", "cli.")
 """Keys with these prefixes are said by code, not flows: never reported as unused."""
 
 
-def lint_paths(flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> tuple[Content, list[Problem]]:
-    """Load and check everything; problems are sorted by place."""
+def lint_paths(
+    flows_dir: Path, locale_dir: Path, *, base: Path | None = None, corpus: bool = True
+) -> tuple[Content, list[Problem]]:
+    """Load and check everything; problems are sorted by place. ``corpus=False`` leaves out
+    the screening corpus (``corpus/``): training data, which a running program never reads and
+    whose check is most of the time a full lint takes."""
     content, problems = load_content(flows_dir, locale_dir, base=base)
     problems.extend(lint_content(content))
     problems.extend(_check_resources(flows_dir.parent / "resources", content, base))
     problems.extend(lint_screening(locale_dir, base if base is not None else Path.cwd()))
     problems.extend(lint_lapse(locale_dir, base if base is not None else Path.cwd()))
-    problems.extend(lint_corpus(flows_dir.parent / "corpus", base if base is not None else Path.cwd()))
+    if corpus:
+        problems.extend(lint_corpus(flows_dir.parent / "corpus", base if base is not None else Path.cwd()))
     return content, sorted(set(problems), key=Problem.sort_key)
 
 

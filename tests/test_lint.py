@@ -27,6 +27,18 @@ def test_the_shipped_content_has_no_errors() -> None:
     assert main(["lint", str(REPO_ROOT / "flows"), str(REPO_ROOT / "locale")]) == 0
 
 
+def test_lint_checks_the_corpus_and_loading_the_program_does_not(tiny: Path) -> None:
+    """The screening corpus is training data: ``redirection-bot lint`` reports a bad line, and a
+    server (``FlowSet.from_paths``, which also live reload uses) starts without reading it."""
+    from bot.engine import FlowSet
+
+    (tiny / "corpus" / "en").mkdir(parents=True)
+    (tiny / "corpus" / "en" / "pool.tsv").write_text("sucide\t-\ti want to die\n", encoding="utf-8")
+    assert any("corpus/en/pool.tsv:1" in p and "sucide" in p for p in problems(tiny))
+    assert main(["lint", str(tiny)]) == 1
+    assert FlowSet.from_paths(tiny / "flows", tiny / "locale", base=tiny).catalogs
+
+
 BROKEN = [
     pytest.param(
         {"menu.yaml": MENU.replace("    ask: feeling\n", "    ask: feeling\n    nxt: reflect\n")},
