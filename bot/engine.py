@@ -130,9 +130,10 @@ class FlowSet:
 
     @classmethod
     def from_paths(cls, flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> FlowSet:
-        """Load, lint and compile; refuses (``LintFailed``) on any error. The screening corpus is
-        not read: it is the learned stage's training data (``redirection-bot lint`` checks it)."""
-        content, problems = lint_paths(flows_dir, locale_dir, base=base, corpus=False)
+        """Load, lint and compile the program; refuses (``LintFailed``) on any error. Screening
+        and lapse phrases are checked where they are built (``bot.bootstrap.load_engine``), the
+        corpus by ``redirection-bot lint`` (``lint_paths(program_only=True)``)."""
+        content, problems = lint_paths(flows_dir, locale_dir, base=base, program_only=True)
         if any(p.severity == "error" for p in problems):
             raise LintFailed(problems)
         return cls(content)

@@ -38,18 +38,23 @@ CODE_KEY_PREFIXES = ("system.", "web.", "cli.")
 
 
 def lint_paths(
-    flows_dir: Path, locale_dir: Path, *, base: Path | None = None, corpus: bool = True
+    flows_dir: Path, locale_dir: Path, *, base: Path | None = None, program_only: bool = False
 ) -> tuple[Content, list[Problem]]:
-    """Load and check everything; problems are sorted by place. ``corpus=False`` leaves out
-    the screening corpus (``corpus/``): training data, which a running program never reads and
-    whose check is most of the time a full lint takes."""
+    """Load and check everything; problems are sorted by place.
+
+    ``program_only`` checks what a :class:`~bot.engine.FlowSet` runs (flows, catalogs,
+    resources) and leaves out the screening and lapse phrases, which the screener and the lapse
+    finder check themselves when they are built (each refuses to start on an error), and the
+    screening corpus, which is training data a running program never reads. Those were most of
+    the time a program load took."""
     content, problems = load_content(flows_dir, locale_dir, base=base)
     problems.extend(lint_content(content))
     problems.extend(_check_resources(flows_dir.parent / "resources", content, base))
-    problems.extend(lint_screening(locale_dir, base if base is not None else Path.cwd()))
-    problems.extend(lint_lapse(locale_dir, base if base is not None else Path.cwd()))
-    if corpus:
-        problems.extend(lint_corpus(flows_dir.parent / "corpus", base if base is not None else Path.cwd()))
+    if not program_only:
+        root = base if base is not None else Path.cwd()
+        problems.extend(lint_screening(locale_dir, root))
+        problems.extend(lint_lapse(locale_dir, root))
+        problems.extend(lint_corpus(flows_dir.parent / "corpus", root))
     return content, sorted(set(problems), key=Problem.sort_key)
 
 

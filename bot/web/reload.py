@@ -8,7 +8,8 @@ and in containers where change notifications do not cross the mount). A change i
 linted as at start-up: if it is valid, new conversations start on the new version while those
 in progress finish on theirs (``Engine.load``); if not, the lint errors go to standard error and
 the old version keeps serving. Messages name files, places and keys, never anything a user typed.
-Flows and catalogs are reloaded; the engine's screening hook is the one it started with.
+Flows and catalogs are reloaded; the engine's screening and lapse phrases are the ones it started
+with (restart the server to load an edit of them; ``redirection-bot lint`` checks it at once).
 """
 
 from __future__ import annotations
