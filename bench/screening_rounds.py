@@ -163,6 +163,7 @@ def whole(lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: 
     tallies = {(b, s): Tally() for s in shares for b in budgets}
     shipped = (CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE)
     for r in sorted({round_of(ex) for ex in pool}):
+        held = [ex for ex in pool if round_of(ex) == r]
         train, dev = split([ex for ex in pool if round_of(ex) != r])
         model = LearnedStage(fit_arrays(lang, train, TrainConfig()), f"{lang} without {r}", None)
         scores = [model.scores(ex.text) for ex in dev]
@@ -173,7 +174,7 @@ def whole(lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: 
                 for s in suggest_bands(dev, scores, hits, check_share=budget, sure_share=share)
             }
             screener = Screener(rules, {lang: model}, bands={lang: bands})
-            for ex in (ex for ex in pool if round_of(ex) == r):
+            for ex in held:
                 got = screener.screen(ex.text, lang)
                 if not ex.labels:
                     tally.negatives += 1

@@ -326,13 +326,13 @@ class _Language:
 
     def screen(self, text: str) -> list[str]:
         units = self.units(text)
-        return [cat.name for cat in self.categories if _applies(cat, units)]
+        return [cat.name for cat in self.categories if found_unless(cat.phrases, cat.unless, units)]
 
     def screen_all(self, text: str) -> RuleFindings:
         units = self.units(text)
         found, asked, excused = [], [], []
         for cat in self.categories:
-            if _applies(cat, units):
+            if found_unless(cat.phrases, cat.unless, units):
                 found.append(cat.name)
                 if cat.ask_when is not None and cat.ask_when.found(units):
                     asked.append(cat.name)
@@ -347,10 +347,6 @@ class _Language:
             self._explainers = [(c, k, src, PhraseRegex([rx])) for c, k, src, rx in self._sources]
         units = self.units(text)
         return [RuleMatch(c, k, src) for c, k, src, rx in self._explainers if rx.found(units)]
-
-
-def _applies(cat: _Category, units: bytes) -> bool:
-    return found_unless(cat.phrases, cat.unless, units)
 
 
 def found_unless(phrases: PhraseRegex, unless: PhraseRegex | None, units: bytes) -> bool:

@@ -61,8 +61,10 @@ class Screener:
     ) -> None:
         self.rules = rules
         self.models = dict(models)
-        self._bands = dict(bands or {})
-        """Thresholds by language that replace ``screening.yaml``'s (to measure other ones)."""
+        given = bands or {}
+        self._bands = {lang: given.get(lang) or rules.bands(lang) for lang in rules.languages}
+        """Each language's thresholds: ``screening.yaml``'s, or ``bands``' where given (to
+        measure other ones)."""
 
     @classmethod
     def from_dir(
@@ -107,7 +109,7 @@ class Screener:
         found = self.rules.screen_all(text, lang)
         hits, held_back = found.sure, (*found.asked, *found.excused)
         scores = model.scores(text)
-        bands = self._bands.get(lang) or self.rules.bands(lang)
+        bands = self._bands[lang]
         sure, unsure = [], []
         for cat in CATEGORIES:
             band = bands.get(cat)

@@ -73,16 +73,20 @@ def train_language(
     """Fit ``lang``'s model on the train part of its pool."""
     t0 = time.perf_counter()
     train, dev = split(load_pool(corpus_dir, lang))
-    arrays = fit_arrays(lang, train, config, embedder)
-    arrays["corpus_sha256"] = np.array(corpus_hash(corpus_dir, lang))
+    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=corpus_hash(corpus_dir, lang))
     return Trained(lang, arrays, train, dev, time.perf_counter() - t0)
 
 
 def fit_arrays(
-    lang: str, train: Sequence[Example], config: TrainConfig, embedder: Embedder | None = None
+    lang: str,
+    train: Sequence[Example],
+    config: TrainConfig,
+    embedder: Embedder | None = None,
+    *,
+    corpus_sha256: str = "",
 ) -> dict[str, Any]:
-    """The model's arrays fitted on ``train`` (``corpus_sha256`` is the caller's to set: it
-    names the pool; ``bench/screening_rounds.py --whole`` fits on part of one)."""
+    """The model's arrays fitted on ``train``; ``corpus_sha256`` names the pool they came from
+    (none when ``bench/screening_rounds.py --whole`` fits on part of one)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     pin_threads()
@@ -104,7 +108,7 @@ def fit_arrays(
     }
     arrays: dict[str, Any] = {
         "categories": np.array(heads),
-        "corpus_sha256": np.array(""),
+        "corpus_sha256": np.array(corpus_sha256),
         "vocab": vocab,
         "idf": vec.idf_.astype(np.float32),
         "ng_coef": np.stack([w for w, _ in ng], axis=1),
