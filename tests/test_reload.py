@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -165,6 +166,34 @@ def _post(url: str, body: dict[str, Any]) -> dict[str, Any]:
         return data
 
 
+class _StderrWatch:
+    """Reads a process's stderr on a thread; `wait_for(text)` blocks until a line holds it."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        assert proc.stderr is not None
+        self._stream = proc.stderr
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self._stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(
+                lambda: any(text in line for line in self.lines), timeout=timeout)
+
+    def text(self) -> str:
+        self._thread.join(timeout=10)
+        self._stream.close()
+        return "".join(self.lines)
+
+
 def test_serve_reload_command_end_to_end(root: Path) -> None:
     port = free_port()
     proc = subprocess.Popen(
@@ -172,6 +201,7 @@ def test_serve_reload_command_end_to_end(root: Path) -> None:
          "--port", str(port), "--content", str(root)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
+    err = _StderrWatch(proc)
     url = f"http://127.0.0.1:{port}/api/v1/start"
     try:
         deadline = time.monotonic() + 90  # start-up: see tests/web/servers.py
@@ -183,21 +213,21 @@ def test_serve_reload_command_end_to_end(root: Path) -> None:
                 assert time.monotonic() < deadline and proc.poll() is None, "serve did not start"
                 time.sleep(0.1)
         _edit(root / "flows" / "welcome.yaml", "go: intro}", "go: intor}")
-        time.sleep(0.5)
+        # the reloader has read the broken edit and refused it: only then is "still serving" true
+        assert err.wait_for("still serving version", timeout=30), "the broken edit was not seen"
         assert _post(url, {"locale": "en"})["messages"][0]["text"].startswith("Hello.")
-        _edit(root / "flows" / "welcome.yaml", "go: intor}", "go: intro}")
+        # the new greeting first, while the flow is still broken: the first valid state has both
         _edit(root / "locale" / "en" / "messages.yaml", HELLO, "welcome.hello: Live.")
-        deadline = time.monotonic() + 10
-        while _post(url, {"locale": "en"})["messages"][0]["text"] != "Live.":
-            assert time.monotonic() < deadline, "the edit was not served"
-            time.sleep(0.1)
+        _edit(root / "flows" / "welcome.yaml", "go: intor}", "go: intro}")
+        assert err.wait_for("reload: now serving version", timeout=30), "the edit was not loaded"
+        assert _post(url, {"locale": "en"})["messages"][0]["text"] == "Live."
         assert first["messages"][0]["text"].startswith("Hello.")
     finally:
         proc.terminate()
         try:
-            _, err = proc.communicate(timeout=10)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-            _, err = proc.communicate()
-    assert "go 'intor' is not a state of flow 'welcome'" in err
-    assert "still serving version" in err and "reload: now serving version" in err
+            proc.wait()
+    text = err.text()
+    assert "go 'intor' is not a state of flow 'welcome'" in text
