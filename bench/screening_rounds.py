@@ -157,23 +157,31 @@ class Tally:
         )
 
 
-def whole(lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: Sequence[float], misses: bool) -> None:
+def whole(
+    lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: Sequence[float], misses: bool,
+    refit: bool = False,
+) -> None:
     """``--whole``: rules, model and bands on each round held out (module docstring)."""
     rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT)
-    tallies = {(b, s): Tally() for s in shares for b in budgets}
-    shipped = (CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE)
+    variants = ("train part", "refit on train+dev") if refit else ("train part",)
+    tallies = {(b, s, v): Tally() for v in variants for s in shares for b in budgets}
+    shipped = (CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE, variants[0])
     for r in sorted({round_of(ex) for ex in pool}):
         held = [ex for ex in pool if round_of(ex) == r]
         train, dev = split([ex for ex in pool if round_of(ex) != r])
         model = LearnedStage(fit_arrays(lang, train, TrainConfig()), f"{lang} without {r}", None)
+        models = {variants[0]: model}
+        if refit:
+            models[variants[1]] = LearnedStage(
+                fit_arrays(lang, [*train, *dev], TrainConfig()), f"{lang} without {r}, all", None)
         scores = [model.scores(ex.text) for ex in dev]
         hits = [rules.screen(ex.text, lang) for ex in dev]
-        for (budget, share), tally in tallies.items():
+        for (budget, share, variant), tally in tallies.items():
             bands = {
                 s.category: Band(unsure=s.unsure, sure=s.sure)
                 for s in suggest_bands(dev, scores, hits, check_share=budget, sure_share=share)
             }
-            screener = Screener(rules, {lang: model}, bands={lang: bands})
+            screener = Screener(rules, {lang: models[variant]}, bands={lang: bands})
             for ex in held:
                 got = screener.screen(ex.text, lang)
                 if not ex.labels:
@@ -186,11 +194,11 @@ def whole(lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: 
                 for cat in ex.labels:
                     tally.by_category[cat][0] += 1
                     tally.by_category[cat][1] += bool(got)
-                if misses and not got and (budget, share) == shipped:
+                if misses and not got and (budget, share, variant) == shipped:
                     print(f"miss\t{r}\t{ex.file}\t{','.join(sorted(ex.labels))}\t{ex.text}", flush=True)
-    for (budget, share), tally in tallies.items():
-        note = " (shipped)" if (budget, share) == shipped else ""
-        print(f"  dev budget {budget:g}, sure share {share:g}{note}: {tally.line()}", flush=True)
+    for (budget, share, variant), tally in tallies.items():
+        note = " (shipped)" if (budget, share, variant) == shipped else ""
+        print(f"  {variant}, dev budget {budget:g}, sure share {share:g}{note}: {tally.line()}", flush=True)
 
 
 def main() -> int:
@@ -205,6 +213,8 @@ def main() -> int:
     parser.add_argument("--budget", type=float, nargs="+", default=[CHECK_NEGATIVE_SHARE])
     parser.add_argument("--sure-share", type=float, nargs="+", default=[SURE_NEGATIVE_SHARE])
     parser.add_argument("--misses", action="store_true", help="with --whole: list what it misses")
+    parser.add_argument("--refit", action="store_true",
+                        help="with --whole: also refit the model on train+dev, bands kept from the train-part model")
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -216,7 +226,7 @@ def main() -> int:
             print(f"{lang}: the whole screener on rounds held out", flush=True)
             budgets = sorted({*args.budget, CHECK_NEGATIVE_SHARE}) if args.misses else args.budget
             shares = sorted({*args.sure_share, SURE_NEGATIVE_SHARE}) if args.misses else args.sure_share
-            whole(lang, pool, budgets, shares, args.misses)
+            whole(lang, pool, budgets, shares, args.misses, args.refit)
             print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
             continue
         emb = embed_pool(args.embedding, [ex.text for ex in pool]) if args.embedding else None
