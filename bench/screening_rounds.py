@@ -20,13 +20,15 @@ and its average with the n-grams (weight ``--embedding-weight``) beside the n-gr
 
 ``--whole`` measures the whole screener as a user meets it instead, on wording nobody it learned
 from wrote: for each round, the model is fitted on the train part of the other rounds, the bands
-are tuned on their dev part (the greedy of ``train-screener``, at each ``--budget`` of dev
-negatives flagged and each ``--sure-share`` of them interrupted), and the round is screened with
-the phrase rules and those bands. It prints the share of crisis messages caught (interrupt or
-check-in; by category) and of negatives interrupted and checked in: how a dev budget turns into
-check-ins on unseen writers. The rules were written looking at the pool, so the crisis figures
-flatter them. ``--misses`` lists the crisis messages missed at the shipped budgets (a rules
-round's best worklist: the model cannot save them).
+are tuned on its scores of their dev part (the greedy of ``train-screener``, at each
+``--budget`` of dev negatives flagged and each ``--sure-share`` of them interrupted), the model is
+refitted on both parts (as ``train-screener`` ships it; ``--compare-refit`` shows the train-part
+model beside it), and the round is screened with the phrase rules and those bands. It prints
+the share of crisis messages caught (interrupt or check-in; by category) and of negatives
+interrupted and checked in: how a dev budget turns into check-ins on unseen writers. The rules
+were written looking at the pool, so the crisis figures flatter them. ``--misses`` lists the
+crisis messages missed at the shipped budgets (a rules round's best worklist: the model cannot
+save them).
 """
 
 from __future__ import annotations
@@ -159,21 +161,22 @@ class Tally:
 
 def whole(
     lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: Sequence[float], misses: bool,
-    refit: bool = False,
+    compare_refit: bool = False,
 ) -> None:
     """``--whole``: rules, model and bands on each round held out (module docstring)."""
     rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT)
-    variants = ("train part", "refit on train+dev") if refit else ("train part",)
+    part, both = "fitted on train", "refitted on train+dev"
+    shipped_variant = both if TrainConfig().refit else part
+    variants = (part, both) if compare_refit else (shipped_variant,)
     tallies = {(b, s, v): Tally() for v in variants for s in shares for b in budgets}
-    shipped = (CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE, variants[0])
+    shipped = (CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE, shipped_variant)
     for r in sorted({round_of(ex) for ex in pool}):
         held = [ex for ex in pool if round_of(ex) == r]
         train, dev = split([ex for ex in pool if round_of(ex) != r])
         model = LearnedStage(fit_arrays(lang, train, TrainConfig()), f"{lang} without {r}", None)
-        models = {variants[0]: model}
-        if refit:
-            models[variants[1]] = LearnedStage(
-                fit_arrays(lang, [*train, *dev], TrainConfig()), f"{lang} without {r}, all", None)
+        models = {part: model}
+        if both in variants:  # as train-screener ships it: bands from the train part's scores
+            models[both] = LearnedStage(fit_arrays(lang, [*train, *dev], TrainConfig()), f"{lang} without {r}", None)
         scores = [model.scores(ex.text) for ex in dev]
         hits = [rules.screen(ex.text, lang) for ex in dev]
         for (budget, share, variant), tally in tallies.items():
@@ -213,8 +216,8 @@ def main() -> int:
     parser.add_argument("--budget", type=float, nargs="+", default=[CHECK_NEGATIVE_SHARE])
     parser.add_argument("--sure-share", type=float, nargs="+", default=[SURE_NEGATIVE_SHARE])
     parser.add_argument("--misses", action="store_true", help="with --whole: list what it misses")
-    parser.add_argument("--refit", action="store_true",
-                        help="with --whole: also refit the model on train+dev, bands kept from the train-part model")
+    parser.add_argument("--compare-refit", action="store_true",
+                        help="with --whole: the model fitted on the train part beside the one refitted on train+dev")
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -226,7 +229,7 @@ def main() -> int:
             print(f"{lang}: the whole screener on rounds held out", flush=True)
             budgets = sorted({*args.budget, CHECK_NEGATIVE_SHARE}) if args.misses else args.budget
             shares = sorted({*args.sure_share, SURE_NEGATIVE_SHARE}) if args.misses else args.sure_share
-            whole(lang, pool, budgets, shares, args.misses, args.refit)
+            whole(lang, pool, budgets, shares, args.misses, args.compare_refit)
             print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
             continue
         emb = embed_pool(args.embedding, [ex.text for ex in pool]) if args.embedding else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import socket
 import sys
@@ -24,7 +25,7 @@ from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool,
 from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, LearnedStage
 from bot.screening.rules import ANY, Band
-from bot.screening.train import TrainConfig, model_digest, train_language
+from bot.screening.train import TrainConfig, fit_arrays, model_digest, train_language
 from bot.session import UserInput
 from bot.web import WebConfig, create_app
 
@@ -136,6 +137,19 @@ def test_training_is_deterministic(small_corpus: Path) -> None:
     first = train_language(small_corpus / "corpus", "en", TrainConfig())
     second = train_language(small_corpus / "corpus", "en", TrainConfig())
     assert model_digest(first.arrays) == model_digest(second.arrays)
+
+
+def test_the_bands_are_tuned_on_a_model_that_never_saw_dev_and_the_written_one_saw_all(
+    small_corpus: Path,
+) -> None:
+    trained = train_language(small_corpus / "corpus", "en", TrainConfig())
+    train_only = LearnedStage(fit_arrays("en", trained.train, TrainConfig()), "train part", None)
+    assert trained.dev_scores == [train_only.scores(ex.text) for ex in trained.dev]
+    written = json.loads(str(trained.arrays["meta"]))
+    assert written["train_examples"] == len(trained.train) + len(trained.dev)
+    unrefitted = train_language(small_corpus / "corpus", "en", TrainConfig(refit=False))
+    assert json.loads(str(unrefitted.arrays["meta"]))["train_examples"] == len(trained.train)
+    assert unrefitted.dev_scores == trained.dev_scores
 
 
 def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: Path) -> None:

@@ -2,8 +2,10 @@
 
 Deterministic: the split is a seeded hash (:func:`bot.screening.corpus.split`), the features
 are counted, and the logistic regressions are fitted by L-BFGS from zero with one thread, so
-the same corpus gives the same model. Trained on the train part only; the dev part is what
-thresholds are tuned on (``dev_report``); the test split is never read here.
+the same corpus gives the same model. Two fits a language: one on the train part, whose scores
+on the dev part are what the thresholds are tuned on (``Trained.dev_scores``), and then (with
+``TrainConfig.refit``, as shipped) the model that is written, on train and dev together, so that
+no fifth of the data is left out of what screens people. The test split is never read here.
 
 Needs scikit-learn (a development dependency): the server only reads the arrays it writes.
 """
@@ -38,14 +40,22 @@ class TrainConfig:
     embedding_c: float = 2.0
     embedding_weight: float = 0.5
     max_iter: int = 3000
+    refit: bool = True
+    """Write the model fitted on train and dev; the bands stay tuned on the train-part model's
+    dev scores. On rounds held out (``bench/screening_rounds.py --whole``) it caught more
+    crisis messages with as many negatives flagged (docs/screening.md, session 8)."""
 
 
 @dataclass
 class Trained:
     lang: str
     arrays: dict[str, Any]
+    """The model to write: fitted on train and dev with ``refit``, else on train."""
     train: list[Example]
     dev: list[Example]
+    dev_scores: list[dict[str, float]]
+    """Each dev message's scores from the model fitted on the train part only (never on dev):
+    what the bands are tuned on."""
     seconds: float
 
 
@@ -70,11 +80,19 @@ def embed_all(embedder: Embedder, texts: Sequence[str], batch: int = 64) -> np.n
 def train_language(
     corpus_dir: Path, lang: str, config: TrainConfig, embedder: Embedder | None = None
 ) -> Trained:
-    """Fit ``lang``'s model on the train part of its pool."""
+    """Fit ``lang``'s model on the train part of its pool, score the dev part with it, then
+    (``config.refit``) fit the model to write on both parts."""
+    from bot.screening.model import LearnedStage
+
     t0 = time.perf_counter()
     train, dev = split(load_pool(corpus_dir, lang))
-    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=corpus_hash(corpus_dir, lang))
-    return Trained(lang, arrays, train, dev, time.perf_counter() - t0)
+    sha = corpus_hash(corpus_dir, lang)
+    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=sha)
+    model = LearnedStage(arrays, f"{lang} (train part)", embedder)
+    dev_scores = [model.scores(ex.text) for ex in dev]
+    if config.refit:
+        arrays = fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=sha)
+    return Trained(lang, arrays, train, dev, dev_scores, time.perf_counter() - t0)
 
 
 def fit_arrays(
