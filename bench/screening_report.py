@@ -6,8 +6,11 @@
 
 Sets: ``dev`` is the dev part of each language's train pool (corpus/<lang>/*.tsv but test.tsv,
 and the rules' tests/screening/dev.<lang>.tsv, split by bot.screening.corpus.split): thresholds
-are tuned on it. ``test`` is corpus/<lang>/test.tsv, frozen before any result: for the report
-only. ``old-heldout`` is tests/screening/heldout.<lang>.tsv, the previous round's held-out set.
+are tuned on it, with a model fitted on the train part only; the model shipped is then refitted
+on train and dev (session 8), so its dev figures are what it learned, not what it guesses:
+``bench/screening_rounds.py --whole`` measures unseen wording. ``test`` .. ``test7`` are
+corpus/<lang>/test*.tsv, each frozen before any result of its session: for the report only.
+``old-heldout`` is tests/screening/heldout.<lang>.tsv, the previous round's held-out set.
 
 Per category: recall when "caught" means interrupt (sure), and interrupt or check-in (unsure);
 precision of interrupts and of check-ins-or-interrupts; on hard negatives (no crisis label,
@@ -38,7 +41,7 @@ from bot.screening.rules import CATEGORIES  # noqa: E402
 from bot.screening.screener import Screener, Screening  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-KINDS = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "old-heldout")
+KINDS = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "old-heldout")
 """``test`` is corpus/<lang>/test.tsv (session 2); ``test2`` to ``test6`` are test2.tsv to test6.tsv,
 each written at the start of sessions 3 to 7, before any result of that session's model."""
 
