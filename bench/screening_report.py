@@ -42,8 +42,8 @@ from bot.screening.screener import Screener, Screening  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 KINDS = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "old-heldout")
-"""``test`` is corpus/<lang>/test.tsv (session 2); ``test2`` to ``test6`` are test2.tsv to test6.tsv,
-each written at the start of sessions 3 to 7, before any result of that session's model."""
+"""``test`` is corpus/<lang>/test.tsv (session 2); ``test2`` to ``test7`` are test2.tsv to test7.tsv,
+each written at the start of sessions 3 to 8, before any result of that session's model."""
 
 
 def load_set(kind: str, lang: str) -> list[Example]:
