@@ -571,7 +571,9 @@ ASKS, INTERRUPTS = ((), ("suicide",)), (("suicide",), ())
         pytest.param("en", "i'm fine. i'm going to kill myself tonight", INTERRUPTS, id="en-fine-now"),
         pytest.param("en", "cant stop crying at this film, i want to die", INTERRUPTS, id="en-film-now"),
         # an act just done, then "okay now": the overdose still interrupts
-        pytest.param("en", "i took all my pills an hour ago, im okay now just sleepy", INTERRUPTS, id="en-pills-ok-now"),
+        pytest.param(
+            "en", "i took all my pills an hour ago, im okay now just sleepy", INTERRUPTS, id="en-pills-ok-now"
+        ),
         pytest.param("en", "years ago i wanted to die but im okay now", ((), ()), id="en-years-ago-ok-now"),
     ],
 )
