@@ -6,9 +6,9 @@
 The pool is every ``corpus/<lang>/*.tsv`` except the frozen test splits (``test*.tsv``), which
 are never read here: rules are tuned on the pool only. ``lapse`` is not a screening category
 and is ignored. A false positive is a category fired on a line that does not carry that label.
-Fired means found, whether it interrupts or (where an ``ask_when`` phrase matched too) asks a
-check-in; the last lines count those apart: lines with no crisis label that a rule would
-interrupt, and crisis lines whose rule hit only asks.
+Fired means found, whether it interrupts or asks a check-in (an ``ask_when`` phrase matched too,
+or only an ``ask`` phrase matched); the last lines count those apart: lines with no crisis label
+that a rule would interrupt, and crisis lines whose rule hit only asks.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             labels, _tags, text = line.split("\t", 2)
             wanted = set(labels.split(",")) & set(CATEGORIES)
             findings = rules.screen_all(text, args.lang)
-            got = set(findings.found)
+            got = set(findings.found) | set(findings.asking)
             if not wanted:
                 quiet_lines += 1
                 quiet_fired += bool(got)
@@ -57,9 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     notes.append(f"interrupts {','.join(findings.sure)} (no crisis label): {text}")
             else:
                 crisis_lines += 1
-                if findings.asked and not findings.sure:
+                asks = (*findings.asked, *findings.asking)
+                if asks and not findings.sure:
                     crisis_asked += 1
-                    notes.append(f"only asks {','.join(findings.asked)} (labels {labels}): {text}")
+                    notes.append(f"only asks {','.join(asks)} (labels {labels}): {text}")
             for category in CATEGORIES:
                 if category in wanted:
                     total[category] += 1
@@ -79,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     share = quiet_interrupted / quiet_lines if quiet_lines else 0.0
     print(f"    of which a rule would interrupt: {quiet_interrupted} ({share:.1%})")
     asked = crisis_asked / crisis_lines if crisis_lines else 0.0
-    print(f"  crisis lines whose rule hits only ask (ask_when): {crisis_asked}/{crisis_lines} ({asked:.1%})")
+    print(f"  crisis lines whose rule hits only ask (ask_when, ask): {crisis_asked}/{crisis_lines} ({asked:.1%})")
     if args.misses:
         print("\n".join(notes))
     return 0

@@ -19,6 +19,7 @@ from bot.phrases import PhraseError, parse_phrase, tokens, words
 from bot.screening import CATEGORIES, PhraseRules, Screener, lint_screening
 from bot.screening.corpus import Example as Labelled
 from bot.screening.corpus import read_tsv
+from bot.screening.rules import Band
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -525,6 +526,52 @@ def _with_ask_when(tmp_path: Path, phrases: str) -> Path:
         encoding="utf-8",
     )
     return locale
+
+
+def _with_ask(tmp_path: Path, phrases: str, unless: str = "") -> Path:
+    """A copy of the shipped locale whose English suicide category has these ask phrases (and
+    these unless phrases in front of its own)."""
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  suicide:\n    phrases:\n" in text
+    text = text.replace("  suicide:\n    phrases:\n", f"  suicide:\n    ask: {phrases}\n    phrases:\n", 1)
+    if unless:
+        start = text.index("  suicide:\n")
+        at = text.index("    unless:\n", start) + len("    unless:\n")
+        text = text[:at] + f"      - {unless}\n" + text[at:]
+    path.write_text(text, encoding="utf-8")
+    return locale
+
+
+class _Unsure:
+    """A learned stage that is sure of nothing."""
+
+    def scores(self, text: str) -> dict[str, float]:
+        return dict.fromkeys((*CATEGORIES, "any"), 0.001)
+
+
+def test_an_ask_phrase_asks_a_check_in_and_the_model_may_still_interrupt(tmp_path: Path) -> None:
+    rules = PhraseRules.from_dir(
+        _with_ask(tmp_path, '["(on|at) the bridge"]', "on the bridge *3 (run|walk|jog)"), base=tmp_path)
+    asks = rules.screen_all("Im on the bridge", "en")
+    assert asks.found == () and asks.asking == ("suicide",) and asks.sure == ()
+    assert rules.screen("Im on the bridge", "en") == ["suicide"]
+    # its category's unless phrases speak against it too
+    assert rules.screen_all("on the bridge on my morning run", "en").asking == ()
+    # a phrase of the category still interrupts
+    both = rules.screen_all("im on the bridge and i want to die", "en")
+    assert both.sure == ("suicide",) and both.asking == ()
+    quiet = Screener(rules, {"en": _Unsure()}).screen("im on the bridge", "en")  # type: ignore[dict-item]
+    assert (quiet.sure, quiet.unsure) == ((), ("suicide",))
+    bands = {"en": {"suicide": Band(unsure=0.5, sure=0.9)}}
+    certain = Screener(rules, {"en": _Certain()}, bands).screen("im on the bridge", "en")  # type: ignore[dict-item]
+    assert certain.sure == ("suicide",)
+    without_model = Screener(rules, {}).screen("im 15 and on the bridge", "en")
+    assert (without_model.sure, without_model.unsure) == (("minor",), ("suicide",))
+    assert {"category": "suicide", "kind": "ask", "phrase": "(on|at) the bridge"} in [
+        {"category": m.category, "kind": m.kind, "phrase": m.phrase} for m in rules.explain("im on the bridge", "en")
+    ]
 
 
 class _Certain:

@@ -32,6 +32,10 @@ How a text is screened (``PhraseRules.screen``):
 4. A category found whose ``ask_when`` phrases match anywhere in the text is *asked*
    (``PhraseRules.screen_all``): a check-in, not an interrupt. "years ago i thought about
    ending my life most days, i got help" asks; it does not send the person down a crisis path.
+5. A category's ``ask`` phrases are wordings that are a crisis only sometimes ("im on the
+   bridge", "i have a plan"): where no phrase of the category matched but one of them did
+   (after its ``unless`` phrases), the category is *asking*: a check-in, which the learned
+   stage may still make sure.
 
 Categories come back most urgent first (:data:`CATEGORIES`). Nothing here logs or keeps text.
 See docs/screening.md for the guide for content designers.
@@ -116,6 +120,9 @@ class CategoryPatterns(BaseModel):
     ask_when: list[Text] = Field(default_factory=list)
     """Phrases anywhere in the message that make a hit of this category ask a check-in instead
     of interrupting: the past ("years ago", "used to"), someone else ("my friend"), jokes."""
+    ask: list[Text] = Field(default_factory=list)
+    """Wordings that are a crisis only sometimes ("im on the bridge", "i have a plan"): a match
+    asks a check-in for this category, never interrupts by itself."""
 
 
 class Band(BaseModel):
@@ -208,6 +215,9 @@ class RuleFindings:
     """The found categories whose ``ask_when`` phrases matched too: a check-in, not an interrupt."""
     excused: tuple[str, ...] = ()
     """Categories not found whose ``unless`` phrases matched."""
+    asking: tuple[str, ...] = ()
+    """Categories not found whose ``ask`` phrases matched: a check-in (the learned stage may
+    still make it sure)."""
 
     @property
     def sure(self) -> tuple[str, ...]:
@@ -220,7 +230,7 @@ class RuleMatch:
 
     category: str
     kind: str
-    """``phrases``, ``unless`` or ``ask_when``: the list in ``screening.yaml`` it is in."""
+    """``phrases``, ``unless``, ``ask_when`` or ``ask``: the list in ``screening.yaml`` it is in."""
     phrase: str
     """The phrase as written in ``screening.yaml``."""
 
@@ -231,20 +241,21 @@ class _Category:
     phrases: PhraseRegex
     unless: PhraseRegex | None
     ask_when: PhraseRegex | None
+    ask: PhraseRegex | None
 
 
 class _Language:
     """One language, compiled: word tables for typo correction and a regex per category."""
 
     def __init__(
-        self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], list[Phrase], list[Phrase]]]
+        self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], ...]]
     ) -> None:
         self.bands: dict[str, Band] = dict(spec.bands)
         # (category, kind, phrase as written, its regex): for explain() only, compiled on first use
         self._sources = [
             (name, kind, p.source, p.regex)
             for name, lists in parsed.items()
-            for kind, some in zip(("phrases", "unless", "ask_when"), lists, strict=True)
+            for kind, some in zip(KINDS, lists, strict=True)
             for p in some
         ]
         self._explainers: list[tuple[str, str, str, PhraseRegex]] | None = None
@@ -282,6 +293,7 @@ class _Language:
                 _compile([p.regex for p in parsed[name][0]]),
                 _compile([p.regex for p in parsed[name][1]]) if parsed[name][1] else None,
                 _compile([p.regex for p in parsed[name][2]]) if parsed[name][2] else None,
+                _compile([p.regex for p in parsed[name][3]]) if parsed[name][3] else None,
             )
             for name in CATEGORIES
             if name in parsed
@@ -326,19 +338,27 @@ class _Language:
 
     def screen(self, text: str) -> list[str]:
         units = self.units(text)
-        return [cat.name for cat in self.categories if found_unless(cat.phrases, cat.unless, units)]
+        return [
+            cat.name
+            for cat in self.categories
+            if found_unless(cat.phrases, cat.unless, units)
+            or (cat.ask is not None and found_unless(cat.ask, cat.unless, units))
+        ]
 
     def screen_all(self, text: str) -> RuleFindings:
         units = self.units(text)
-        found, asked, excused = [], [], []
+        found, asked, excused, asking = [], [], [], []
         for cat in self.categories:
             if found_unless(cat.phrases, cat.unless, units):
                 found.append(cat.name)
                 if cat.ask_when is not None and cat.ask_when.found(units):
                     asked.append(cat.name)
-            elif cat.unless is not None and cat.unless.found(units):
+                continue
+            if cat.ask is not None and found_unless(cat.ask, cat.unless, units):
+                asking.append(cat.name)
+            if cat.unless is not None and cat.unless.found(units):
                 excused.append(cat.name)
-        return RuleFindings(tuple(found), tuple(asked), tuple(excused))
+        return RuleFindings(tuple(found), tuple(asked), tuple(excused), tuple(asking))
 
     def explain(self, text: str) -> list[RuleMatch]:
         """Every phrase, unless and ask_when phrase that matches ``text`` on its own (slow: for
@@ -435,8 +455,11 @@ class PhraseRules:
 
 # -- loading and lint ------------------------------------------------------------------------
 
-_Parsed = dict[str, tuple[list[Phrase], list[Phrase], list[Phrase]]]
-"""Category -> its parsed phrases, unless phrases and ask_when phrases."""
+KINDS = ("phrases", "unless", "ask_when", "ask")
+"""The lists of a category in ``screening.yaml``, in the order :data:`_Parsed` keeps them."""
+
+_Parsed = dict[str, tuple[list[Phrase], ...]]
+"""Category -> its parsed phrases, unless, ask_when and ask phrases (:data:`KINDS`)."""
 
 
 def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
@@ -529,6 +552,7 @@ def _load_file(
             ),
             _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
             _parse_all(patterns.ask_when, ("categories", cat, "ask_when"), sets, src, lines, problems),
+            _parse_all(patterns.ask, ("categories", cat, "ask"), sets, src, lines, problems),
         )
     problems.extend(_band_problems(spec, src))
     for cat in CATEGORIES:
@@ -570,6 +594,7 @@ def _load_file(
             ("phrases", compiled.phrases),
             ("unless", compiled.unless),
             ("ask_when", compiled.ask_when),
+            ("ask", compiled.ask),
         ):
             size = regex.size if regex is not None else 0
             if size > MAX_PROGRAM:

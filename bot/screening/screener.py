@@ -1,7 +1,8 @@
 """Both stages of crisis screening, and the bands: ``Screener.screen(text, locale) -> Screening``.
 
 1. The phrase rules (:mod:`bot.screening.rules`): a hit is always *sure*, or *unsure* where the
-   category's ``ask_when`` phrases match too (the past, someone else, a joke): a check-in.
+   category's ``ask_when`` phrases match too (the past, someone else, a joke): a check-in. A
+   category's ``ask`` phrases (a crisis only sometimes) make it at least *unsure*.
 2. The learned stage (:mod:`bot.screening.model`), where ``locale/<lang>/screening_model.npz``
    exists: a probability per category, put in a band by the thresholds in the language's
    ``screening.yaml`` (``bands:``): at or above ``sure`` -> sure; at or above ``unsure`` ->
@@ -105,7 +106,8 @@ class Screener:
         model = self.models.get(lang)
         if model is None:
             found = self.rules.screen_all(text, lang)
-            return Screening(sure=found.sure, unsure=found.asked, rules=found.sure)
+            asks = tuple(c for c in CATEGORIES if c in found.asked or c in found.asking)
+            return Screening(sure=found.sure, unsure=asks, rules=found.sure)
         found = self.rules.screen_all(text, lang)
         hits, held_back = found.sure, (*found.asked, *found.excused)
         scores = model.scores(text)
@@ -117,7 +119,7 @@ class Screener:
             sure_at = band.sure if band is not None and band.sure is not None else None
             if cat in hits or (sure_at is not None and p >= sure_at and cat not in held_back):
                 sure.append(cat)
-            elif cat in found.asked or (band is not None and p >= band.unsure):
+            elif cat in found.asked or cat in found.asking or (band is not None and p >= band.unsure):
                 unsure.append(cat)
         either = bands.get(ANY)
         if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
