@@ -361,7 +361,7 @@ class _Language:
         return RuleFindings(tuple(found), tuple(asked), tuple(excused), tuple(asking))
 
     def explain(self, text: str) -> list[RuleMatch]:
-        """Every phrase, unless and ask_when phrase that matches ``text`` on its own (slow: for
+        """Every phrase, unless, ask_when and ask phrase that matches ``text`` on its own (slow: for
         designers, never on the hot path)."""
         if self._explainers is None:
             self._explainers = [(c, k, src, PhraseRegex([rx])) for c, k, src, rx in self._sources]
@@ -425,7 +425,7 @@ class PhraseRules:
 
     def explain(self, text: str, locale: str) -> list[RuleMatch]:
         """Which phrases of which category match ``text``, each on its own, and from which list
-        (``phrases``, ``unless``, ``ask_when``): what a designer needs to see why a message
+        (``phrases``, ``unless``, ``ask_when``, ``ask``): what a designer needs to see why a message
         interrupts, asks or stays quiet."""
         return self._language(locale).explain(text)
 
