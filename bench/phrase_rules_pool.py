@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             labels, _tags, text = line.split("\t", 2)
             wanted = set(labels.split(",")) & set(CATEGORIES)
             findings = rules.screen_all(text, args.lang)
-            got = set(findings.found) | set(findings.asking)
+            got = set(findings.flagged)
             if not wanted:
                 quiet_lines += 1
                 quiet_fired += bool(got)
@@ -57,10 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     notes.append(f"interrupts {','.join(findings.sure)} (no crisis label): {text}")
             else:
                 crisis_lines += 1
-                asks = (*findings.asked, *findings.asking)
-                if asks and not findings.sure:
+                if findings.asks and not findings.sure:
                     crisis_asked += 1
-                    notes.append(f"only asks {','.join(asks)} (labels {labels}): {text}")
+                    notes.append(f"only asks {','.join(findings.asks)} (labels {labels}): {text}")
             for category in CATEGORIES:
                 if category in wanted:
                     total[category] += 1

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from bot.web import WebConfig, create_app
 from bot.web.reload import KEEP_VERSIONS, Reloader, reload_ctx
 from tests.golden import FIXTURES
 from tests.serving import free_port
+from tests.web.servers import wait_ready
 
 CONTENT = FIXTURES / "content"
 HELLO = "welcome.hello: Hello. This is a small test program."
@@ -204,14 +204,8 @@ def test_serve_reload_command_end_to_end(root: Path) -> None:
     err = _StderrWatch(proc)
     url = f"http://127.0.0.1:{port}/api/v1/start"
     try:
-        deadline = time.monotonic() + 90  # start-up: see tests/web/servers.py
-        while True:
-            try:
-                first = _post(url, {"locale": "en"})
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "serve did not start"
-                time.sleep(0.1)
+        wait_ready(f"http://127.0.0.1:{port}", proc)
+        first = _post(url, {"locale": "en"})
         _edit(root / "flows" / "welcome.yaml", "go: intro}", "go: intor}")
         # the reloader has read the broken edit and refused it: only then is "still serving" true
         assert err.wait_for("still serving version", timeout=30), "the broken edit was not seen"

@@ -223,6 +223,16 @@ class RuleFindings:
     def sure(self) -> tuple[str, ...]:
         return tuple(c for c in self.found if c not in self.asked)
 
+    @property
+    def asks(self) -> tuple[str, ...]:
+        """Every category the rules ask a check-in for (``asked`` or ``asking``), most urgent first."""
+        return tuple(c for c in CATEGORIES if c in self.asked or c in self.asking)
+
+    @property
+    def flagged(self) -> tuple[str, ...]:
+        """Every category the rules interrupt or ask for (``found`` or ``asking``), most urgent first."""
+        return tuple(c for c in CATEGORIES if c in self.found or c in self.asking)
+
 
 @dataclass(frozen=True, slots=True)
 class RuleMatch:
@@ -337,13 +347,7 @@ class _Language:
         return close.pop() if len(close) == 1 else tok
 
     def screen(self, text: str) -> list[str]:
-        units = self.units(text)
-        return [
-            cat.name
-            for cat in self.categories
-            if found_unless(cat.phrases, cat.unless, units)
-            or (cat.ask is not None and found_unless(cat.ask, cat.unless, units))
-        ]
+        return list(self.screen_all(text).flagged)
 
     def screen_all(self, text: str) -> RuleFindings:
         units = self.units(text)

@@ -104,11 +104,9 @@ class Screener:
         """Both stages on ``text``; an unknown locale is a ``ContentError``."""
         lang = self.rules.language_of(locale)
         model = self.models.get(lang)
-        if model is None:
-            found = self.rules.screen_all(text, lang)
-            asks = tuple(c for c in CATEGORIES if c in found.asked or c in found.asking)
-            return Screening(sure=found.sure, unsure=asks, rules=found.sure)
         found = self.rules.screen_all(text, lang)
+        if model is None:
+            return Screening(sure=found.sure, unsure=found.asks, rules=found.sure)
         hits, held_back = found.sure, (*found.asked, *found.excused)
         scores = model.scores(text)
         bands = self._bands[lang]
@@ -119,7 +117,7 @@ class Screener:
             sure_at = band.sure if band is not None and band.sure is not None else None
             if cat in hits or (sure_at is not None and p >= sure_at and cat not in held_back):
                 sure.append(cat)
-            elif cat in found.asked or cat in found.asking or (band is not None and p >= band.unsure):
+            elif cat in found.asks or (band is not None and p >= band.unsure):
                 unsure.append(cat)
         either = bands.get(ANY)
         if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:

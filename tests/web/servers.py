@@ -10,11 +10,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.web.conftest import free_port
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
+def wait_ready(url: str, proc: subprocess.Popen[Any], timeout: float = 90) -> None:
     # a deadline, not a wait: the content loads in about 8 s on a quiet 2-core machine, and
     # took over 20 s in a CI run while the machine was busy
     deadline = time.monotonic() + timeout
