@@ -8,7 +8,7 @@ Sets: ``dev`` is the dev part of each language's train pool (corpus/<lang>/*.tsv
 and the rules' tests/screening/dev.<lang>.tsv, split by bot.screening.corpus.split): thresholds
 are tuned on it, with a model fitted on the train part only; the model shipped is then refitted
 on train and dev (session 8), so its dev figures are what it learned, not what it guesses:
-``bench/screening_rounds.py --whole`` measures unseen wording. ``test`` .. ``test7`` are
+``bench/screening_rounds.py --whole`` measures unseen wording. ``test``, ``test2`` ... are
 corpus/<lang>/test*.tsv, each frozen before any result of its session: for the report only.
 ``old-heldout`` is tests/screening/heldout.<lang>.tsv, the previous round's held-out set.
 
@@ -36,14 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.screening.corpus import Example, languages, load_pool, load_test, read_tsv, split  # noqa: E402
+from bot.screening.corpus import Example, languages, load_pool, load_test, read_tsv, split, test_files  # noqa: E402
 from bot.screening.rules import CATEGORIES  # noqa: E402
 from bot.screening.screener import Screener, Screening  # noqa: E402
 
 CORPUS = ROOT / "corpus"
-KINDS = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "old-heldout")
-"""``test`` is corpus/<lang>/test.tsv (session 2); ``test2`` to ``test7`` are test2.tsv to test7.tsv,
-each written at the start of sessions 3 to 8, before any result of that session's model."""
+TESTS = tuple(dict.fromkeys(p.stem for lang in languages(CORPUS) for p in test_files(CORPUS, lang)))
+"""``test`` is corpus/<lang>/test.tsv (session 2); ``test2``, ``test3`` ... are test2.tsv, test3.tsv ...,
+each written at the start of sessions 3, 4 ... before any result of that session's model."""
+KINDS = ("dev", *TESTS, "old-heldout")
 
 
 def load_set(kind: str, lang: str) -> list[Example]:
