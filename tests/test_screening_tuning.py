@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from bot.screening.corpus import Example
 from bot.screening.rules import ANY, CATEGORIES, ScreeningFile
 from bot.screening.tuning import CHECK_NEGATIVE_SHARE, suggest_bands, write_bands
+from bot.yamlsource import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,7 +69,8 @@ def test_written_bands_give_any_no_sure_and_parse_as_a_screening_file() -> None:
     dev, scores, hits = _dev()
     text = (ROOT / "locale" / "en" / "screening.yaml").read_text(encoding="utf-8")
     out = write_bands(text, suggest_bands(dev, scores, hits))
-    spec = ScreeningFile.model_validate(yaml.safe_load(out))
+    # read as the bot reads it (YAML 1.2 booleans: an alias to "no" stays a word)
+    spec = ScreeningFile.model_validate(parse_yaml(out, "screening.yaml").data)
     assert spec.bands[ANY].sure is None and spec.bands[ANY].unsure <= 0.6
     assert all(spec.bands[c].sure is not None for c in CATEGORIES)
     assert out.count("\nbands:\n") == 1
