@@ -298,13 +298,7 @@ class _Language:
             for key in {w, *(w[:i] + w[i + 1 :] for i in range(len(w)))}:
                 self.near[key] = (*self.near.get(key, ()), w)
         self.categories = [
-            _Category(
-                name,
-                _compile([p.regex for p in parsed[name][0]]),
-                _compile([p.regex for p in parsed[name][1]]) if parsed[name][1] else None,
-                _compile([p.regex for p in parsed[name][2]]) if parsed[name][2] else None,
-                _compile([p.regex for p in parsed[name][3]]) if parsed[name][3] else None,
-            )
+            _Category(name, _compile([p.regex for p in parsed[name][0]]), *map(_compile_some, parsed[name][1:]))
             for name in CATEGORIES
             if name in parsed
         ]
@@ -392,6 +386,11 @@ def found_unless(phrases: PhraseRegex, unless: PhraseRegex | None, units: bytes)
 
 def _compile(regexes: list[str]) -> PhraseRegex:
     return PhraseRegex(regexes)
+
+
+def _compile_some(phrases: list[Phrase]) -> PhraseRegex | None:
+    """An unless, ask_when or ask list compiled; None when it is empty."""
+    return _compile([p.regex for p in phrases]) if phrases else None
 
 
 class PhraseRules:

@@ -107,7 +107,7 @@ class Screener:
         found = self.rules.screen_all(text, lang)
         if model is None:
             return Screening(sure=found.sure, unsure=found.asks, rules=found.sure)
-        hits, held_back = found.sure, (*found.asked, *found.excused)
+        hits, asks, held_back = found.sure, found.asks, (*found.asked, *found.excused)
         scores = model.scores(text)
         bands = self._bands[lang]
         sure, unsure = [], []
@@ -117,7 +117,7 @@ class Screener:
             sure_at = band.sure if band is not None and band.sure is not None else None
             if cat in hits or (sure_at is not None and p >= sure_at and cat not in held_back):
                 sure.append(cat)
-            elif cat in found.asks or (band is not None and p >= band.unsure):
+            elif cat in asks or (band is not None and p >= band.unsure):
                 unsure.append(cat)
         either = bands.get(ANY)
         if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
