@@ -487,7 +487,7 @@ def test_explain_finds_a_phrase_for_every_category_the_rules_find(
         found = screener.screen_all(ex.text, ex.lang)
         explained = screener.explain(ex.text, ex.lang)
         assert set(found.found) <= {m.category for m in explained if m.kind == "phrases"}, ex.text
-        assert set(found.asked) <= {m.category for m in explained if m.kind == "ask_when"}, ex.text
+        assert set(found.asked) <= {m.category for m in explained if m.kind in ("ask_when", "closed_by")}, ex.text
 
 
 def test_screen_command_end_to_end(
@@ -603,6 +603,29 @@ def test_the_learned_stage_alone_cannot_interrupt_what_ask_when_held_back(tmp_pa
     assert "suicide" in screener.screen("i want to die", "en").sure
 
 
+def _with_closed_by(tmp_path: Path, phrase: str) -> Path:
+    """A copy of the shipped locale with one more closed_by phrase in English suicide."""
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    closed_by:\n", text.index("  suicide:\n")) + len("    closed_by:\n")
+    path.write_text(text[:at] + f"      - {phrase}\n" + text[at:], encoding="utf-8")
+    return locale
+
+
+def test_a_closed_by_phrase_asks_for_a_hit_before_it_but_not_after(tmp_path: Path) -> None:
+    rules = PhraseRules.from_dir(_with_closed_by(tmp_path, "zebra crossing"), base=tmp_path)
+    before = rules.screen_all("I want to die. Zebra crossing.", "en")
+    assert before.found == ("suicide",) and before.asked == ("suicide",) and before.sure == ()
+    for text in ["zebra crossing. I want to die", "i want to die, zebra crossing, but tonight i want to die"]:
+        after = rules.screen_all(text, "en")
+        assert after.sure == ("suicide",) and after.asked == (), text
+    assert "closed_by" in {m.kind for m in rules.explain("i want to die, zebra crossing", "en")}
+    # like ask_when, what it held back the learned stage alone cannot interrupt
+    held = Screener(rules, {"en": _Certain()}).screen("i want to die, zebra crossing", "en")  # type: ignore[dict-item]
+    assert "suicide" not in held.sure and "suicide" in held.unsure
+
+
 ASKS, INTERRUPTS = ((), ("suicide",)), (("suicide",), ())
 
 
@@ -622,6 +645,17 @@ ASKS, INTERRUPTS = ((), ("suicide",)), (("suicide",), ())
             "en", "i took all my pills an hour ago, im okay now just sleepy", INTERRUPTS, id="en-pills-ok-now"
         ),
         pytest.param("en", "years ago i wanted to die but im okay now", ((), ()), id="en-years-ago-ok-now"),
+        # words that close a past, then a crisis now: the crisis after them interrupts (closed_by)
+        pytest.param(
+            "en", "My Therapist Thinks Im Fine Now But Tonight Im Going To Kill Myself", INTERRUPTS,
+            id="en-therapist-fine-tonight",
+        ),
+        pytest.param("en", "i got help years ago but i want to die tonight", INTERRUPTS, id="en-got-help-tonight"),
+        pytest.param(
+            "es", "hace años pensé en matarme, hoy estoy bien, pero esta noche me quiero morir otra vez",
+            INTERRUPTS, id="es-hoy-bien-pero-esta-noche",
+        ),
+        pytest.param("es", "hace años pensé en matarme, hoy estoy mucho mejor", ASKS, id="es-hoy-mejor"),
     ],
 )
 def test_jokes_and_the_past_ask_but_never_hold_back_a_crisis_now(

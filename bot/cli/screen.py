@@ -9,7 +9,7 @@ sure ones (the crisis path would interrupt), ``check`` the unsure ones (a check-
     {"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"], "check": [], "scores": {...}}
 
 With ``--explain``, each object also lists the phrases that matched, each on its own, with the
-list of ``screening.yaml`` it is in (``phrases``, ``unless``, ``ask_when``, ``ask``)::
+list of ``screening.yaml`` it is in (``phrases``, ``unless``, ``ask_when``, ``closed_by``, ``ask``)::
 
     "rules": [{"category": "urge", "kind": "unless", "phrase": "(urge|urges) [has|is] (passed|...)"}]
 """
@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--explain",
         action="store_true",
-        help="also list every phrase, unless, ask_when and ask phrase that matched (for designers)",
+        help="also list every phrase, unless, ask_when, closed_by and ask phrase that matched (for designers)",
     )
     add_content_argument(p)
     p.set_defaults(func=run)

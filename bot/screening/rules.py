@@ -30,8 +30,11 @@ How a text is screened (``PhraseRules.screen``):
    blanked out and the phrases searched again: "the urge passed" is not an urge, but "the urge
    passed but now i want to look" still is.
 4. A category found whose ``ask_when`` phrases match anywhere in the text is *asked*
-   (``PhraseRules.screen_all``): a check-in, not an interrupt. "years ago i thought about
-   ending my life most days, i got help" asks; it does not send the person down a crisis path.
+   (``PhraseRules.screen_all``): a check-in, not an interrupt. Its ``closed_by`` phrases are
+   words that close a past ("and im better now"): where one matches and no phrase of the
+   category matches after the last of them, the category is asked too. "years ago i thought
+   about ending my life most days, i got help" asks; "i got help but tonight im doing it"
+   still interrupts.
 5. A category's ``ask`` phrases are wordings that are a crisis only sometimes ("im on the
    bridge", "i have a plan"): where no phrase of the category matched but one of them did
    (after its ``unless`` phrases), the category is *asking*: a check-in, which the learned
@@ -120,6 +123,9 @@ class CategoryPatterns(BaseModel):
     ask_when: list[Text] = Field(default_factory=list)
     """Phrases anywhere in the message that make a hit of this category ask a check-in instead
     of interrupting: the past ("years ago", "used to"), someone else ("my friend"), jokes."""
+    closed_by: list[Text] = Field(default_factory=list)
+    """Words that close a past ("and im better now", "therapy saved me"): a hit that comes before
+    them asks a check-in; a hit after them ("but tonight i will") still interrupts."""
     ask: list[Text] = Field(default_factory=list)
     """Wordings that are a crisis only sometimes ("im on the bridge", "i have a plan"): a match
     asks a check-in for this category, never interrupts by itself."""
@@ -240,7 +246,8 @@ class RuleMatch:
 
     category: str
     kind: str
-    """``phrases``, ``unless``, ``ask_when`` or ``ask``: the list in ``screening.yaml`` it is in."""
+    """``phrases``, ``unless``, ``ask_when``, ``closed_by`` or ``ask``: the list in
+    ``screening.yaml`` it is in."""
     phrase: str
     """The phrase as written in ``screening.yaml``."""
 
@@ -251,6 +258,7 @@ class _Category:
     phrases: PhraseRegex
     unless: PhraseRegex | None
     ask_when: PhraseRegex | None
+    closed_by: PhraseRegex | None
     ask: PhraseRegex | None
 
 
@@ -349,7 +357,7 @@ class _Language:
         for cat in self.categories:
             if found_unless(cat.phrases, cat.unless, units):
                 found.append(cat.name)
-                if cat.ask_when is not None and cat.ask_when.found(units):
+                if (cat.ask_when is not None and cat.ask_when.found(units)) or closed(cat, units):
                     asked.append(cat.name)
                 continue
             if cat.ask is not None and found_unless(cat.ask, cat.unless, units):
@@ -359,12 +367,21 @@ class _Language:
         return RuleFindings(tuple(found), tuple(asked), tuple(excused), tuple(asking))
 
     def explain(self, text: str) -> list[RuleMatch]:
-        """Every phrase, unless, ask_when and ask phrase that matches ``text`` on its own (slow: for
+        """Every phrase, unless, ask_when, closed_by and ask phrase that matches ``text`` on its own (slow: for
         designers, never on the hot path)."""
         if self._explainers is None:
             self._explainers = [(c, k, src, PhraseRegex([rx])) for c, k, src, rx in self._sources]
         units = self.units(text)
         return [RuleMatch(c, k, src) for c, k, src, rx in self._explainers if rx.found(units)]
+
+
+def closed(cat: _Category, units: bytes) -> bool:
+    """Whether the category's ``closed_by`` phrases match and none of its phrases matches after
+    the last of them: every hit comes before the words that close it."""
+    if cat.closed_by is None:
+        return False
+    spans = cat.closed_by.spans(units)
+    return bool(spans) and not found_unless(cat.phrases, cat.unless, b" " + units[spans[-1][1]:])
 
 
 def found_unless(phrases: PhraseRegex, unless: PhraseRegex | None, units: bytes) -> bool:
@@ -389,7 +406,7 @@ def _compile(regexes: list[str]) -> PhraseRegex:
 
 
 def _compile_some(phrases: list[Phrase]) -> PhraseRegex | None:
-    """An unless, ask_when or ask list compiled; None when it is empty."""
+    """An unless, ask_when, closed_by or ask list compiled; None when it is empty."""
     return _compile([p.regex for p in phrases]) if phrases else None
 
 
@@ -428,7 +445,7 @@ class PhraseRules:
 
     def explain(self, text: str, locale: str) -> list[RuleMatch]:
         """Which phrases of which category match ``text``, each on its own, and from which list
-        (``phrases``, ``unless``, ``ask_when``, ``ask``): what a designer needs to see why a message
+        (``phrases``, ``unless``, ``ask_when``, ``closed_by``, ``ask``): what a designer needs to see why a message
         interrupts, asks or stays quiet."""
         return self._language(locale).explain(text)
 
@@ -458,11 +475,11 @@ class PhraseRules:
 
 # -- loading and lint ------------------------------------------------------------------------
 
-KINDS = ("phrases", "unless", "ask_when", "ask")
+KINDS = ("phrases", "unless", "ask_when", "closed_by", "ask")
 """The lists of a category in ``screening.yaml``, in the order :data:`_Parsed` keeps them."""
 
 _Parsed = dict[str, tuple[list[Phrase], ...]]
-"""Category -> its parsed phrases, unless, ask_when and ask phrases (:data:`KINDS`)."""
+"""Category -> its parsed phrases, unless, ask_when, closed_by and ask phrases (:data:`KINDS`)."""
 
 
 def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
@@ -555,6 +572,7 @@ def _load_file(
             ),
             _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
             _parse_all(patterns.ask_when, ("categories", cat, "ask_when"), sets, src, lines, problems),
+            _parse_all(patterns.closed_by, ("categories", cat, "closed_by"), sets, src, lines, problems),
             _parse_all(patterns.ask, ("categories", cat, "ask"), sets, src, lines, problems),
         )
     problems.extend(_band_problems(spec, src))
@@ -597,6 +615,7 @@ def _load_file(
             ("phrases", compiled.phrases),
             ("unless", compiled.unless),
             ("ask_when", compiled.ask_when),
+            ("closed_by", compiled.closed_by),
             ("ask", compiled.ask),
         ):
             size = regex.size if regex is not None else 0

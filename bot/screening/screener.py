@@ -1,7 +1,8 @@
 """Both stages of crisis screening, and the bands: ``Screener.screen(text, locale) -> Screening``.
 
 1. The phrase rules (:mod:`bot.screening.rules`): a hit is always *sure*, or *unsure* where the
-   category's ``ask_when`` phrases match too (the past, someone else, a joke): a check-in. A
+   category's ``ask_when`` phrases match too (the past, someone else, a joke), or every hit comes
+   before one of its ``closed_by`` phrases ("and im better now"): a check-in. A
    category's ``ask`` phrases (a crisis only sometimes) make it at least *unsure*.
 2. The learned stage (:mod:`bot.screening.model`), where ``locale/<lang>/screening_model.npz``
    exists: a probability per category, put in a band by the thresholds in the language's
