@@ -656,6 +656,14 @@ ASKS, INTERRUPTS = ((), ("suicide",)), (("suicide",), ())
             INTERRUPTS, id="es-hoy-bien-pero-esta-noche",
         ),
         pytest.param("es", "hace años pensé en matarme, hoy estoy mucho mejor", ASKS, id="es-hoy-mejor"),
+        pytest.param(
+            "fi", "vuosia sitten mietin itsemurhaa, nyt menee paremmin, mut tänä yönä mä tapan itteni",
+            INTERRUPTS, id="fi-nyt-paremmin-mut-tana-yona",
+        ),
+        pytest.param(
+            "pl", "lata temu chciałem się zabić, teraz jest dobrze, ale dziś w nocy się zabiję",
+            INTERRUPTS, id="pl-teraz-dobrze-ale-dzis",
+        ),
     ],
 )
 def test_jokes_and_the_past_ask_but_never_hold_back_a_crisis_now(
