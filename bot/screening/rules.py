@@ -476,7 +476,8 @@ class PhraseRules:
 # -- loading and lint ------------------------------------------------------------------------
 
 KINDS = ("phrases", "unless", "ask_when", "closed_by", "ask")
-"""The lists of a category in ``screening.yaml``, in the order :data:`_Parsed` keeps them."""
+"""The lists of a category in ``screening.yaml``, in the order :data:`_Parsed` keeps them: each
+is a field of :class:`CategoryPatterns` and of :class:`_Category` by the same name."""
 
 _Parsed = dict[str, tuple[list[Phrase], ...]]
 """Category -> its parsed phrases, unless, ask_when, closed_by and ask phrases (:data:`KINDS`)."""
@@ -566,14 +567,9 @@ def _load_file(
                 )
             )
             continue
-        parsed[cat] = (
-            _parse_all(
-                patterns.phrases, ("categories", cat, "phrases"), sets, src, lines, problems
-            ),
-            _parse_all(patterns.unless, ("categories", cat, "unless"), sets, src, lines, problems),
-            _parse_all(patterns.ask_when, ("categories", cat, "ask_when"), sets, src, lines, problems),
-            _parse_all(patterns.closed_by, ("categories", cat, "closed_by"), sets, src, lines, problems),
-            _parse_all(patterns.ask, ("categories", cat, "ask"), sets, src, lines, problems),
+        parsed[cat] = tuple(
+            _parse_all(getattr(patterns, kind), ("categories", cat, kind), sets, src, lines, problems)
+            for kind in KINDS
         )
     problems.extend(_band_problems(spec, src))
     for cat in CATEGORIES:
@@ -611,13 +607,8 @@ def _load_file(
         )
         return None
     for compiled in lang.categories:
-        for kind, regex in (
-            ("phrases", compiled.phrases),
-            ("unless", compiled.unless),
-            ("ask_when", compiled.ask_when),
-            ("closed_by", compiled.closed_by),
-            ("ask", compiled.ask),
-        ):
+        for kind in KINDS:
+            regex: PhraseRegex | None = getattr(compiled, kind)
             size = regex.size if regex is not None else 0
             if size > MAX_PROGRAM:
                 problems.append(
