@@ -50,7 +50,8 @@ def near_copies(test: list[str], pool: list[str], threshold: float = 0.9) -> lis
 
 def main() -> int:
     problems: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, str, bool]] = {}
+    """Normalised text -> where it was first seen, its pool text ('' for a test line), test?"""
     per_file: dict[str, Counter[str]] = {}
     total: Counter[str] = Counter()
     test_texts: set[str] = set()
@@ -73,18 +74,22 @@ def main() -> int:
             if len(names) != len(set(names)):
                 problems.append(f"{where}: repeated label in {labels!r}")
             key = norm(text)
+            is_test = path.name.startswith("test")
             if key in seen:
-                problems.append(f"{where}: duplicate of {seen[key]}: {text!r}")
+                first, pool_text, _ = seen[key]
+                # a test line's text is never printed: only the pool line's, where there is one
+                shown = f": {pool_text!r}" if pool_text else (f": {text!r}" if not is_test else "")
+                problems.append(f"{where}: duplicate of {first}{shown}")
             else:
-                seen[key] = where
-            (test_texts if path.name.startswith("test") else pool_texts).add(key)
-            raw["test" if path.name.startswith("test") else "pool"].append(text)
+                seen[key] = (where, "" if is_test else text, is_test)
+            (test_texts if is_test else pool_texts).add(key)
+            raw["test" if is_test else "pool"].append(text)
             counts["multi" if "," in labels else labels] += 1
             for name in names:
                 total[name] += 1
         per_file[path.name] = counts
     for key in test_texts & pool_texts:
-        problems.append(f"text in both a test split (test*.tsv) and the train pool: {key!r}")
+        problems.append(f"text in both a test split (test*.tsv) and the train pool: {key!r} (the pool line's words)")
     for name, counts in per_file.items():
         detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         print(f"{name:32} {sum(counts.values()):5}  {detail}")
