@@ -74,3 +74,18 @@ def test_written_bands_give_any_no_sure_and_parse_as_a_screening_file() -> None:
     assert spec.bands[ANY].sure is None and spec.bands[ANY].unsure <= 0.6
     assert all(spec.bands[c].sure is not None for c in CATEGORIES)
     assert out.count("\nbands:\n") == 1
+
+
+def test_crisis_messages_a_rule_catches_on_dev_still_tune_the_model() -> None:
+    """The rules were written looking at the pool, dev included, so on dev they catch what they
+    will not catch on new wording: the model's thresholds are tuned as if they caught nothing
+    (while what they flag among negatives still counts against the budget)."""
+    dev = [_ex(set(), n) for n in range(100)] + [_ex({"suicide"}, 100 + k) for k in range(20)]
+    scores = [{"suicide": n / 100} for n in range(100)] + [{"suicide": 0.75 + k / 100} for k in range(20)]
+    ruled = [[] for _ in range(100)] + [["suicide"] for _ in range(20)]
+    (out,) = suggest_bands(dev, scores, ruled, check_share=0.30)
+    assert out.unsure <= 0.75  # as without the rules: every message caught by the model too
+    negatives_ruled = [["suicide"] if n < 10 else [] for n in range(100)] + [[] for _ in range(20)]
+    (spent,) = suggest_bands(dev, scores, negatives_ruled, check_share=0.30)
+    flagged = sum(s["suicide"] >= spent.unsure or bool(h) for s, h in zip(scores[:100], negatives_ruled, strict=False))
+    assert flagged <= 30  # the ten negatives the rules flag use up budget
