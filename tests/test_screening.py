@@ -567,8 +567,11 @@ def test_an_ask_phrase_asks_a_check_in_and_the_model_may_still_interrupt(tmp_pat
     bands = {"en": {"suicide": Band(unsure=0.5, sure=0.9)}}
     certain = Screener(rules, {"en": _Certain()}, bands).screen("im on the bridge", "en")  # type: ignore[dict-item]
     assert certain.sure == ("suicide",)
-    without_model = Screener(rules, {}).screen("im 15 and on the bridge", "en")
-    assert (without_model.sure, without_model.unsure) == (("minor",), ("suicide",))
+    without_model = Screener(rules, {}).screen("on the bridge", "en")
+    assert (without_model.sure, without_model.unsure) == ((), ("suicide",))
+    # beside a sure crisis, a more urgent one it asks about leads: both interrupt, it first
+    with_minor = Screener(rules, {}).screen("im 15 and on the bridge", "en")
+    assert (with_minor.sure, with_minor.unsure) == (("suicide", "minor"), ())
     assert {"category": "suicide", "kind": "ask", "phrase": "(on|at) the bridge"} in [
         {"category": m.category, "kind": m.kind, "phrase": m.phrase} for m in rules.explain("im on the bridge", "en")
     ]
@@ -593,6 +596,9 @@ def test_an_ask_when_phrase_turns_a_rule_hit_into_a_check_in(tmp_path: Path) -> 
     assert both.found == ("suicide", "minor") and both.sure == ("minor",)
     without_model = Screener(rules, {}).screen("zebra crossing, i want to die", "en")
     assert (without_model.sure, without_model.unsure) == ((), ("suicide",))
+    # what ask_when held back does not lead beside a sure, less urgent crisis
+    held = Screener(rules, {}).screen("im 15, zebra crossing, i want to die", "en")
+    assert (held.sure, held.unsure) == (("minor",), ("suicide",))
 
 
 def test_the_learned_stage_alone_cannot_interrupt_what_ask_when_held_back(tmp_path: Path) -> None:

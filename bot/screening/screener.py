@@ -106,9 +106,10 @@ class Screener:
         lang = self.rules.language_of(locale)
         model = self.models.get(lang)
         found = self.rules.screen_all(text, lang)
-        if model is None:
-            return Screening(sure=found.sure, unsure=found.asks, rules=found.sure)
         hits, asks, held_back = found.sure, found.asks, (*found.asked, *found.excused)
+        if model is None:
+            sure, unsure = _more_urgent_leads(list(hits), list(asks), held_back)
+            return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=found.sure)
         scores = model.scores(text)
         bands = self._bands[lang]
         sure, unsure = [], []
@@ -120,6 +121,7 @@ class Screener:
                 sure.append(cat)
             elif cat in asks or (band is not None and p >= band.unsure):
                 unsure.append(cat)
+        sure, unsure = _more_urgent_leads(sure, unsure, held_back)
         either = bands.get(ANY)
         if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
             # some crisis, no category sure of it: ask about the likeliest (most urgent on a tie)
@@ -127,3 +129,17 @@ class Screener:
         return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
 
     __call__ = screen
+
+
+def _more_urgent_leads(
+    sure: list[str], unsure: list[str], held_back: tuple[str, ...]
+) -> tuple[list[str], list[str]]:
+    """Where a crisis is sure already, an unsure category more urgent than it is taken as sure
+    too, and leads: "ya no aguanto más, esta noche me tomo todas las pastillas" opens the suicide
+    path, not only the distress one (the person is interrupted either way; a check-in cannot be
+    asked beside an interrupt). Not for a category an ask_when or closed_by phrase held back."""
+    if not sure or not unsure:
+        return sure, unsure
+    first = min(CATEGORIES.index(c) for c in sure)
+    lead = {c for c in unsure if CATEGORIES.index(c) < first and c not in held_back}
+    return [c for c in CATEGORIES if c in sure or c in lead], [c for c in unsure if c not in lead]
