@@ -102,7 +102,7 @@ def suggest_bands(
             # Messages a rule catches count too: the rules were written looking at the pool, dev
             # included, so on dev they catch far more than on wording nobody has written yet (a
             # rules round's phrases caught 5 of 196 misses of rounds they were not written
-            # from); counting them as caught raised es suicide's unsure from 0.77 to 0.93.
+            # from), and counting them as caught let the model's thresholds rise.
             waiting = p[c][y[c] & (p[c] < unsure[c])]
             if not len(waiting):
                 continue
