@@ -168,7 +168,7 @@ _GAP_UNIT = "(?: [^ ]+ )"
 _HELP = "write words, (a|b), [optional], *, word*, {13-17} or <set>"
 
 
-def parse_set(entries: list[str]) -> Phrase:
+def parse_set(entries: list[str], aliases: Mapping[str, str] | None = None) -> Phrase:
     """A word set: a list of phrases (without ``<set>``), any one of which matches.
 
     Raises :class:`PhraseError` whose ``entry`` is the index of the faulty entry.
@@ -178,7 +178,7 @@ def parse_set(entries: list[str]) -> Phrase:
     spellings: set[str] = set()
     for i, entry in enumerate(entries):
         try:
-            phrase = parse_phrase(entry)
+            phrase = parse_phrase(entry, aliases=aliases)
         except PhraseError as err:
             err.entry = i
             raise
@@ -188,13 +188,17 @@ def parse_set(entries: list[str]) -> Phrase:
     return Phrase("", "(?:" + "|".join(alts) + ")", frozenset(found), frozenset(spellings))
 
 
-def parse_phrase(source: str, sets: Mapping[str, Phrase] | None = None) -> Phrase:
-    """Parse one phrase; raises :class:`PhraseError` at the first mistake."""
+def parse_phrase(
+    source: str, sets: Mapping[str, Phrase] | None = None, aliases: Mapping[str, str] | None = None
+) -> Phrase:
+    """Parse one phrase; raises :class:`PhraseError` at the first mistake. ``aliases`` (a typed
+    word, folded, -> the words it is read as) read the phrase's words as typed text is read, so
+    a phrase that spells a text-speak word ("mun") matches it ("minun" once read)."""
     if not source.strip():
         raise PhraseError("empty phrase", 0)
     if len(source) > MAX_PHRASE_CHARS:
         raise PhraseError(f"phrase is longer than {MAX_PHRASE_CHARS} characters", MAX_PHRASE_CHARS)
-    parser = _Parser(source, sets or {})
+    parser = _Parser(source, sets or {}, aliases or {})
     parts, required = parser.sequence(0, "")
     if not required:
         raise PhraseError("a phrase needs at least one word that is not optional", 0)
@@ -212,9 +216,10 @@ _PLAIN_RUN = re.compile(r"[^\s()\[\]{}<>|]+")
 class _Parser:
     """Recursive descent over one phrase; ``pos`` is the next character to read."""
 
-    def __init__(self, source: str, sets: Mapping[str, Phrase]) -> None:
+    def __init__(self, source: str, sets: Mapping[str, Phrase], aliases: Mapping[str, str]) -> None:
         self.source = source
         self.sets = sets
+        self.aliases = aliases
         self.words: set[str] = set()
         self.spellings: set[str] = set()
         self.pos = 0
@@ -267,7 +272,7 @@ class _Parser:
             else:
                 run = _PLAIN_RUN.match(src, i)  # c is plain text: the run is never empty
                 j = run.end() if run else i + 1
-                seq, seq_words = _words(src[i:j], i, self.spellings)
+                seq, seq_words = _words(src[i:j], i, self.spellings, self.aliases)
                 parts.extend(seq)
                 self.words.update(seq_words)
                 required = True
@@ -302,19 +307,33 @@ class _Parser:
         return group if opener == "(" else group + "?"
 
 
-def _words(text: str, offset: int, spellings: set[str]) -> tuple[list[str], set[str]]:
-    """RE2 units for plain words (``word``, ``word*``) and the whole tokens among them."""
+def _words(
+    text: str, offset: int, spellings: set[str], aliases: Mapping[str, str]
+) -> tuple[list[str], set[str]]:
+    """RE2 units for plain words (``word``, ``word*``) and the whole tokens among them; a word
+    that is an alias stands for the words it is read as."""
     regexes: list[str] = []
     found: set[str] = set()
     for m in re.finditer(r"\S+", text):
+        raw = m.group()
+        reading = _alias_reading(raw, aliases) if aliases else None
         try:
-            some, tokens_found, typed = _word(m.group())
+            for word in reading.split() if reading else (raw,):
+                some, tokens_found, typed = _word(word)
+                regexes.extend(some)
+                found.update(tokens_found)
+                spellings.update(typed)
         except PhraseError as err:
-            raise PhraseError(str(err), offset + m.start() + err.column) from None
-        regexes.extend(some)
-        found.update(tokens_found)
-        spellings.update(typed)
+            raise PhraseError(str(err), offset + m.start() + (0 if reading else err.column)) from None
     return regexes, found
+
+
+def _alias_reading(raw: str, aliases: Mapping[str, str]) -> str | None:
+    """What a whole phrase word (not ``word*``) is read as, if it is an alias."""
+    if raw.endswith("*"):
+        return None
+    typed = words(raw)
+    return aliases.get(typed[0]) if len(typed) == 1 else None
 
 
 @functools.cache

@@ -342,6 +342,24 @@ def test_an_alias_must_be_one_typed_word(tmp_path: Path) -> None:
     )
 
 
+def test_a_phrase_reads_its_words_through_the_aliases(tmp_path: Path) -> None:
+    """Typed text is read through ``aliases:`` ("wnt" is read as "want") before phrases are
+    looked for, so a phrase that spells an alias must be read the same way, or it never
+    matches (Finnish phrases spelling "mun", "mua" were dead for sessions)."""
+    locale = _copy_locale(tmp_path)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "  wnt: want\n" in text and "  suicide:\n    phrases:\n" in text
+    path.write_text(
+        text.replace("  suicide:\n    phrases:\n", "  suicide:\n    phrases:\n      - i wnt to sleep under the frozen pond\n", 1),
+        encoding="utf-8",
+    )
+    rules = PhraseRules.from_dir(locale, base=tmp_path)
+    for typed in ("I Wnt To Sleep Under The Frozen Pond", "i want to sleep under the frozen pond"):
+        assert "suicide" in rules.screen(typed, "en"), typed
+    assert "suicide" not in rules.screen("i want to skate on the frozen pond", "en")
+
+
 def test_a_category_missing_from_a_language_is_an_error(tmp_path: Path) -> None:
     locale = _copy_locale(tmp_path)
     path = locale / "es" / "screening.yaml"

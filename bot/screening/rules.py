@@ -548,10 +548,11 @@ def _load_file(
         return None
     lines = path.read_text(encoding="utf-8").splitlines()
     before = len(problems)
+    aliases = alias_words(spec.aliases)
     sets: dict[str, Phrase] = {}
     for set_name, entries in spec.sets.items():
         try:
-            sets[set_name] = parse_set(entries)
+            sets[set_name] = parse_set(entries, aliases)
         except PhraseError as err:
             where = _column(src.place(("sets", set_name, err.entry)), lines, err.column)
             problems.append(Problem(where, f"set '{set_name}': {err}: '{entries[err.entry]}'"))
@@ -568,7 +569,7 @@ def _load_file(
             )
             continue
         parsed[cat] = tuple(
-            _parse_all(getattr(patterns, kind), ("categories", cat, kind), sets, src, lines, problems)
+            _parse_all(getattr(patterns, kind), ("categories", cat, kind), sets, aliases, src, lines, problems)
             for kind in KINDS
         )
     problems.extend(_band_problems(spec, src))
@@ -624,6 +625,19 @@ def _load_file(
     return lang  # compiled once, for the size check here and for screening
 
 
+def alias_words(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Each alias as the folded typed word (and its squeezed form) -> the words it is read as:
+    what typed text is read through (``_Language.known``), for the phrases to be read the same
+    way ("mun" in a phrase stands for "minun", as "mun" typed is read as "minun")."""
+    out: dict[str, str] = {}
+    for alias, meant in aliases.items():
+        for w in words(alias):
+            out[w] = meant
+            if len(squeeze(w)) == 1:
+                out[squeeze(w)[0]] = meant
+    return out
+
+
 def _band_problems(spec: ScreeningFile, src: Source) -> list[Problem]:
     """``bands:``: known keys, a ``sure`` for every category and none for ``any``."""
     problems = []
@@ -651,6 +665,7 @@ def _parse_all(
     phrases: list[str],
     path: tuple[str, str, str],
     sets: Mapping[str, Phrase],
+    aliases: Mapping[str, str],
     src: Source,
     lines: list[str],
     problems: list[Problem],
@@ -660,7 +675,7 @@ def _parse_all(
     for i, text in enumerate(phrases):
         where = src.place((*path, i))
         try:
-            phrase = parse_phrase(text, sets)
+            phrase = parse_phrase(text, sets, aliases)
         except PhraseError as err:
             problems.append(
                 Problem(_column(where, lines, err.column), f"{path[1]} {path[2]}: {err}: '{text}'")
