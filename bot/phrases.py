@@ -332,8 +332,15 @@ def _alias_reading(raw: str, aliases: Mapping[str, str]) -> str | None:
     """What a whole phrase word (not ``word*``) is read as, if it is an alias."""
     if raw.endswith("*"):
         return None
+    typed = _typed(raw)
+    return aliases.get(typed) if typed else None
+
+
+@functools.cache
+def _typed(raw: str) -> str | None:
+    """A plain phrase word folded as a typed word, or None if it folds to several."""
     typed = words(raw)
-    return aliases.get(typed[0]) if len(typed) == 1 else None
+    return typed[0] if len(typed) == 1 else None
 
 
 @functools.cache
