@@ -71,6 +71,8 @@ class Score:
     crisis_interrupted: int = 0
     hard: int = 0
     hard_interrupted: int = 0
+    hard_by_rule: int = 0
+    """Hard negatives a phrase rule interrupted (the rest of ``hard_interrupted`` is the model)."""
     hard_checked: int = 0
     negatives: int = 0
     neg_interrupted: int = 0
@@ -103,6 +105,7 @@ class Score:
         if ex.hard_negative:
             self.hard += 1
             self.hard_interrupted += bool(got.sure)
+            self.hard_by_rule += bool(got.rules)
             self.hard_checked += bool(got.unsure) and not got.sure
         if flagged:
             self.alarms.append((ex, got))
@@ -134,6 +137,7 @@ def report(kind: str, langs: Sequence[str], screener: Screener, show: bool) -> N
         ("crisis caught (any, int|check)", lambda s: ratio(s.crisis_caught, s.crisis)),
         ("crisis interrupted (any)", lambda s: ratio(s.crisis_interrupted, s.crisis)),
         ("hard negatives interrupted", lambda s: ratio(s.hard_interrupted, s.hard)),
+        ("  of them by a phrase rule", lambda s: ratio(s.hard_by_rule, s.hard)),
         ("hard negatives checked in", lambda s: ratio(s.hard_checked, s.hard)),
         ("all negatives interrupted", lambda s: ratio(s.neg_interrupted, s.negatives)),
         ("all negatives checked in", lambda s: ratio(s.neg_checked, s.negatives)),
