@@ -350,10 +350,8 @@ def test_a_phrase_reads_its_words_through_the_aliases(tmp_path: Path) -> None:
     path = locale / "en" / "screening.yaml"
     text = path.read_text(encoding="utf-8")
     assert "  wnt: want\n" in text and "  suicide:\n    phrases:\n" in text
-    path.write_text(
-        text.replace("  suicide:\n    phrases:\n", "  suicide:\n    phrases:\n      - i wnt to sleep under the frozen pond\n", 1),
-        encoding="utf-8",
-    )
+    head = "  suicide:\n    phrases:\n"
+    path.write_text(text.replace(head, head + "      - i wnt to sleep under the frozen pond\n", 1), encoding="utf-8")
     rules = PhraseRules.from_dir(locale, base=tmp_path)
     for typed in ("I Wnt To Sleep Under The Frozen Pond", "i want to sleep under the frozen pond"):
         assert "suicide" in rules.screen(typed, "en"), typed
