@@ -291,12 +291,8 @@ class _Language:
             for w in words(word):
                 self.known[w] = str(value)
                 self.known.update((t, str(value)) for t in squeeze(w))
-        for alias, meant in spec.aliases.items():
-            reading = "  ".join(self.known.get(t, t) for t in tokens(meant))
-            for w in words(alias):
-                self.known[w] = reading
-                if len(squeeze(w)) == 1:  # "2day" parts as "2 day": its "2" is not "today"
-                    self.known[squeeze(w)[0]] = reading
+        for w, meant in alias_words(spec.aliases).items():
+            self.known[w] = "  ".join(self.known.get(t, t) for t in tokens(meant))
         self.known_ascii = {k.encode(): v.encode() for k, v in self.known.items() if k.isascii()}
         # Every fuzzy target and each of its one-letter deletions -> the targets it came from.
         self.near: dict[str, tuple[str, ...]] = {}
@@ -627,13 +623,13 @@ def _load_file(
 
 def alias_words(aliases: Mapping[str, str]) -> dict[str, str]:
     """Each alias as the folded typed word (and its squeezed form) -> the words it is read as:
-    what typed text is read through (``_Language.known``), for the phrases to be read the same
-    way ("mun" in a phrase stands for "minun", as "mun" typed is read as "minun")."""
+    the one reading of ``aliases:``, for typed text (``_Language.known``) and for the phrases
+    alike ("mun" in a phrase stands for "minun", as "mun" typed is read as "minun")."""
     out: dict[str, str] = {}
     for alias, meant in aliases.items():
         for w in words(alias):
             out[w] = meant
-            if len(squeeze(w)) == 1:
+            if len(squeeze(w)) == 1:  # "2day" parts as "2 day": its "2" is not "today"
                 out[squeeze(w)[0]] = meant
     return out
 
