@@ -96,14 +96,10 @@ async def start(request: web.Request) -> web.Response:
 
 async def turn(request: web.Request) -> web.Response:
     data = await read_json(request)
-    body = _parse(TurnBody, data)
     conversations = request.app[CONVERSATIONS]
-    try:
+    async with conversations.speaking_for(data.get("session")):
+        body = _parse(TurnBody, data)
         result = await conversations.turn(body.session, body.seq, body.user_input())
-    except WebError as err:
-        if err.locale is None:
-            err.locale = await conversations.locale_of(body.session, store=err.status != 503)
-        raise
     return _json(result.body())
 
 

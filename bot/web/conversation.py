@@ -9,10 +9,11 @@ again; any other is stale (409).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -189,6 +190,18 @@ class Conversations:
         session = record.session
         fs = self.engine.versions.get(session.version, self.engine.current)
         return build_plan(fs.catalogs[session.locale], session.locale, session.slots)
+
+    @contextlib.asynccontextmanager
+    async def speaking_for(self, token: object) -> AsyncIterator[None]:
+        """A :class:`WebError` raised inside, for a request that names ``token`` (whatever else
+        is wrong with it), is told in that session's language, with its help: a broken form or
+        body in a Spanish chat gets a Spanish error."""
+        try:
+            yield
+        except WebError as err:
+            if err.locale is None and isinstance(token, str) and token:
+                err.locale = await self.locale_of(token, store=err.status != 503)
+            raise
 
     async def locale_of(self, token: str, *, store: bool = True) -> str | None:
         """The session's language: from its record, or (without one, or with ``store`` False,

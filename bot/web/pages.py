@@ -87,17 +87,13 @@ async def chat(request: web.Request) -> web.StreamResponse:
     if action == "exit":
         await _leave(conversations, token)
         raise web.HTTPSeeOther("/away", headers={"Clear-Site-Data": '"cache"'})
-    user = _user_input(form, action)
-    try:
-        seq = int(form.get("seq", ""))
-    except ValueError as err:
-        raise WebError(400, "invalid_request") from err
-    try:
+    async with conversations.speaking_for(token):
+        user = _user_input(form, action)
+        try:
+            seq = int(form.get("seq", ""))
+        except ValueError as err:
+            raise WebError(400, "invalid_request") from err
         turn = await conversations.turn(token, seq, user)
-    except WebError as err:
-        if err.locale is None:
-            err.locale = await conversations.locale_of(token, store=err.status != 503)
-        raise
     return await _show(request, turn)
 
 

@@ -44,12 +44,8 @@ def render_plan(plan: Plan, empty: str) -> str:
 
 async def _page(request: web.Request, token: str) -> web.Response:
     conversations = request.app[CONVERSATIONS]
-    try:
+    async with conversations.speaking_for(token):
         plan = await conversations.plan(token)
-    except WebError as err:
-        if err.locale is None and err.status != 503:
-            err.locale = await conversations.locale_of(token)
-        raise
     empty = request.app[TEXTS].t(plan.locale, "web.plan.empty")
     return web.Response(text=render_plan(plan, empty), content_type="text/html", headers=NO_STORE)
 

@@ -180,6 +180,26 @@ async def test_errors_in_a_session_speak_its_language(client: Any) -> None:
 
 
 @pytest.mark.parametrize(
+    ("extra", "status", "code"),
+    [
+        pytest.param({"text": "x" * (MAX_INPUT_CHARS + 1)}, 422, "text_too_long", id="too-long"),
+        pytest.param({"choice": "continue", "text": "y"}, 400, "invalid_request", id="two-inputs"),
+        pytest.param({"command": "reboot"}, 400, "invalid_request", id="unknown-command"),
+    ],
+)
+async def test_a_bad_turn_in_a_session_speaks_its_language(
+    client: Any, extra: dict[str, Any], status: int, code: str
+) -> None:
+    """A body the API refuses still names a session: its error and help are in its language."""
+    r = await start(client, "es")
+    resp = await client.post("/api/v1/turn", json={"session": r["session"], "seq": r["seq"], **extra})
+    assert resp.status == status
+    err = await resp.json()
+    assert err["error"]["code"] == code and err["locale"] == "es"
+    assert err["help"][0]["text"].startswith("Si ")
+
+
+@pytest.mark.parametrize(
     ("body", "status", "code"),
     [
         pytest.param({"locale": "xx"}, 400, "unknown_locale", id="unknown-locale"),

@@ -136,6 +136,24 @@ async def test_bad_forms_are_pages_with_help(
     assert "call your emergency number now" in html and "Get help now" in html
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param({"action": "dance"}, id="unknown-action"),
+        pytest.param({"seq": "x"}, id="bad-seq"),
+        pytest.param({"choice": None}, id="no-input"),
+    ],
+)
+async def test_a_bad_form_in_a_session_speaks_its_language(client: Any, bad: dict[str, Any]) -> None:
+    """A hand-made or broken form inside a Spanish chat gets the error, and the help, in Spanish."""
+    fields = {**state(await post(client, action="start", locale="es")), "choice": "continue", **bad}
+    resp = await client.post("/chat", data={k: v for k, v in fields.items() if v is not None})
+    html = await resp.text()
+    assert resp.status == 400
+    assert '<html lang="es">' in html and "forma esperada" in html
+    assert "expected form" not in html and "call your emergency number now" not in html
+
+
 async def test_a_json_post_to_the_page_is_refused_clearly(client: Any) -> None:
     resp = await client.post("/chat", json={"action": "start"})
     assert resp.status == 415
