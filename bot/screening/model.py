@@ -45,17 +45,15 @@ class Embedder(Protocol):
     def encode(self, texts: str | list[str]) -> Any: ...
 
 
-_pinned = False
-
-
 def pin_threads() -> None:
-    """Pin numpy's BLAS to one thread in this process, once (threadpoolctl)."""
-    global _pinned
-    if not _pinned:
-        from threadpoolctl import threadpool_limits
+    """Pin every BLAS and OpenMP pool loaded in this process to one thread (threadpoolctl),
+    each call: a pool loaded since the last call (scipy's own OpenBLAS, when training first
+    imports scikit-learn) is pinned too. Pinning once, before scikit-learn was imported, left
+    scipy's pool on every core: a fit then differed in its last digits from ``train-screener``'s,
+    and the bands tuned on it by up to 0.03 (session 14). About 2 ms a call."""
+    from threadpoolctl import threadpool_limits
 
-        threadpool_limits(limits=1)
-        _pinned = True
+    threadpool_limits(limits=1)
 
 
 def load_embedder() -> Embedder:

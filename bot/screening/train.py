@@ -106,6 +106,7 @@ def fit_arrays(
     """The model's arrays fitted on ``train``; ``corpus_sha256`` names the pool they came from
     (none when ``bench/screening_rounds.py --whole`` fits on part of one)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression  # noqa: F401  (loads scipy's BLAS: pinned below)
 
     pin_threads()
     texts = [ex.text for ex in train]
