@@ -22,7 +22,8 @@ and its average with the n-grams (weight ``--embedding-weight``) beside the n-gr
 ``--whole`` measures the whole screener as a user meets it instead, on wording nobody it learned
 from wrote: for each round, the model is fitted on the train part of the other rounds, the bands
 are tuned on its scores of their dev part (the greedy of ``train-screener``, at each
-``--budget`` of dev negatives flagged and each ``--sure-share`` of them interrupted), the model is
+``--budget`` of dev negatives flagged, by default the language's ``check_budget:``, and each
+``--sure-share`` of them interrupted), the model is
 refitted on both parts (as ``train-screener`` ships it; ``--compare-refit`` shows the train-part
 model beside it), and the round is screened with the phrase rules and those bands. It prints
 the share of crisis messages caught (interrupt or check-in; by category) and of negatives
@@ -55,7 +56,7 @@ from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
 from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules  # noqa: E402
 from bot.screening.screener import Screener  # noqa: E402
 from bot.screening.train import TrainConfig, _fit, fit_arrays  # noqa: E402
-from bot.screening.tuning import CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE, suggest_bands  # noqa: E402
+from bot.screening.tuning import SURE_NEGATIVE_SHARE, budget_of, suggest_bands  # noqa: E402
 
 
 def round_of(ex: Example) -> str:
@@ -171,17 +172,16 @@ def held_out_groups(pool: Sequence[Example], folds: int) -> dict[str, set[str]]:
 
 
 def whole(
-    lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: Sequence[float], misses: bool,
-    compare_refit: bool = False, folds: int = 0,
+    rules: PhraseRules, lang: str, pool: Sequence[Example], budgets: Sequence[float], shares: Sequence[float],
+    misses: bool, compare_refit: bool = False, folds: int = 0,
 ) -> None:
     """``--whole``: rules, model and bands on each round (or fold of rounds) held out (module
     docstring)."""
-    rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT)
     part, both = "fitted on train", "refitted on train+dev"
     shipped_variant = both if TrainConfig().refit else part
     variants = (part, both) if compare_refit else (shipped_variant,)
     tallies = {(b, s, v): Tally() for v in variants for s in shares for b in budgets}
-    shipped = (CHECK_NEGATIVE_SHARE, SURE_NEGATIVE_SHARE, shipped_variant)
+    shipped = (budget_of(rules, lang), SURE_NEGATIVE_SHARE, shipped_variant)
     for r, group in held_out_groups(pool, folds).items():
         held = [ex for ex in pool if round_of(ex) in group]
         train, dev = split([ex for ex in pool if round_of(ex) not in group])
@@ -225,7 +225,7 @@ def main() -> int:
     parser.add_argument("--embedding-c", type=float, default=30.0)
     parser.add_argument("--embedding-weight", type=float, default=0.3)
     parser.add_argument("--whole", action="store_true", help="the whole screener, bands tuned without the round")
-    parser.add_argument("--budget", type=float, nargs="+", default=[CHECK_NEGATIVE_SHARE])
+    parser.add_argument("--budget", type=float, nargs="+", help="dev budgets (default: the language's check_budget)")
     parser.add_argument("--sure-share", type=float, nargs="+", default=[SURE_NEGATIVE_SHARE])
     parser.add_argument("--misses", action="store_true", help="with --whole: list what it misses")
     parser.add_argument("--compare-refit", action="store_true",
@@ -236,14 +236,17 @@ def main() -> int:
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
     corpus = ROOT / "corpus"
+    rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT) if args.whole else None
     for lang in args.lang or languages(corpus):
         t0 = time.perf_counter()
         pool = load_pool(corpus, lang)
-        if args.whole:
+        if rules is not None:
             print(f"{lang}: the whole screener on rounds held out", flush=True)
-            budgets = sorted({*args.budget, CHECK_NEGATIVE_SHARE}) if args.misses else args.budget
+            own = budget_of(rules, lang)
+            budgets = args.budget or [own]
+            budgets = sorted({*budgets, own}) if args.misses else budgets
             shares = sorted({*args.sure_share, SURE_NEGATIVE_SHARE}) if args.misses else args.sure_share
-            whole(lang, pool, budgets, shares, args.misses, args.compare_refit, args.folds)
+            whole(rules, lang, pool, budgets, shares, args.misses, args.compare_refit, args.folds)
             print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
             continue
         emb = embed_pool(args.embedding, [ex.text for ex in pool]) if args.embedding else None

@@ -152,6 +152,74 @@ def test_the_bands_are_tuned_on_a_model_that_never_saw_dev_and_the_written_one_s
     assert unrefitted.dev_scores == trained.dev_scores
 
 
+def test_train_screener_spends_the_languages_check_budget(small_corpus: Path, tmp_path: Path) -> None:
+    """``check_budget:`` in screening.yaml is what the written bands spend: a larger budget
+    gives lower ``unsure`` thresholds (more check-ins), from the same model."""
+    written = {}
+    for budget in (0.05, 0.4):
+        root = tmp_path / str(budget)
+        shutil.copytree(small_corpus / "corpus", root / "corpus")
+        shutil.copytree(ROOT / "locale" / "en", root / "locale" / "en")
+        path = root / "locale" / "en" / "screening.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert text.count("\ncheck_budget: ") == 1
+        start = text.index("\ncheck_budget: ") + 1
+        end = text.index("\n", start)
+        path.write_text(f"{text[:start]}check_budget: {budget}{text[end:]}", encoding="utf-8")
+        assert main(["train-screener", "--content", str(root), "--lang", "en", "--write-bands"]) == 0
+        written[budget] = Screener.from_dir(root / "locale", base=root).rules.bands("en")
+    stingy, generous = written[0.05], written[0.4]
+    assert stingy.keys() == generous.keys()
+    assert all(generous[c].unsure <= stingy[c].unsure for c in stingy)
+    assert sum(generous[c].unsure for c in stingy) < sum(stingy[c].unsure for c in stingy)
+
+
+def test_lint_checks_the_check_budget(tmp_path: Path) -> None:
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", locale)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\ncheck_budget: ") + 1
+    path.write_text(f"{text[:start]}check_budget: 1.2{text[text.index(chr(10), start):]}", encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    problems = lint_screening(locale, tmp_path)
+    assert any(
+        "less than 1" in p.message and (p.place.file, p.place.line) == ("locale/en/screening.yaml", line)
+        for p in problems
+    ), problems
+
+
+def test_the_budget_pick_is_the_largest_within_the_target() -> None:
+    from bench.screening_budget import Row, pick
+
+    rows = [Row(b, None, 100, caught, 100, 2, checked) for b, caught, checked in
+            [(0.1, 90, 3), (0.2, 92, 7), (0.3, 95, 8), (0.4, 97, 12)]]
+    assert pick(rows, 0.08) == rows[2]
+    assert pick(rows, 0.05) == rows[0]
+    assert pick(rows, 0.02) is None
+    saturated = [*rows[:3], Row(0.35, None, 100, 95, 100, 2, 8)]  # dev all flagged: nothing gained
+    assert pick(saturated, 0.08) == rows[2]
+
+
+def test_a_fit_runs_on_one_thread_even_when_pinned_before_scikit_learn_was_loaded() -> None:
+    """Pinning once, before scikit-learn (and scipy's own OpenBLAS) was imported, left scipy's
+    pool on every core: a bench's fits then differed from ``train-screener``'s."""
+    import subprocess
+
+    code = (
+        "from bot.screening.model import pin_threads; pin_threads()\n"
+        "from bot.screening.corpus import Example\n"
+        "from bot.screening.train import TrainConfig, fit_arrays\n"
+        "ex = [Example('en', frozenset({'urge'} if i % 2 else set()), frozenset(), f'text number {i} here', 'x', i)"
+        " for i in range(40)]\n"
+        "fit_arrays('en', ex, TrainConfig())\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(max(pool['num_threads'] for pool in threadpool_info()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"
+
+
 def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: Path) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
 

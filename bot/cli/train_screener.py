@@ -2,7 +2,8 @@
 
 Writes ``locale/<lang>/screening_model.npz`` for every language with a corpus, and prints, per
 language, how long it took and the thresholds the dev part suggests for ``bands:`` in
-``locale/<lang>/screening.yaml`` (the test split is never read). Deterministic: the same
+``locale/<lang>/screening.yaml``, spending the file's ``check_budget:`` (the test splits are
+never read). Deterministic: the same
 corpus gives the same model. Languages are trained side by side, one process a core (each
 fit is on one thread), which keeps the whole run within two minutes on two cores.
 """
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.screening.corpus import languages
     from bot.screening.rules import PhraseRules
     from bot.screening.train import TrainConfig, train_language, write_model
-    from bot.screening.tuning import band_text, suggest_bands, write_bands
+    from bot.screening.tuning import band_text, budget_of, suggest_bands, write_bands
 
     corpus = Path(args.corpus) if args.corpus else args.content / "corpus"
     locale_dir = args.content / "locale"
@@ -61,8 +62,12 @@ def run(args: argparse.Namespace) -> int:
                 f"dev ({len(trained.dev)} messages) scored by the model fitted on the other {len(trained.train)}"
             )
             hits = [rules.screen(ex.text, lang) for ex in trained.dev]
-            suggestions = suggest_bands(trained.dev, trained.dev_scores, hits)
-            print(f"  suggested bands for locale/{lang}/screening.yaml (tuned on dev):")
+            budget = budget_of(rules, lang)
+            suggestions = suggest_bands(trained.dev, trained.dev_scores, hits, check_share=budget)
+            print(
+                f"  suggested bands for locale/{lang}/screening.yaml (tuned on dev: at most "
+                f"{budget:.0%} of its negatives flagged, the file's check_budget):"
+            )
             print("  bands:")
             for s in suggestions:
                 print(

@@ -4,10 +4,11 @@ One message a line, ``labels<TAB>tags<TAB>text``; ``labels`` is ``none`` or a co
 list of :data:`LABELS`, ``tags`` is ``-`` or a comma-separated list of free tags
 (``hard_negative``, ``past``, ``slang`` ...). Lines starting with ``#`` are comments.
 Files whose name starts with ``test`` (``test.tsv``, ``test2.tsv``, ...) are the frozen test
-split, each written before any result of the model it measures was seen: never trained or tuned
-on. Every other ``*.tsv`` is the train pool, which :func:`split` parts into train and dev
-by a hash of each message's folded text and :data:`SPLIT_SEED`, so the same text always falls
-on the same side whatever file it is in and whatever else is added.
+split, each written before any result of the model it measures was seen: never trained on, and
+tuned on only for one number a language (:data:`CALIBRATION_SPLITS`). Every other ``*.tsv`` is
+the train pool, which :func:`split` parts into train and dev by a hash of each message's folded
+text and :data:`SPLIT_SEED`, so the same text always falls on the same side whatever file it is
+in and whatever else is added.
 
 The phrase rules' own dev set, ``tests/screening/dev.<lang>.tsv`` (same format), joins the
 pool: it holds hundreds of everyday sentences the rules must not fire on. Any pool line whose
@@ -27,6 +28,7 @@ from bot.screening.features import fold_words
 from bot.screening.rules import CATEGORIES
 
 __all__ = [
+    "CALIBRATION_SPLITS",
     "DEV_SHARE",
     "LABELS",
     "SPLIT_SEED",
@@ -119,8 +121,16 @@ RULES_DEV = Path("tests") / "screening"
 
 
 def is_test_file(path: Path) -> bool:
-    """A frozen test split: its name starts with ``test`` (never trained or tuned on)."""
+    """A frozen test split: its name starts with ``test`` (never trained on; only the
+    :data:`CALIBRATION_SPLITS` are tuned on, for one number)."""
     return path.name.startswith("test")
+
+
+CALIBRATION_SPLITS = ("test", *(f"test{n}" for n in range(2, 12)))
+"""The test splits of sessions 2 to 12 (``test.tsv`` to ``test11.tsv``), which since session 14
+choose one number per language, its ``check_budget:`` (``bench/screening_budget.py``): how much
+of everyday talk screening may ask about. Still never trained on, but no longer clean measures;
+``test12.tsv`` and later splits are."""
 
 
 def test_files(corpus_dir: Path, lang: str) -> list[Path]:

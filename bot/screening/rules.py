@@ -173,6 +173,10 @@ class ScreeningFile(BaseModel):
         default_factory=dict
     )
     """Named word sets, used in phrases as ``<name>``."""
+    check_budget: float | None = Field(default=None, gt=0.0, lt=1.0)
+    """The share of the corpus's dev negatives that the bands ``train-screener`` suggests may
+    flag (interrupt or check-in); none: :data:`bot.screening.tuning.CHECK_NEGATIVE_SHARE`.
+    Chosen per language on the calibration splits (``bench/screening_budget.py``)."""
     bands: dict[str, Band] = Field(default_factory=dict)
     """Category -> thresholds for the learned stage (a category without one: rules only)."""
     categories: dict[str, CategoryPatterns]
@@ -269,6 +273,7 @@ class _Language:
         self, spec: ScreeningFile, parsed: Mapping[str, tuple[list[Phrase], ...]]
     ) -> None:
         self.bands: dict[str, Band] = dict(spec.bands)
+        self.check_budget = spec.check_budget
         # (category, kind, phrase as written, its regex): for explain() only, compiled on first use
         self._sources = [
             (name, kind, p.source, p.regex)
@@ -457,6 +462,10 @@ class PhraseRules:
     def bands(self, lang: str) -> Mapping[str, Band]:
         """``lang``'s thresholds for the learned stage, by category."""
         return self._languages[lang].bands
+
+    def check_budget(self, lang: str) -> float | None:
+        """``lang``'s ``check_budget:`` (what its bands are tuned to spend on dev), if it has one."""
+        return self._languages[lang].check_budget
 
     def _language(self, locale: str) -> _Language:
         lang = self._languages.get(locale) or self._languages.get(locale.split("-")[0])

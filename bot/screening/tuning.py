@@ -8,11 +8,13 @@ On dev, with the phrase rules counted (a rule hit is always sure):
   lowered to catch its next message, catches the most new messages of its own per new negative
   flagged is lowered (the ``any`` head counts every crisis message as its own; a message a rule
   already catches still counts, since dev overstates the rules: they were written from the pool),
-  while at most :data:`CHECK_NEGATIVE_SHARE` of dev negatives are flagged in all (interrupt or
-  check-in, any category) and no category goes below :data:`FLOOR`. A check-in on every other
-  message would teach people to tap "No" without reading, so the budget is the issue's 10% of
-  hard negatives plus the 3% interrupted, kept a little below that on dev because dev is seen
-  and real messages are not.
+  while at most the language's budget of dev negatives are flagged in all (interrupt or
+  check-in, any category) and no category goes below :data:`FLOOR`. The budget is the
+  language's ``check_budget:`` in ``screening.yaml`` (:data:`CHECK_NEGATIVE_SHARE` where it has
+  none), chosen on the calibration splits by ``bench/screening_budget.py`` so that about 8% of
+  their hard negatives get a check-in: dev's negatives are harder than what people type, by a
+  different amount in each language. A check-in on every other message would teach people to
+  tap "No" without reading; the issue allows 10% of hard negatives.
 
 These are suggestions printed (or, with ``--write-bands``, written) for whoever edits
 ``screening.yaml``; the test split is never read.
@@ -26,9 +28,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.screening.corpus import Example
-from bot.screening.rules import ANY, CATEGORIES
+from bot.screening.rules import ANY, CATEGORIES, PhraseRules
 
-__all__ = ["CHECK_NEGATIVE_SHARE", "SURE_NEGATIVE_SHARE", "Suggestion", "band_text", "suggest_bands", "write_bands"]
+__all__ = [
+    "CHECK_NEGATIVE_SHARE",
+    "SURE_NEGATIVE_SHARE",
+    "Suggestion",
+    "band_text",
+    "budget_of",
+    "suggest_bands",
+    "write_bands",
+]
 
 SURE_NEGATIVE_SHARE = 0.002
 """Per category: six together stay well under the issue's 3% of hard negatives interrupted.
@@ -38,9 +48,17 @@ crisis messages caught (those messages are asked about instead)."""
 SURE_FLOOR = 0.5
 """No sure threshold below this: the model interrupts only when it leans towards the category."""
 CHECK_NEGATIVE_SHARE = 0.12
+"""The dev budget of a language whose ``screening.yaml`` has no ``check_budget:`` (every
+language's until session 14)."""
 START = 0.95
 FLOOR = 0.05
 STEP = 0.01
+
+
+def budget_of(rules: PhraseRules, lang: str) -> float:
+    """The dev budget ``lang``'s bands are tuned to spend: its ``check_budget:``, or
+    :data:`CHECK_NEGATIVE_SHARE`."""
+    return rules.check_budget(lang) or CHECK_NEGATIVE_SHARE
 
 
 @dataclass(frozen=True)
