@@ -32,12 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.screening_report import Score  # noqa: E402
 from bot.screening.corpus import CALIBRATION_SPLITS, languages, load_pool, load_test, split  # noqa: E402
 from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
-from bot.screening.rules import ANY, Band  # noqa: E402
+from bot.screening.rules import ANY, PhraseRules  # noqa: E402
 from bot.screening.screener import Screener  # noqa: E402
 from bot.screening.train import TrainConfig, fit_arrays  # noqa: E402
-from bot.screening.tuning import budget_of, suggest_bands  # noqa: E402
+from bot.screening.tuning import bands_from, budget_of, suggest_bands  # noqa: E402
 
 GRID = (0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.30)
 TARGET = 0.08
@@ -87,21 +88,14 @@ def calibrate(lang: str, grid: Sequence[float]) -> list[Row]:
     calibration = [ex for name in CALIBRATION_SPLITS for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")]
     rows = []
     for budget in grid:
-        suggested = suggest_bands(dev, scores, hits, check_share=budget)
-        bands = {s.category: Band(unsure=s.unsure, sure=s.sure) for s in suggested}
+        bands = bands_from(suggest_bands(dev, scores, hits, check_share=budget))
         tuned = Screener(screener.rules, screener.models, bands={lang: bands})
-        crisis = caught = hard = interrupted = checked = 0
+        s = Score()
         for ex in calibration:
-            got = tuned.screen(ex.text, lang)
-            if ex.labels:
-                crisis += 1
-                caught += bool(got)
-            elif ex.hard_negative:
-                hard += 1
-                interrupted += bool(got.sure)
-                checked += bool(got.unsure) and not got.sure
+            s.add(ex, tuned.screen(ex.text, lang))
         head = bands.get(ANY)
-        rows.append(Row(budget, head.unsure if head else None, crisis, caught, hard, interrupted, checked))
+        rows.append(Row(budget, head.unsure if head else None, s.crisis, s.crisis_caught, s.hard,
+                        s.hard_interrupted, s.hard_checked))
     return rows
 
 
@@ -111,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--target", type=float, default=TARGET, help="hard negatives checked in, at most")
     parser.add_argument("--grid", type=float, nargs="+", default=list(GRID))
     args = parser.parse_args(argv)
-    rules = Screener.from_dir(ROOT / "locale", base=ROOT).rules
+    rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT)
     langs = args.lang or [lang for lang in languages(ROOT / "corpus") if lang in rules.languages]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(min(2, len(langs)), mp_context=context) as pool:

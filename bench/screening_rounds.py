@@ -53,10 +53,10 @@ sys.path.insert(0, str(ROOT))
 from bot.screening.corpus import Example, languages, load_pool, split  # noqa: E402
 from bot.screening.features import char_ngrams, fold_words, ngrams  # noqa: E402
 from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
-from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules  # noqa: E402
+from bot.screening.rules import ANY, CATEGORIES, PhraseRules  # noqa: E402
 from bot.screening.screener import Screener  # noqa: E402
 from bot.screening.train import TrainConfig, _fit, fit_arrays  # noqa: E402
-from bot.screening.tuning import SURE_NEGATIVE_SHARE, budget_of, suggest_bands  # noqa: E402
+from bot.screening.tuning import SURE_NEGATIVE_SHARE, bands_from, budget_of, suggest_bands  # noqa: E402
 
 
 def round_of(ex: Example) -> str:
@@ -192,10 +192,7 @@ def whole(
         scores = [model.scores(ex.text) for ex in dev]
         hits = [rules.screen(ex.text, lang) for ex in dev]
         for (budget, share, variant), tally in tallies.items():
-            bands = {
-                s.category: Band(unsure=s.unsure, sure=s.sure)
-                for s in suggest_bands(dev, scores, hits, check_share=budget, sure_share=share)
-            }
+            bands = bands_from(suggest_bands(dev, scores, hits, check_share=budget, sure_share=share))
             screener = Screener(rules, {lang: models[variant]}, bands={lang: bands})
             for ex in held:
                 got = screener.screen(ex.text, lang)

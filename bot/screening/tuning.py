@@ -28,13 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.screening.corpus import Example
-from bot.screening.rules import ANY, CATEGORIES, PhraseRules
+from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules
 
 __all__ = [
     "CHECK_NEGATIVE_SHARE",
     "SURE_NEGATIVE_SHARE",
     "Suggestion",
     "band_text",
+    "bands_from",
     "budget_of",
     "suggest_bands",
     "write_bands",
@@ -157,6 +158,11 @@ BANDS_NOTE = (
     "# at or above sure the crisis path interrupts; at or above unsure a check-in asks; below,\n"
     "# nothing. Suggested by train-screener from the dev part of corpus/ (never the test split).\n"
 )
+
+
+def bands_from(suggestions: Sequence[Suggestion]) -> dict[str, Band]:
+    """The suggestions as a screener's bands (to measure them without writing them)."""
+    return {s.category: Band(unsure=s.unsure, sure=s.sure) for s in suggestions}
 
 
 def band_text(s: Suggestion) -> str:
