@@ -29,6 +29,7 @@ __all__ = [
     "MAX_GAP",
     "Phrase",
     "PhraseError",
+    "RunMemo",
     "ascii_words",
     "fold",
     "parse_phrase",
@@ -168,7 +169,9 @@ _GAP_UNIT = "(?: [^ ]+ )"
 _HELP = "write words, (a|b), [optional], *, word*, {13-17} or <set>"
 
 
-def parse_set(entries: list[str], aliases: Mapping[str, str] | None = None) -> Phrase:
+def parse_set(
+    entries: list[str], aliases: Mapping[str, str] | None = None, memo: RunMemo | None = None
+) -> Phrase:
     """A word set: a list of phrases (without ``<set>``), any one of which matches.
 
     Raises :class:`PhraseError` whose ``entry`` is the index of the faulty entry.
@@ -178,7 +181,7 @@ def parse_set(entries: list[str], aliases: Mapping[str, str] | None = None) -> P
     spellings: set[str] = set()
     for i, entry in enumerate(entries):
         try:
-            phrase = parse_phrase(entry, aliases=aliases)
+            phrase = parse_phrase(entry, aliases=aliases, memo=memo)
         except PhraseError as err:
             err.entry = i
             raise
@@ -189,16 +192,21 @@ def parse_set(entries: list[str], aliases: Mapping[str, str] | None = None) -> P
 
 
 def parse_phrase(
-    source: str, sets: Mapping[str, Phrase] | None = None, aliases: Mapping[str, str] | None = None
+    source: str,
+    sets: Mapping[str, Phrase] | None = None,
+    aliases: Mapping[str, str] | None = None,
+    memo: RunMemo | None = None,
 ) -> Phrase:
     """Parse one phrase; raises :class:`PhraseError` at the first mistake. ``aliases`` (a typed
     word, folded, -> the words it is read as) read the phrase's words as typed text is read, so
-    a phrase that spells a text-speak word ("mun") matches it ("minun" once read)."""
+    a phrase that spells a text-speak word ("mun") matches it ("minun" once read). ``memo``, a
+    dict kept across the phrases of one file (one ``aliases``), remembers each run of plain
+    words once read: a language's phrases repeat the same runs tens of thousands of times."""
     if not source.strip():
         raise PhraseError("empty phrase", 0)
     if len(source) > MAX_PHRASE_CHARS:
         raise PhraseError(f"phrase is longer than {MAX_PHRASE_CHARS} characters", MAX_PHRASE_CHARS)
-    parser = _Parser(source, sets or {}, aliases or {})
+    parser = _Parser(source, sets or {}, aliases or {}, {} if memo is None else memo)
     parts, required = parser.sequence(0, "")
     if not required:
         raise PhraseError("a phrase needs at least one word that is not optional", 0)
@@ -212,14 +220,21 @@ def parse_phrase(
 _PLAIN_RUN = re.compile(r"[^\s()\[\]{}<>|]+")
 """A run of plain phrase text: up to a space or a bracket."""
 
+RunMemo = dict[str, "tuple[tuple[str, ...], frozenset[str], frozenset[str]] | PhraseError"]
+"""A run of plain phrase text -> its RE2 units, whole tokens and typed words (or its error,
+placed within the run), for one ``aliases`` mapping: :func:`parse_phrase`'s ``memo``."""
+
 
 class _Parser:
     """Recursive descent over one phrase; ``pos`` is the next character to read."""
 
-    def __init__(self, source: str, sets: Mapping[str, Phrase], aliases: Mapping[str, str]) -> None:
+    def __init__(
+        self, source: str, sets: Mapping[str, Phrase], aliases: Mapping[str, str], memo: RunMemo
+    ) -> None:
         self.source = source
         self.sets = sets
         self.aliases = aliases
+        self.memo = memo
         self.words: set[str] = set()
         self.spellings: set[str] = set()
         self.pos = 0
@@ -272,9 +287,20 @@ class _Parser:
             else:
                 run = _PLAIN_RUN.match(src, i)  # c is plain text: the run is never empty
                 j = run.end() if run else i + 1
-                seq, seq_words = _words(src[i:j], i, self.spellings, self.aliases)
+                read = self.memo.get(src[i:j])
+                if read is None:
+                    try:
+                        some, found, typed = _words(src[i:j], self.aliases)
+                        read = (tuple(some), frozenset(found), frozenset(typed))
+                    except PhraseError as err:
+                        read = err
+                    self.memo[src[i:j]] = read
+                if isinstance(read, PhraseError):
+                    raise PhraseError(str(read), i + read.column)
+                seq, seq_words, typed = read
                 parts.extend(seq)
                 self.words.update(seq_words)
+                self.spellings.update(typed)
                 required = True
                 self.pos = j
         return parts, required
@@ -307,13 +333,13 @@ class _Parser:
         return group if opener == "(" else group + "?"
 
 
-def _words(
-    text: str, offset: int, spellings: set[str], aliases: Mapping[str, str]
-) -> tuple[list[str], set[str]]:
-    """RE2 units for plain words (``word``, ``word*``) and the whole tokens among them; a word
-    that is an alias stands for the words it is read as."""
+def _words(text: str, aliases: Mapping[str, str]) -> tuple[list[str], set[str], set[str]]:
+    """RE2 units for plain words (``word``, ``word*``), the whole tokens among them and the
+    words as typed; a word that is an alias stands for the words it is read as. Errors are
+    placed within ``text``."""
     regexes: list[str] = []
     found: set[str] = set()
+    spellings: set[str] = set()
     for m in re.finditer(r"\S+", text):
         raw = m.group()
         reading = _alias_reading(raw, aliases) if aliases else None
@@ -324,8 +350,8 @@ def _words(
                 found.update(tokens_found)
                 spellings.update(typed)
         except PhraseError as err:
-            raise PhraseError(str(err), offset + m.start() + (0 if reading else err.column)) from None
-    return regexes, found
+            raise PhraseError(str(err), m.start() + (0 if reading else err.column)) from None
+    return regexes, found, spellings
 
 
 def _alias_reading(raw: str, aliases: Mapping[str, str]) -> str | None:

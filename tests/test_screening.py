@@ -15,7 +15,7 @@ from bot.cli import main
 from bot.cli.screen import screen_lines
 from bot.errors import ContentError, LintFailed
 from bot.lint import lint_paths
-from bot.phrases import PhraseError, parse_phrase, tokens, words
+from bot.phrases import PhraseError, RunMemo, parse_phrase, tokens, words
 from bot.screening import CATEGORIES, PhraseRules, Screener, lint_screening
 from bot.screening.corpus import Example as Labelled
 from bot.screening.corpus import read_tsv
@@ -263,6 +263,22 @@ def test_malformed_phrases_are_refused_with_a_column(
     with pytest.raises(PhraseError, match=message) as info:
         parse_phrase(phrase)
     assert info.value.column == column
+
+
+def test_a_run_read_once_is_read_the_same_and_placed_the_same_again() -> None:
+    """The memo of runs a file's phrases share: a second phrase with the same run gets the
+    same regex and words, and a mistake in it is placed in the second phrase, not the first."""
+    memo: RunMemo = {}
+    first = parse_phrase("want to die", memo=memo)
+    again = parse_phrase("(i|we) want to die", memo=memo)
+    assert {"want", "to", "die"} <= memo.keys()
+    assert again.regex.endswith(first.regex) and again.words == first.words | {"i", "we"}
+    with pytest.raises(PhraseError) as one:
+        parse_phrase("go die? now", memo=memo)
+    with pytest.raises(PhraseError) as two:
+        parse_phrase("(a|b) go die? now", memo=memo)
+    assert (one.value.column, two.value.column) == (6, 12)
+    assert parse_phrase("go die? now".replace("?", ""), memo=memo).regex == parse_phrase("go die now").regex
 
 
 def test_phrase_words_are_folded_like_the_text() -> None:

@@ -61,6 +61,7 @@ from bot.phrases import (
     MAX_PHRASE_CHARS,
     Phrase,
     PhraseError,
+    RunMemo,
     ascii_words,
     parse_phrase,
     parse_set,
@@ -554,10 +555,11 @@ def _load_file(
     lines = path.read_text(encoding="utf-8").splitlines()
     before = len(problems)
     aliases = alias_words(spec.aliases)
+    memo: RunMemo = {}  # this file's runs of plain words, read once (one aliases mapping)
     sets: dict[str, Phrase] = {}
     for set_name, entries in spec.sets.items():
         try:
-            sets[set_name] = parse_set(entries, aliases)
+            sets[set_name] = parse_set(entries, aliases, memo)
         except PhraseError as err:
             where = _column(src.place(("sets", set_name, err.entry)), lines, err.column)
             problems.append(Problem(where, f"set '{set_name}': {err}: '{entries[err.entry]}'"))
@@ -574,7 +576,7 @@ def _load_file(
             )
             continue
         parsed[cat] = tuple(
-            _parse_all(getattr(patterns, kind), ("categories", cat, kind), sets, aliases, src, lines, problems)
+            _parse_all(getattr(patterns, kind), ("categories", cat, kind), sets, aliases, memo, src, lines, problems)
             for kind in KINDS
         )
     problems.extend(_band_problems(spec, src))
@@ -671,6 +673,7 @@ def _parse_all(
     path: tuple[str, str, str],
     sets: Mapping[str, Phrase],
     aliases: Mapping[str, str],
+    memo: RunMemo,
     src: Source,
     lines: list[str],
     problems: list[Problem],
@@ -680,7 +683,7 @@ def _parse_all(
     for i, text in enumerate(phrases):
         where = src.place((*path, i))
         try:
-            phrase = parse_phrase(text, sets, aliases)
+            phrase = parse_phrase(text, sets, aliases, memo)
         except PhraseError as err:
             problems.append(
                 Problem(_column(where, lines, err.column), f"{path[1]} {path[2]}: {err}: '{text}'")
