@@ -290,8 +290,8 @@ class _Parser:
                 read = self.memo.get(src[i:j])
                 if read is None:
                     try:
-                        some, found, typed = _words(src[i:j], self.aliases)
-                        read = (tuple(some), frozenset(found), frozenset(typed))
+                        some, names, spelt = _words(src[i:j], self.aliases)
+                        read = (tuple(some), frozenset(names), frozenset(spelt))
                     except PhraseError as err:
                         read = err
                     self.memo[src[i:j]] = read
