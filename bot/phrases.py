@@ -200,8 +200,8 @@ def parse_phrase(
     """Parse one phrase; raises :class:`PhraseError` at the first mistake. ``aliases`` (a typed
     word, folded, -> the words it is read as) read the phrase's words as typed text is read, so
     a phrase that spells a text-speak word ("mun") matches it ("minun" once read). ``memo``, a
-    dict kept across the phrases of one file (one ``aliases``), remembers each run of plain
-    words once read: a language's phrases repeat the same runs tens of thousands of times."""
+    dict kept across the phrases of one file (one ``aliases``), remembers each plain word
+    once read: a language's phrases name the same words tens of thousands of times."""
     if not source.strip():
         raise PhraseError("empty phrase", 0)
     if len(source) > MAX_PHRASE_CHARS:
@@ -221,7 +221,7 @@ _PLAIN_RUN = re.compile(r"[^\s()\[\]{}<>|]+")
 """A run of plain phrase text: up to a space or a bracket."""
 
 RunMemo = dict[str, "tuple[tuple[str, ...], frozenset[str], frozenset[str]] | PhraseError"]
-"""A run of plain phrase text -> its RE2 units, whole tokens and typed words (or its error,
+"""A plain phrase word (a run up to a space or bracket) -> its RE2 units, whole tokens and typed words (or its error,
 placed within the run), for one ``aliases`` mapping: :func:`parse_phrase`'s ``memo``."""
 
 

@@ -555,7 +555,7 @@ def _load_file(
     lines = path.read_text(encoding="utf-8").splitlines()
     before = len(problems)
     aliases = alias_words(spec.aliases)
-    memo: RunMemo = {}  # this file's runs of plain words, read once (one aliases mapping)
+    memo: RunMemo = {}  # this file's plain phrase words, read once (one aliases mapping)
     sets: dict[str, Phrase] = {}
     for set_name, entries in spec.sets.items():
         try:
