@@ -19,13 +19,12 @@ time, held out) this lifted recall at 10% of hard negatives flagged by about 5 p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import pairwise
 
 from bot.flow import MAX_INPUT_CHARS
 from bot.phrases import squeeze, words
 
-__all__ = ["MAX_FEATURE_CHARS", "PAIR_KINDS", "STEM", "char_ngrams", "fold_words", "ngrams", "pair_features", "pairs"]
+__all__ = ["MAX_FEATURE_CHARS", "STEM", "char_ngrams", "fold_words", "ngrams", "pair_features"]
 
 MAX_FEATURE_CHARS = MAX_INPUT_CHARS
 """Text beyond this is not read (the engine refuses longer input anyway): bounds the time."""
@@ -54,25 +53,15 @@ def char_ngrams(token: str) -> list[str]:
     return out
 
 
-PAIR_KINDS = ("b:", "p:", "s:")
-"""The prefixes of the pair features: word pairs, stem pairs, stem pairs one word apart."""
-
-
-def pairs(toks: list[str]) -> list[tuple[str, Iterator[tuple[str, str]]]]:
-    """Each kind of pair feature (:data:`PAIR_KINDS`) with the token pairs it reads: the one
-    definition that :func:`pair_features` spells out and the model looks up."""
-    stems = [t[:STEM] for t in toks]
-    return [
-        ("b:", pairwise(toks)),
-        ("p:", pairwise(stems)),
-        ("s:", zip(stems, stems[2:], strict=False)),
-    ]
-
-
 def pair_features(toks: list[str]) -> list[str]:
     """The features of neighbouring folded tokens: word pairs (``b:``), stem pairs (``p:``) and
     stem pairs one word apart (``s:``)."""
-    return [f"{kind}{a} {b}" for kind, seq in pairs(toks) for a, b in seq]
+    stems = [t[:STEM] for t in toks]
+    return [
+        *(f"b:{a} {b}" for a, b in pairwise(toks)),
+        *(f"p:{a} {b}" for a, b in pairwise(stems)),
+        *(f"s:{a} {b}" for a, b in zip(stems, stems[2:], strict=False)),
+    ]
 
 
 def ngrams(text: str) -> list[str]:
