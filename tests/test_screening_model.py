@@ -9,6 +9,7 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,28 @@ def test_the_model_file_holds_arrays_only() -> None:
     with np.load(ROOT / "locale" / "en" / MODEL_FILE, allow_pickle=False) as data:
         assert all(data[k].dtype != object for k in data.files)
 
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda a: a.pop("word_ptr"), "lacks word_ptr; run train-screener"),
+        (lambda a: a.update(word_ptr=a["word_ptr"][:-1]), "does not fit its vocabulary; run train-screener"),
+        (lambda a: a.update(word_features=a["word_features"][:-1]), "does not fit its vocabulary"),
+    ],
+)
+def test_a_model_whose_word_table_is_missing_or_does_not_fit_is_refused(
+    tmp_path: Path, change: Callable[[dict[str, Any]], object], message: str
+) -> None:
+    """The word table (each known word's features, written by training) is read as it is, so
+    a model file from before it, or cut short, is refused by name rather than screening wrong."""
+    with np.load(ROOT / "locale" / "en" / MODEL_FILE, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    change(arrays)
+    path = tmp_path / MODEL_FILE
+    np.savez_compressed(path, **arrays)
+    with pytest.raises(ContentError, match=message):
+        LearnedStage.load(path, "old.npz")
 
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:

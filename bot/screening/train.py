@@ -24,7 +24,7 @@ import numpy as np
 
 from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, corpus_hash, load_pool, split
 from bot.screening.features import ngrams
-from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads
+from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
 
 __all__ = ["TrainConfig", "Trained", "artifact_arrays", "fit_arrays", "train_language"]
@@ -133,6 +133,7 @@ def fit_arrays(
         "ng_coef": np.stack([w for w, _ in ng], axis=1),
         "ng_bias": np.array([b for _, b in ng], dtype=np.float32),
     }
+    arrays["word_ptr"], arrays["word_features"] = word_table(vocab.tolist())
     if config.embedding:
         embedder = embedder or load_embedder()
         e = embed_all(embedder, texts)
