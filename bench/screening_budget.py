@@ -40,7 +40,10 @@ from bot.screening.screener import Screener  # noqa: E402
 from bot.screening.train import TrainConfig, fit_arrays  # noqa: E402
 from bot.screening.tuning import bands_from, budget_of, suggest_bands  # noqa: E402
 
-GRID = (0.08, 0.10, 0.12, 0.14, 0.16, 0.18, 0.20, 0.22, 0.25, 0.30)
+GRID = tuple(round(0.06 + 0.01 * i, 2) for i in range(25))
+"""0.06 to 0.30 by 0.01. Session 15's grid stepped by 0.02, and a pick flipped by a whole step
+(1-2 points of hard negatives checked in on the clean splits) with two new dev lines; a finer
+step makes that flip smaller (session 16)."""
 TARGET = 0.08
 
 
