@@ -221,8 +221,9 @@ _PLAIN_RUN = re.compile(r"[^\s()\[\]{}<>|]+")
 """A run of plain phrase text: up to a space or a bracket."""
 
 RunMemo = dict[str, "tuple[tuple[str, ...], frozenset[str], frozenset[str]] | PhraseError"]
-"""A plain phrase word (a run up to a space or bracket) -> its RE2 units, whole tokens and typed words (or its error,
-placed within the run), for one ``aliases`` mapping: :func:`parse_phrase`'s ``memo``."""
+"""A plain phrase word (a run up to a space or bracket) -> its RE2 units, whole tokens and
+typed words (or its error, placed within the run), for one ``aliases`` mapping:
+:func:`parse_phrase`'s ``memo``."""
 
 
 class _Parser:

@@ -121,7 +121,6 @@ def test_the_model_file_holds_arrays_only() -> None:
         assert all(data[k].dtype != object for k in data.files)
 
 
-
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -142,6 +141,7 @@ def test_a_model_whose_word_table_is_missing_or_does_not_fit_is_refused(
     np.savez_compressed(path, **arrays)
     with pytest.raises(ContentError, match=message):
         LearnedStage.load(path, "old.npz")
+
 
 @pytest.fixture(scope="module")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -104,7 +104,7 @@ class LearnedStage:
         # cost 0.1-0.2 s of start-up a language (session 16)
         known = [f[2:] for f in vocab if f.startswith("w:")]
         ptr, flat = arrays["word_ptr"].astype(np.intp), arrays["word_features"].astype(np.intp)
-        if len(ptr) != len(known) + 1 or (len(ptr) and ptr[-1] != len(flat)):
+        if len(ptr) != len(known) + 1 or ptr[-1] != len(flat):
             raise ContentError(f"{path}: its table of word features does not fit its vocabulary; run train-screener")
         self._word_features: dict[str, npt.NDArray[np.intp]] = {
             w: flat[a:b] for w, a, b in zip(known, ptr[:-1].tolist(), ptr[1:].tolist(), strict=True)
