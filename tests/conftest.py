@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,6 +12,16 @@ from bot.bootstrap import load_engine
 from bot.engine import Engine
 from bot.paths import REPO_ROOT
 from tests.contentkit import write_content
+
+# The suite keeps its parsed screening phrases (bot.screening.phrase_cache) in a folder of its
+# own, never in the user's ~/.cache; servers started by tests inherit it.
+os.environ["REDIRECTION_BOT_CACHE"] = tempfile.mkdtemp(prefix="redirection-bot-cache-")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _phrase_cache_folder() -> Iterator[None]:
+    yield
+    shutil.rmtree(os.environ["REDIRECTION_BOT_CACHE"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -71,6 +71,8 @@ from bot.phrases import (
     words,
 )
 from bot.problems import Place, Problem, did_you_mean, display_path
+from bot.screening import phrase_cache
+from bot.screening.phrase_cache import Parsed
 from bot.yamlsource import Source, YamlError, load_yaml
 
 __all__ = [
@@ -482,11 +484,9 @@ class PhraseRules:
 # -- loading and lint ------------------------------------------------------------------------
 
 KINDS = ("phrases", "unless", "ask_when", "closed_by", "ask")
-"""The lists of a category in ``screening.yaml``, in the order :data:`_Parsed` keeps them: each
+"""The lists of a category in ``screening.yaml``, in the order :data:`Parsed` keeps them: each
 is a field of :class:`CategoryPatterns` and of :class:`_Category` by the same name."""
 
-_Parsed = dict[str, tuple[list[Phrase], ...]]
-"""Category -> its parsed phrases, unless, ask_when, closed_by and ask phrases (:data:`KINDS`)."""
 
 
 def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
@@ -554,31 +554,11 @@ def _load_file(
         return None
     lines = path.read_text(encoding="utf-8").splitlines()
     before = len(problems)
-    aliases = alias_words(spec.aliases)
-    memo: RunMemo = {}  # this file's plain phrase words, read once (one aliases mapping)
-    sets: dict[str, Phrase] = {}
-    for set_name, entries in spec.sets.items():
-        try:
-            sets[set_name] = parse_set(entries, aliases, memo)
-        except PhraseError as err:
-            where = _column(src.place(("sets", set_name, err.entry)), lines, err.column)
-            problems.append(Problem(where, f"set '{set_name}': {err}: '{entries[err.entry]}'"))
-            sets[set_name] = Phrase("", "(?:)", frozenset())  # known, so uses are not errors too
-    parsed: _Parsed = {}
-    for cat, patterns in spec.categories.items():
-        if cat not in CATEGORIES:
-            problems.append(
-                Problem(
-                    src.place(("categories", cat), key=True),
-                    f"unknown category '{cat}'{did_you_mean(cat, CATEGORIES)}; "
-                    f"categories are {', '.join(CATEGORIES)}",
-                )
-            )
-            continue
-        parsed[cat] = tuple(
-            _parse_all(getattr(patterns, kind), ("categories", cat, kind), sets, aliases, memo, src, lines, problems)
-            for kind in KINDS
-        )
+    parsed = phrase_cache.load(path)
+    if parsed is None:
+        parsed = _parse_categories(spec, src, lines, problems)
+        if len(problems) == before:  # only a clean parse is kept: lint never loses a warning
+            phrase_cache.store(path, parsed)
     problems.extend(_band_problems(spec, src))
     for cat in CATEGORIES:
         if cat not in spec.categories:
@@ -631,6 +611,35 @@ def _load_file(
         return None
     return lang  # compiled once, for the size check here and for screening
 
+
+def _parse_categories(spec: ScreeningFile, src: Source, lines: list[str], problems: list[Problem]) -> Parsed:
+    """Every category's five lists parsed (its sets first); problems are appended, placed."""
+    aliases = alias_words(spec.aliases)
+    memo: RunMemo = {}  # this file's plain phrase words, read once (one aliases mapping)
+    sets: dict[str, Phrase] = {}
+    for set_name, entries in spec.sets.items():
+        try:
+            sets[set_name] = parse_set(entries, aliases, memo)
+        except PhraseError as err:
+            where = _column(src.place(("sets", set_name, err.entry)), lines, err.column)
+            problems.append(Problem(where, f"set '{set_name}': {err}: '{entries[err.entry]}'"))
+            sets[set_name] = Phrase("", "(?:)", frozenset())  # known, so uses are not errors too
+    parsed: Parsed = {}
+    for cat, patterns in spec.categories.items():
+        if cat not in CATEGORIES:
+            problems.append(
+                Problem(
+                    src.place(("categories", cat), key=True),
+                    f"unknown category '{cat}'{did_you_mean(cat, CATEGORIES)}; "
+                    f"categories are {', '.join(CATEGORIES)}",
+                )
+            )
+            continue
+        parsed[cat] = tuple(
+            _parse_all(getattr(patterns, kind), ("categories", cat, kind), sets, aliases, memo, src, lines, problems)
+            for kind in KINDS
+        )
+    return parsed
 
 def alias_words(aliases: Mapping[str, str]) -> dict[str, str]:
     """Each alias as the folded typed word (and its squeezed form) -> the words it is read as:
