@@ -152,9 +152,13 @@ def _parse(text: str, file: str, loader_class: type[yaml.SafeLoader]) -> Source:
 
 def load_yaml(path: Path, display: str | None = None) -> Source:
     """Read and parse a YAML file; invalid UTF-8 is a :class:`YamlError` too."""
-    name = display or str(path)
+    return decode_yaml(path.read_bytes(), display or str(path))
+
+
+def decode_yaml(data: bytes, name: str) -> Source:
+    """:func:`load_yaml` on bytes already read (so a caller can key other work on exactly them)."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise YamlError(Problem(Place(name, 1, 1), f"not valid UTF-8 ({err.reason})")) from err
     return parse_yaml(text, name)

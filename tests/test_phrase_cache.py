@@ -99,7 +99,7 @@ def test_the_shipped_rules_built_from_the_cache_are_the_rules_parsed_afresh(cach
     problems: list[Problem] = []
     fresh = rules._load_file(path, "en", problems)
     assert fresh is not None and problems == []
-    assert phrase_cache.load(path) is not None, "a clean file is kept"
+    assert phrase_cache.load(path, path.read_bytes()) is not None, "a clean file is kept"
     cached = rules._load_file(path, "en", problems)
     assert cached is not None and problems == []
     assert cached._sources == fresh._sources
@@ -119,7 +119,7 @@ def test_a_file_with_a_warning_is_never_kept_so_lint_always_shows_it(tmp_path: P
     for _ in range(2):
         warnings = [p.message for p in lint_screening(content / "locale", content) if p.severity == "warning"]
         assert any("repeats item" in m for m in warnings)
-    assert phrase_cache.load(path) is None
+    assert phrase_cache.load(path, path.read_bytes()) is None
 
 
 @pytest.mark.parametrize(
@@ -148,7 +148,8 @@ def test_a_spoilt_cache_file_is_parsed_afresh_and_rewritten(
     parses.clear()
     assert _screens(content) == first
     assert parses
-    assert phrase_cache.load(content / "locale" / "en" / "screening.yaml") is not None, "rewritten"
+    path = content / "locale" / "en" / "screening.yaml"
+    assert phrase_cache.load(path, path.read_bytes()) is not None, "rewritten"
 
 
 def test_a_cache_that_cannot_be_written_is_ignored(

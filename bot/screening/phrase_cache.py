@@ -64,24 +64,23 @@ def _parser_digest() -> bytes:
     return h.digest()
 
 
-def _place(path: Path) -> tuple[Path, str] | None:
-    """The cache file for ``path`` and the key its content must carry; None when off."""
+def _place(path: Path, content: bytes) -> tuple[Path, str] | None:
+    """The cache file for ``path`` and the key its entry must carry for ``content``; None when off."""
     where = cache_dir()
     if where is None:
         return None
     try:
-        data = path.read_bytes()
         parser = _parser_digest()
     except OSError:
         return None
     name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]
-    return where / f"screening-{name}.json", hashlib.sha256(parser + data).hexdigest()
+    return where / f"screening-{name}.json", hashlib.sha256(parser + content).hexdigest()
 
 
-def load(path: Path) -> Parsed | None:
-    """The parsed phrases of ``path`` (a ``screening.yaml``) if the cache holds them for its
-    current bytes and parser; otherwise None."""
-    place = _place(path)
+def load(path: Path, content: bytes) -> Parsed | None:
+    """The parsed phrases of ``path`` (a ``screening.yaml`` whose bytes are ``content``) if the
+    cache holds them for those bytes and this parser; otherwise None."""
+    place = _place(path, content)
     if place is None:
         return None
     file, key = place
@@ -101,9 +100,10 @@ def load(path: Path) -> Parsed | None:
     }
 
 
-def store(path: Path, parsed: Parsed) -> None:
-    """Keep ``parsed`` for ``path``'s current bytes; a failure to write is logged and ignored."""
-    place = _place(path)
+def store(path: Path, content: bytes, parsed: Parsed) -> None:
+    """Keep ``parsed``, parsed from ``content`` (the bytes of ``path`` as read for the parse, so an
+    edit saved meanwhile is never keyed to an older parse); a failure to write is logged and ignored."""
+    place = _place(path, content)
     if place is None:
         return
     file, key = place

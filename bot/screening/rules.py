@@ -73,7 +73,7 @@ from bot.phrases import (
 from bot.problems import Place, Problem, did_you_mean, display_path
 from bot.screening import phrase_cache
 from bot.screening.phrase_cache import Parsed
-from bot.yamlsource import Source, YamlError, load_yaml
+from bot.yamlsource import Source, YamlError, decode_yaml
 
 __all__ = [
     "ANY",
@@ -488,7 +488,6 @@ KINDS = ("phrases", "unless", "ask_when", "closed_by", "ask")
 is a field of :class:`CategoryPatterns` and of :class:`_Category` by the same name."""
 
 
-
 def lint_screening(locale_dir: Path, base: Path) -> list[Problem]:
     """Every problem in the ``screening.yaml`` files under ``locale_dir``, placed."""
     problems, _ = _load_all(locale_dir, base)
@@ -534,8 +533,9 @@ def _load_all(
 def _load_file(
     path: Path, name: str, problems: list[Problem]
 ) -> _Language | None:
+    raw = path.read_bytes()  # read once: the YAML, the places and the cache key are all of these bytes
     try:
-        src = load_yaml(path, name)
+        src = decode_yaml(raw, name)
     except YamlError as err:
         p = err.problem
         if p.message.startswith("YAML syntax"):
@@ -552,13 +552,13 @@ def _load_file(
     except ValidationError as err:
         problems.extend(_screening_schema_problems(err, src))
         return None
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = raw.decode("utf-8").splitlines()
     before = len(problems)
-    parsed = phrase_cache.load(path)
+    parsed = phrase_cache.load(path, raw)
     if parsed is None:
         parsed = _parse_categories(spec, src, lines, problems)
         if len(problems) == before:  # only a clean parse is kept: lint never loses a warning
-            phrase_cache.store(path, parsed)
+            phrase_cache.store(path, raw, parsed)
     problems.extend(_band_problems(spec, src))
     for cat in CATEGORIES:
         if cat not in spec.categories:
@@ -640,6 +640,7 @@ def _parse_categories(spec: ScreeningFile, src: Source, lines: list[str], proble
             for kind in KINDS
         )
     return parsed
+
 
 def alias_words(aliases: Mapping[str, str]) -> dict[str, str]:
     """Each alias as the folded typed word (and its squeezed form) -> the words it is read as:
