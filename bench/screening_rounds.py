@@ -5,7 +5,7 @@ from wrote (the measurement behind the feature and C choices in docs/screening.m
     .venv/bin/python bench/screening_rounds.py --lang en --embedding use [--embedding-c 30]
     .venv/bin/python bench/screening_rounds.py --lang es --whole [--budget 0.09 0.12] [--misses]
     .venv/bin/python bench/screening_rounds.py --lang es --whole --misses --folds 4   # quicker worklist
-    .venv/bin/python bench/screening_rounds.py --lang es --folds 4 --mlp 64   # a hidden layer (slow)
+    .venv/bin/python bench/screening_rounds.py --lang es --folds 4 --mlp 64   # a hidden layer (minutes)
 
 The pool was written in rounds (``suicide.tsv``, ``suicide_more.tsv``, ``suicide_r2.tsv`` ...,
 ``longer_r4.tsv``), each by other people at another time. For each round: train the n-gram
@@ -17,7 +17,8 @@ models; they are not what a user meets (``screening_report.py`` is). Never reads
 
 ``--folds 4`` holds the rounds out in four groups instead of one by one (quicker, and each
 model learns from less). ``--mlp 64`` also fits a network with one hidden layer of 64 ReLU units
-on the same features (all heads at once; minutes a fold) and prints it alone and averaged with
+on the same features (all heads at once, :mod:`bench.hidden_layer`; about half a minute a
+fold) and prints it alone and averaged with
 the n-grams: session 19's lead for the next model (docs/screening-history.md).
 
 ``--embedding use`` (the multilingual Universal Sentence Encoder of the dev extras) or ``e5``
@@ -103,21 +104,14 @@ def tfidf(train: Sequence[Example], held: Sequence[Example], analyzer: Callable[
     return vec.fit_transform([ex.text for ex in train]), vec.transform([ex.text for ex in held])
 
 
-def mlp_probabilities(train: Sequence[Example], x: Any, xt: Any, hidden: int, batch: int, iters: int) -> np.ndarray:
+def mlp_probabilities(train: Sequence[Example], x: Any, xt: Any, hidden: int, batch: int, epochs: int) -> np.ndarray:
     """``--mlp``: one hidden layer of ``hidden`` ReLU units over the same TF-IDF features, all
-    heads at once (scikit-learn's ``MLPClassifier``, Adam, seeded), its probabilities on ``xt``.
-    Not shipped: session 19 measured it (docs/screening-history.md)."""
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
+    heads at once (:mod:`bench.hidden_layer`, seeded), its probabilities on ``xt``. Not shipped:
+    session 19 measured it (docs/screening-history.md)."""
+    from bench.hidden_layer import fit
 
     y = np.array([[bool(ex.labels) if h == ANY else h in ex.labels for h in HEADS] for ex in train], dtype=np.int8)
-    net = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=iters, batch_size=batch, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of passes, on purpose
-        net.fit(x, y)
-    return np.asarray(net.predict_proba(xt))
+    return fit(x, y, hidden=hidden, epochs=epochs, batch=batch).predict(xt)
 
 
 def embed_pool(kind: str, texts: Sequence[str]) -> np.ndarray:
@@ -250,9 +244,9 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=0,
                         help="hold out the rounds in this many groups, not one by one (quicker)")
     parser.add_argument("--mlp", type=int, default=0, metavar="HIDDEN",
-                        help="compare with a one-hidden-layer network of this many units (slow: minutes a fold)")
+                        help="compare with a one-hidden-layer network of this many units (about half a minute a fold)")
     parser.add_argument("--mlp-batch", type=int, default=128)
-    parser.add_argument("--mlp-iters", type=int, default=15)
+    parser.add_argument("--mlp-epochs", type=int, default=10)
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -280,8 +274,8 @@ def main() -> int:
             ng = head_probabilities(train, x, xt, args.c)
             rows.setdefault("n-grams", []).append((r, held, ng))
             if args.mlp:
-                nn = mlp_probabilities(train, x, xt, args.mlp, args.mlp_batch, args.mlp_iters)
-                name = f"mlp ({args.mlp} hidden, batch {args.mlp_batch}, {args.mlp_iters} passes)"
+                nn = mlp_probabilities(train, x, xt, args.mlp, args.mlp_batch, args.mlp_epochs)
+                name = f"mlp ({args.mlp} hidden, batch {args.mlp_batch}, {args.mlp_epochs} passes)"
                 rows.setdefault(name, []).append((r, held, nn))
                 rows.setdefault("average of the n-grams and the mlp", []).append((r, held, (ng + nn) / 2))
             if emb is not None:
