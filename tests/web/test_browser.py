@@ -522,6 +522,8 @@ def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server:
     page.set_default_timeout(10_000)
     begin(page, server)
     choose(page, "Tell me more")  # the first answer creates the session
+    # the click returns before the reply (and the session's token) is on the page: wait for it
+    expect(page.locator("#log")).to_contain_text("You don't need a name or an account")
     token = page.locator("input[name=session]").first.input_value()
     req = urllib.request.Request(
         server + "/api/v1/end", data=json.dumps({"session": token}).encode(),
