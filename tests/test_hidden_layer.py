@@ -1,4 +1,4 @@
-"""The hidden-layer trainer of ``bench/hidden_layer.py`` (session 19's lead for the learned stage):
+"""The hidden layer's trainer (:mod:`bot.screening.hidden_layer`, the learned stage's second model):
 it learns what no linear model can, only moves the rows a batch has, and is deterministic."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from bench.hidden_layer import fit
+from bot.screening.hidden_layer import fit
 
 
 def _xor(n: int = 400) -> tuple[sp.csr_matrix, np.ndarray]:

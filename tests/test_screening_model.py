@@ -24,9 +24,10 @@ from bot.errors import ContentError
 from bot.screening import CATEGORIES, Screener, Screening, lint_screening
 from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, read_tsv, split
 from bot.screening.features import ngrams
+from bot.screening.hidden_layer import Net, fit, quantize
 from bot.screening.model import MODEL_FILE, LearnedStage
 from bot.screening.rules import ANY, Band
-from bot.screening.train import TrainConfig, fit_arrays, model_digest, train_language
+from bot.screening.train import TrainConfig, fit_arrays, head_targets, model_digest, train_language
 from bot.session import UserInput
 from bot.web import WebConfig, create_app
 
@@ -127,6 +128,8 @@ def test_the_model_file_holds_arrays_only() -> None:
         (lambda a: a.pop("word_ptr"), "lacks word_ptr; run train-screener"),
         (lambda a: a.update(word_ptr=a["word_ptr"][:-1]), "does not fit its vocabulary; run train-screener"),
         (lambda a: a.update(word_features=a["word_features"][:-1]), "does not fit its vocabulary"),
+        (lambda a: a.pop("hidden_scale"), "lacks hidden_scale; run train-screener"),
+        (lambda a: a.update(hidden_w1=a["hidden_w1"][:-1]), "hidden layer does not fit its vocabulary"),
     ],
 )
 def test_a_model_whose_word_table_is_missing_or_does_not_fit_is_refused(
@@ -257,6 +260,32 @@ def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: 
     expected = x @ trained.arrays["ng_coef"] + trained.arrays["ng_bias"]
     got = np.stack([model.ngram_logits(t) for t in texts])
     np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+    # the hidden layer, dequantized and run on scikit-learn's vectors, averaged as stored
+    a = trained.arrays
+    net = Net(a["hidden_w1"] * a["hidden_scale"][:, None], a["hidden_b1"], a["hidden_w2"], a["hidden_b2"])
+    w = float(a["hidden_weight"])
+    assert model.uses_hidden and 0 < w < 1
+    both = (1 - w) / (1 + np.exp(-expected)) + w * net.predict(x)
+    np.testing.assert_allclose(np.stack([model.probabilities(t) for t in texts]), both, rtol=1e-4, atol=1e-5)
+
+
+def test_int8_rows_move_a_messages_scores_by_less_than_a_hundredth(small_corpus: Path) -> None:
+    """The first layer ships as int8 rows with a scale each (a quarter of float32's memory):
+    a dev message's probabilities hardly move, and each weight is within half a step."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    train, dev = split(load_pool(small_corpus / "corpus", "en"))
+    vec = TfidfVectorizer(analyzer=ngrams, min_df=2, sublinear_tf=True, dtype=np.float32)
+    x, xd = vec.fit_transform([ex.text for ex in train]), vec.transform([ex.text for ex in dev])
+    config = TrainConfig()
+    net = fit(x, head_targets(train), hidden=config.hidden, epochs=config.hidden_epochs, batch=config.hidden_batch)
+    q, scale = quantize(net.w1)
+    assert q.dtype == np.int8 and np.abs(q).max() == 127
+    assert np.all(np.abs(q * scale[:, None] - net.w1) <= scale[:, None] / 2 + 1e-7)
+    rounded = Net(q * scale[:, None], net.b1, net.w2, net.b2)
+    moved = np.abs(rounded.predict(xd) - net.predict(xd))
+    assert moved.max() < 0.01, moved.max()
+    assert np.abs(net.predict(xd)[:, -1] - head_targets(dev)[:, -1]).mean() < 0.3  # it learned something
 
 
 ODD_TEXTS = [
@@ -266,15 +295,19 @@ ODD_TEXTS = [
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "fi", "pl"])
-def test_the_fast_ngram_path_gives_the_plain_reference_scores(screener: Screener, lang: str) -> None:
-    """The learned stage's lookups and counting (``ngram_logits``) give what the plain
-    computation from ``features.ngrams`` gives, on every dev text, an eighth of the train texts
-    and odd input."""
+def test_the_fast_path_gives_the_plain_reference_scores(screener: Screener, lang: str) -> None:
+    """The learned stage's lookups and counting (``ngram_logits``), and the hidden layer fed from
+    them, give what the plain computation from ``features.ngrams`` gives, on every dev text, an
+    eighth of the train texts and odd input."""
     model = screener.models[lang]
     train, dev = split(load_pool(CORPUS, lang))
     texts = [ex.text for ex in (*train[::8], *dev)] + ODD_TEXTS
     got = np.stack([model.ngram_logits(t) for t in texts])
     expected = np.stack([model.ngram_logits_reference(t) for t in texts])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+    assert model.uses_hidden
+    got = np.stack([model.probabilities(t) for t in texts])
+    expected = np.stack([model.probabilities_reference(t) for t in texts])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
 
 

