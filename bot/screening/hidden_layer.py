@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
+import scipy.sparse as sp  # type: ignore[import-untyped]  # (no stubs; a development dependency, via scikit-learn)
 
 __all__ = ["Net", "fit", "quantize"]
 

