@@ -27,7 +27,14 @@ from bot.screening.features import ngrams
 from bot.screening.hidden_layer import Net, fit, quantize
 from bot.screening.model import MODEL_FILE, LearnedStage
 from bot.screening.rules import ANY, Band
-from bot.screening.train import TrainConfig, fit_arrays, head_targets, model_digest, train_language
+from bot.screening.train import (
+    TrainConfig,
+    fit_arrays,
+    head_targets,
+    model_digest,
+    train_language,
+    train_languages,
+)
 from bot.session import UserInput
 from bot.web import WebConfig, create_app
 
@@ -159,10 +166,14 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_training_is_deterministic(small_corpus: Path) -> None:
+def test_training_is_deterministic_in_one_process_or_as_parallel_jobs(small_corpus: Path) -> None:
+    """The same corpus gives the same model and dev scores, whether the two fits run one after
+    the other here or as separate jobs in other processes (``train-screener``)."""
     first = train_language(small_corpus / "corpus", "en", TrainConfig())
-    second = train_language(small_corpus / "corpus", "en", TrainConfig())
+    (second,) = train_languages(small_corpus / "corpus", ["en"], TrainConfig(), workers=2)
     assert model_digest(first.arrays) == model_digest(second.arrays)
+    assert first.dev_scores == second.dev_scores
+    assert (first.train, first.dev) == (second.train, second.dev)
 
 
 def test_the_bands_are_tuned_on_a_model_that_never_saw_dev_and_the_written_one_saw_all(

@@ -4,8 +4,8 @@ Writes ``locale/<lang>/screening_model.npz`` for every language with a corpus, a
 language, how long it took and the thresholds the dev part suggests for ``bands:`` in
 ``locale/<lang>/screening.yaml``, spending the file's ``check_budget:`` (the test splits are
 never read). Deterministic: the same
-corpus gives the same model. Languages are trained side by side, one process a core (each
-fit is on one thread), which keeps the whole run within two minutes on two cores.
+corpus gives the same model. The two fits of every language run as separate jobs, one process
+a core (each fit on one thread), the biggest pools first (:func:`bot.screening.train.train_languages`).
 """
 
 from __future__ import annotations
@@ -34,15 +34,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    import multiprocessing
     import os
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
     from pathlib import Path
 
     from bot.screening.corpus import languages
     from bot.screening.rules import PhraseRules
-    from bot.screening.train import TrainConfig, train_language, write_model
+    from bot.screening.train import TrainConfig, train_languages, write_model
     from bot.screening.tuning import band_text, budget_of, suggest_bands, write_bands
 
     corpus = Path(args.corpus) if args.corpus else args.content / "corpus"
@@ -52,32 +49,32 @@ def run(args: argparse.Namespace) -> int:
     t_all = time.perf_counter()
     # a corpus with no language folder under locale/ (nothing to screen yet) is not trained on
     langs = args.lang or [lang for lang in languages(corpus) if lang in rules.languages]
-    workers = max(1, min(len(langs), os.cpu_count() or 1))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        for lang, trained in zip(langs, pool.map(partial(train_language, corpus, config=config), langs), strict=True):
-            path = write_model(trained, locale_dir)
-            fitted = len(trained.train) + (len(trained.dev) if config.refit else 0)
+    workers = max(1, min(2 * len(langs), os.cpu_count() or 1))
+    for trained in train_languages(corpus, langs, config, workers):
+        lang = trained.lang
+        path = write_model(trained, locale_dir)
+        fitted = len(trained.train) + (len(trained.dev) if config.refit else 0)
+        print(
+            f"{lang}: fits took {trained.seconds:.1f} s on {fitted} messages -> {path}; bands from "
+            f"dev ({len(trained.dev)} messages) scored by the model fitted on the other {len(trained.train)}"
+        )
+        hits = [rules.screen(ex.text, lang) for ex in trained.dev]
+        budget = budget_of(rules, lang)
+        suggestions = suggest_bands(trained.dev, trained.dev_scores, hits, check_share=budget)
+        print(
+            f"  suggested bands for locale/{lang}/screening.yaml (tuned on dev: at most "
+            f"{budget:.0%} of its negatives flagged, the file's check_budget):"
+        )
+        print("  bands:")
+        for s in suggestions:
             print(
-                f"{lang}: trained in {trained.seconds:.1f} s on {fitted} messages -> {path}; bands from "
-                f"dev ({len(trained.dev)} messages) scored by the model fitted on the other {len(trained.train)}"
+                f"    {s.category}: {band_text(s)}"
+                f"   # dev recall {s.recall:.3f}, dev negatives flagged {s.negatives_flagged:.3f}"
             )
-            hits = [rules.screen(ex.text, lang) for ex in trained.dev]
-            budget = budget_of(rules, lang)
-            suggestions = suggest_bands(trained.dev, trained.dev_scores, hits, check_share=budget)
-            print(
-                f"  suggested bands for locale/{lang}/screening.yaml (tuned on dev: at most "
-                f"{budget:.0%} of its negatives flagged, the file's check_budget):"
-            )
-            print("  bands:")
-            for s in suggestions:
-                print(
-                    f"    {s.category}: {band_text(s)}"
-                    f"   # dev recall {s.recall:.3f}, dev negatives flagged {s.negatives_flagged:.3f}"
-                )
-            if args.write_bands:
-                yaml_path = locale_dir / lang / "screening.yaml"
-                text = yaml_path.read_text(encoding="utf-8")
-                yaml_path.write_text(write_bands(text, suggestions), encoding="utf-8")
-                print(f"  wrote them to {yaml_path}")
+        if args.write_bands:
+            yaml_path = locale_dir / lang / "screening.yaml"
+            text = yaml_path.read_text(encoding="utf-8")
+            yaml_path.write_text(write_bands(text, suggestions), encoding="utf-8")
+            print(f"  wrote them to {yaml_path}")
     print(f"done in {time.perf_counter() - t_all:.1f} s")
     return 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,16 @@ from bot.screening.features import ngrams
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
 
-__all__ = ["HEADS", "TrainConfig", "Trained", "artifact_arrays", "fit_arrays", "head_targets", "train_language"]
+__all__ = [
+    "HEADS",
+    "TrainConfig",
+    "Trained",
+    "artifact_arrays",
+    "fit_arrays",
+    "head_targets",
+    "train_language",
+    "train_languages",
+]
 
 HEADS = (*CATEGORIES, ANY)
 """The model's outputs, in order: a probability per category, and ``any`` (any crisis)."""
@@ -102,17 +111,66 @@ def train_language(
 ) -> Trained:
     """Fit ``lang``'s model on the train part of its pool, score the dev part with it, then
     (``config.refit``) fit the model to write on both parts."""
-    from bot.screening.model import LearnedStage
-
     t0 = time.perf_counter()
     train, dev = split(load_pool(corpus_dir, lang))
-    sha = corpus_hash(corpus_dir, lang)
-    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=sha)
-    model = LearnedStage(arrays, f"{lang} (train part)", embedder)
-    dev_scores = [model.scores(ex.text) for ex in dev]
+    arrays, dev_scores = fit_train_part(corpus_dir, lang, config, embedder)
     if config.refit:
-        arrays = fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=sha)
+        arrays = fit_whole_pool(corpus_dir, lang, config, embedder)
     return Trained(lang, arrays, train, dev, dev_scores, time.perf_counter() - t0)
+
+
+def fit_train_part(
+    corpus_dir: Path, lang: str, config: TrainConfig, embedder: Embedder | None = None
+) -> tuple[dict[str, Any], list[dict[str, float]]]:
+    """``lang``'s model fitted on the train part of its pool, and its scores on the dev part
+    (what the bands are tuned on)."""
+    from bot.screening.model import LearnedStage
+
+    train, dev = split(load_pool(corpus_dir, lang))
+    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=corpus_hash(corpus_dir, lang))
+    model = LearnedStage(arrays, f"{lang} (train part)", embedder)
+    return arrays, [model.scores(ex.text) for ex in dev]
+
+
+def fit_whole_pool(
+    corpus_dir: Path, lang: str, config: TrainConfig, embedder: Embedder | None = None
+) -> dict[str, Any]:
+    """``lang``'s model fitted on train and dev together: what ``refit`` writes."""
+    train, dev = split(load_pool(corpus_dir, lang))
+    return fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=corpus_hash(corpus_dir, lang))
+
+
+def _timed(fit: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    return fit(*args), time.perf_counter() - t0
+
+
+def train_languages(corpus_dir: Path, langs: Sequence[str], config: TrainConfig, workers: int) -> Iterator[Trained]:
+    """:func:`train_language` for each of ``langs``, its two fits as separate jobs on ``workers``
+    processes (one thread each), the biggest pools' first so that no core idles at the end:
+    the same models as one process a language, in 137-139 s instead of 144-152 for the four
+    (session 20, two cores). Yields in ``langs`` order; ``Trained.seconds`` is the two fits'
+    time added up."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # biggest by the bytes of the language's corpus files: the jobs start before this process
+    # has read a pool
+    biggest_first = sorted(langs, key=lambda lang: -sum(f.stat().st_size for f in (corpus_dir / lang).glob("*.tsv")))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        whole: dict[str, Future[tuple[Any, float]]] = {}
+        part: dict[str, Future[tuple[Any, float]]] = {}
+        for lang in biggest_first:
+            if config.refit:
+                whole[lang] = pool.submit(_timed, fit_whole_pool, corpus_dir, lang, config)
+            part[lang] = pool.submit(_timed, fit_train_part, corpus_dir, lang, config)
+        parts = {lang: split(load_pool(corpus_dir, lang)) for lang in langs}
+        for lang in langs:
+            (arrays, dev_scores), seconds = part[lang].result()
+            if config.refit:
+                arrays, more = whole[lang].result()
+                seconds += more
+            yield Trained(lang, arrays, *parts[lang], dev_scores, seconds)
 
 
 def fit_arrays(
