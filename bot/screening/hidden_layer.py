@@ -30,9 +30,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped]  # (no stubs; a development dependency, via scikit-learn)
 
-__all__ = ["Net", "fit", "quantize"]
+from bot.screening.model import Floats
 
-Floats = npt.NDArray[np.float32]
+__all__ = ["Net", "fit", "quantize"]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,36 +113,41 @@ def train_language(
     (``config.refit``) fit the model to write on both parts."""
     t0 = time.perf_counter()
     train, dev = split(load_pool(corpus_dir, lang))
-    arrays, dev_scores = fit_train_part(corpus_dir, lang, config, embedder)
+    sha = corpus_hash(corpus_dir, lang)
+    arrays, dev_scores = fit_train_part(lang, train, dev, config, embedder, corpus_sha256=sha)
     if config.refit:
-        arrays = fit_whole_pool(corpus_dir, lang, config, embedder)
+        arrays = fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=sha)
     return Trained(lang, arrays, train, dev, dev_scores, time.perf_counter() - t0)
 
 
 def fit_train_part(
-    corpus_dir: Path, lang: str, config: TrainConfig, embedder: Embedder | None = None
+    lang: str,
+    train: Sequence[Example],
+    dev: Sequence[Example],
+    config: TrainConfig,
+    embedder: Embedder | None = None,
+    *,
+    corpus_sha256: str,
 ) -> tuple[dict[str, Any], list[dict[str, float]]]:
-    """``lang``'s model fitted on the train part of its pool, and its scores on the dev part
-    (what the bands are tuned on)."""
+    """The model fitted on ``train``, and its scores on ``dev`` (what the bands are tuned on)."""
     from bot.screening.model import LearnedStage
 
-    train, dev = split(load_pool(corpus_dir, lang))
-    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=corpus_hash(corpus_dir, lang))
+    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=corpus_sha256)
     model = LearnedStage(arrays, f"{lang} (train part)", embedder)
     return arrays, [model.scores(ex.text) for ex in dev]
 
 
-def fit_whole_pool(
-    corpus_dir: Path, lang: str, config: TrainConfig, embedder: Embedder | None = None
-) -> dict[str, Any]:
-    """``lang``'s model fitted on train and dev together: what ``refit`` writes."""
-    train, dev = split(load_pool(corpus_dir, lang))
-    return fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=corpus_hash(corpus_dir, lang))
-
-
-def _timed(fit: Callable[..., Any], *args: Any) -> tuple[Any, float]:
+def _fit_job(corpus_dir: Path, lang: str, config: TrainConfig, whole_pool: bool) -> tuple[Any, float]:
+    """One of :func:`train_language`'s two fits in a process of its own, and its seconds: the
+    train part with dev's scores, or (``whole_pool``) the refit on train and dev."""
     t0 = time.perf_counter()
-    return fit(*args), time.perf_counter() - t0
+    train, dev = split(load_pool(corpus_dir, lang))
+    sha = corpus_hash(corpus_dir, lang)
+    if whole_pool:
+        result: Any = fit_arrays(lang, [*train, *dev], config, corpus_sha256=sha)
+    else:
+        result = fit_train_part(lang, train, dev, config, corpus_sha256=sha)
+    return result, time.perf_counter() - t0
 
 
 def train_languages(corpus_dir: Path, langs: Sequence[str], config: TrainConfig, workers: int) -> Iterator[Trained]:
@@ -162,8 +167,8 @@ def train_languages(corpus_dir: Path, langs: Sequence[str], config: TrainConfig,
         part: dict[str, Future[tuple[Any, float]]] = {}
         for lang in biggest_first:
             if config.refit:
-                whole[lang] = pool.submit(_timed, fit_whole_pool, corpus_dir, lang, config)
-            part[lang] = pool.submit(_timed, fit_train_part, corpus_dir, lang, config)
+                whole[lang] = pool.submit(_fit_job, corpus_dir, lang, config, True)
+            part[lang] = pool.submit(_fit_job, corpus_dir, lang, config, False)
         parts = {lang: split(load_pool(corpus_dir, lang)) for lang in langs}
         for lang in langs:
             (arrays, dev_scores), seconds = part[lang].result()
