@@ -511,6 +511,33 @@ def test_corpus_lint_finds_bad_labels_bad_lines_and_text_in_two_splits(tmp_path:
         read_tsv(en / "pool.tsv", "en")
 
 
+def test_the_corpus_hash_follows_what_training_reads(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    en = corpus / "en"
+    en.mkdir(parents=True)
+    pool = en / "pool.tsv"
+    pool.write_text("suicide\tplain\tgot the rope ready\nnone\t-\ti like tea\n", encoding="utf-8")
+    (en / "test.tsv").write_text("urge\t-\twant to look rn\n", encoding="utf-8")
+    first = corpus_hash(corpus, "en")
+
+    # what training does not read: tags, comments, a new test split with new texts
+    pool.write_text("# a comment\nsuicide\tplain,r99\tgot the rope ready\nnone\thard_negative\ti like tea\n",
+                    encoding="utf-8")
+    (en / "test99.tsv").write_text("distress\t-\tpanic at the bus stop\n", encoding="utf-8")
+    assert corpus_hash(corpus, "en") == first
+
+    # what it does read: a label, a text, the order, a pool text taken out by a test split
+    for text in ("suicide,urge\t-\tgot the rope ready\nnone\t-\ti like tea\n",
+                 "suicide\t-\tgot the rope ready now\nnone\t-\ti like tea\n",
+                 "none\t-\ti like tea\nsuicide\t-\tgot the rope ready\n"):
+        pool.write_text(text, encoding="utf-8")
+        assert corpus_hash(corpus, "en") != first, text
+    pool.write_text("suicide\t-\tgot the rope ready\nnone\t-\ti like tea\n", encoding="utf-8")
+    assert corpus_hash(corpus, "en") == first
+    (en / "test99.tsv").write_text("none\t-\tI like tea\n", encoding="utf-8")
+    assert corpus_hash(corpus, "en") != first
+
+
 # -- one screener for every entry point ---------------------------------------------------------
 
 
