@@ -102,12 +102,13 @@ def tfidf(train: Sequence[Example], held: Sequence[Example], analyzer: Callable[
     return vec.fit_transform([ex.text for ex in train]), vec.transform([ex.text for ex in held])
 
 
-def mlp_probabilities(train: Sequence[Example], x: Any, xt: Any, hidden: int, batch: int, epochs: int) -> np.ndarray:
+def mlp_probabilities(train: Sequence[Example], x: Any, xt: Any, hidden: int, batch: int, epochs: int,
+                      dropout: float = 0.0) -> np.ndarray:
     """One hidden layer of ``hidden`` ReLU units over the same TF-IDF features, all heads at
     once (:mod:`bot.screening.hidden_layer`, seeded), its probabilities on ``xt``."""
     from bot.screening.hidden_layer import fit
 
-    return fit(x, head_targets(train), hidden=hidden, epochs=epochs, batch=batch).predict(xt)
+    return fit(x, head_targets(train), hidden=hidden, epochs=epochs, batch=batch, dropout=dropout).predict(xt)
 
 
 def embed_pool(kind: str, texts: Sequence[str]) -> np.ndarray:
@@ -243,6 +244,8 @@ def main() -> int:
                         help="units of the hidden layer beside the n-grams (the shipped size; 0: none)")
     parser.add_argument("--mlp-batch", type=int, default=TrainConfig().hidden_batch)
     parser.add_argument("--mlp-epochs", type=int, default=TrainConfig().hidden_epochs)
+    parser.add_argument("--mlp-dropout", type=float, nargs="+", default=[TrainConfig().hidden_dropout],
+                        help="the share of input features dropped at each step (several: one model each)")
     parser.add_argument("--mlp-weight", type=float, nargs="+", default=[TrainConfig().hidden_weight],
                         help="the hidden layer's share in the average (several: one line each)")
     args = parser.parse_args()
@@ -271,13 +274,15 @@ def main() -> int:
             x, xt = tfidf(train, held, analyzer)
             ng = head_probabilities(train, x, xt, args.c)
             rows.setdefault("n-grams", []).append((r, held, ng))
-            if args.mlp:
-                nn = mlp_probabilities(train, x, xt, args.mlp, args.mlp_batch, args.mlp_epochs)
-                name = f"mlp ({args.mlp} hidden, batch {args.mlp_batch}, {args.mlp_epochs} passes)"
+            for dropout in args.mlp_dropout if args.mlp else ():
+                nn = mlp_probabilities(train, x, xt, args.mlp, args.mlp_batch, args.mlp_epochs, dropout)
+                name = f"mlp ({args.mlp} hidden, batch {args.mlp_batch}, {args.mlp_epochs} passes, dropout {dropout:g})"
                 rows.setdefault(name, []).append((r, held, nn))
+                shipped_net = dropout == TrainConfig().hidden_dropout
                 for w in args.mlp_weight:
-                    note = ", as shipped" if w == TrainConfig().hidden_weight else ""
-                    rows.setdefault(f"average (mlp weight {w:g}{note})", []).append((r, held, (1 - w) * ng + w * nn))
+                    note = ", as shipped" if w == TrainConfig().hidden_weight and shipped_net else ""
+                    rows.setdefault(f"average (dropout {dropout:g}, mlp weight {w:g}{note})", []).append(
+                        (r, held, (1 - w) * ng + w * nn))
             if emb is not None:
                 em = head_probabilities(train, emb[train_at], emb[held_at], args.embedding_c)
                 w = args.embedding_weight

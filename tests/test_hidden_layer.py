@@ -45,3 +45,16 @@ def test_the_same_data_and_seed_give_the_same_weights() -> None:
     other = fit(x, y, hidden=8, epochs=3, seed=2)
     assert np.array_equal(one.w1, two.w1) and np.array_equal(one.w2, two.w2)
     assert not np.array_equal(one.w1, other.w1)
+
+
+def test_dropout_is_seeded_changes_the_fit_and_still_learns() -> None:
+    x, y = _xor()
+    one = fit(x, y, hidden=8, epochs=3, seed=1, dropout=0.4)
+    two = fit(x, y, hidden=8, epochs=3, seed=1, dropout=0.4)
+    plain = fit(x, y, hidden=8, epochs=3, seed=1)
+    assert np.array_equal(one.w1, two.w1) and np.array_equal(one.w2, two.w2)
+    assert not np.array_equal(one.w1, plain.w1)
+    # on the two features that matter the dropped inputs are noise it learns through (scaled up
+    # by 1 / (1 - dropout), so the expected input stays the same)
+    net = fit(x, y, hidden=16, epochs=80, batch=32, lr=0.02, dropout=0.2)
+    assert float(((net.predict(x)[:, 0] > 0.5) == y[:, 0]).mean()) > 0.9

@@ -70,8 +70,10 @@ def fit(
     batch: int = 128,
     lr: float = 1e-3,
     seed: int = 0,
+    dropout: float = 0.0,
 ) -> Net:
-    """Fit on ``x`` (rows: messages, CSR) and ``y`` (rows: messages, columns: heads, 0/1)."""
+    """Fit on ``x`` (rows: messages, CSR) and ``y`` (rows: messages, columns: heads, 0/1);
+    ``dropout``: the share of a batch's input features zeroed at each step (the rest scaled up)."""
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     rng = np.random.default_rng(seed)
     n, d = x.shape
@@ -102,7 +104,10 @@ def fit(
             cols = np.flatnonzero(seen)
             seen[cols] = False
             position[cols] = np.arange(len(cols), dtype=np.int32)
-            xs = sp.csr_matrix((xb.data, position[xb.indices], xb.indptr), shape=(size, len(cols)))
+            data = xb.data
+            if dropout:
+                data = data * (rng.random(len(data), dtype=np.float32) >= dropout) / np.float32(1 - dropout)
+            xs = sp.csr_matrix((data, position[xb.indices], xb.indptr), shape=(size, len(cols)))
             w1_rows = np.take(w1, cols, axis=0)  # take: a third of the time of w1[cols]
             h = np.maximum(xs @ w1_rows + b1, 0)
             p = 1 / (1 + np.exp(-np.clip(h @ w2 + b2, -30, 30)))
