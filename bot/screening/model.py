@@ -238,6 +238,35 @@ class LearnedStage:
         counts[-1] = len(flat) - starts[-1]
         return flat[starts], counts
 
+    def _feature_counts_reference(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """:meth:`_feature_counts` as it was before session 22: pairs looked up by their names."""
+        plain, known = self._plain_words, self._word_features
+        toks: list[str] = []
+        parts: list[npt.NDArray[np.intp]] = []
+        unknown: dict[str, npt.NDArray[np.intp]] = {}  # this call only: nothing typed is kept
+        for w in words(text[:MAX_FEATURE_CHARS]):
+            found = plain.get(w)
+            if found is not None:
+                toks.append(w)
+                parts.append(found)
+                continue
+            for t in _squeeze(w):
+                t = t[:MAX_WORD]
+                toks.append(t)
+                found = known.get(t)
+                if found is None:
+                    found = unknown.get(t)
+                    if found is None:
+                        found = unknown[t] = self._indices(char_ngrams(t))
+                parts.append(found)
+        paired = [i for i in map(self._index.get, pair_features(toks)) if i is not None]
+        if paired:
+            parts.append(np.array(paired, dtype=np.intp))
+        if not parts:
+            return _NO_INDICES, _NO_INDICES
+        idx, counts = np.unique(np.concatenate(parts), return_counts=True)
+        return idx.astype(np.intp), counts.astype(np.intp)
+
     def _vector_reference(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
         index = self._index
         found = [index[f] for f in ngrams(text) if f in index]
@@ -291,6 +320,29 @@ class LearnedStage:
     def scores(self, text: str) -> dict[str, float]:
         """Probability per category, in :attr:`categories` order."""
         return dict(zip(self.categories, (float(x) for x in self.probabilities(text)), strict=True))
+
+    def scores_reference(self, text: str) -> dict[str, float]:
+        """:meth:`scores` as computed before session 22 (features looked up by name,
+        :meth:`_feature_counts_reference`; one sigmoid call per model): the tests compare them."""
+        idx, counts = self._feature_counts_reference(text)
+        if len(idx):
+            if counts.max() < len(_SUBLINEAR_TF):
+                tf = _SUBLINEAR_TF[counts]
+            else:
+                tf = (1.0 + np.log(counts)).astype(np.float32)
+            x = tf * self._idf[idx]
+            x /= np.float32(np.sqrt(np.dot(x, x)))
+        else:
+            x = np.zeros(0, dtype=np.float32)
+        p = _sigmoid(self._ngram_logits(idx, x))
+        if self.uses_hidden:
+            w = self._hidden_weight
+            p = (1.0 - w) * p + w * self._hidden_probabilities(idx, x)
+        if self.uses_embedding:
+            w = self._emb_weight
+            p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
+        p = np.asarray(p, dtype=np.float32)
+        return dict(zip(self.categories, (float(v) for v in p), strict=True))
 
 
 _ASCII_TOKEN = re.compile(r"[0-9]+|[a-z]+")

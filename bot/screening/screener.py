@@ -130,6 +130,35 @@ class Screener:
 
     __call__ = screen
 
+    def screen_reference(self, text: str, locale: str) -> Screening:
+        """:meth:`screen` the plain way, as it was before session 22's fast paths: every phrase
+        list searched (:meth:`PhraseRules.screen_all`) and the learned stage's features looked
+        up by name (:meth:`LearnedStage.scores_reference`). The tests compare the two on every
+        dev text; never on the hot path."""
+        lang = self.rules.language_of(locale)
+        model = self.models.get(lang)
+        found = self.rules.screen_all(text, lang)
+        hits, asks, held_back = found.sure, found.asks, (*found.asked, *found.excused)
+        if model is None:
+            sure, unsure = _more_urgent_leads(list(hits), list(asks), held_back)
+            return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=found.sure)
+        scores = model.scores_reference(text)
+        bands = self._bands[lang]
+        sure, unsure = [], []
+        for cat in CATEGORIES:
+            band = bands.get(cat)
+            p = scores.get(cat, 0.0)
+            sure_at = band.sure if band is not None and band.sure is not None else None
+            if cat in hits or (sure_at is not None and p >= sure_at and cat not in held_back):
+                sure.append(cat)
+            elif cat in asks or (band is not None and p >= band.unsure):
+                unsure.append(cat)
+        sure, unsure = _more_urgent_leads(sure, unsure, held_back)
+        either = bands.get(ANY)
+        if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
+            unsure.append(max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), -CATEGORIES.index(c))))
+        return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
+
 
 def _more_urgent_leads(
     sure: list[str], unsure: list[str], held_back: tuple[str, ...]
