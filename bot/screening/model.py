@@ -28,7 +28,8 @@ import numpy.typing as npt
 
 from bot.errors import ContentError
 from bot.phrases import squeeze, words
-from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, char_ngrams, ngrams, pair_features
+from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, STEM, char_ngrams, ngrams, pair_features
+from bot.screening.keys import PairKeys
 
 __all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads", "word_table"]
 
@@ -119,6 +120,14 @@ class LearnedStage:
         self._plain_words: dict[str, npt.NDArray[np.intp]] = {
             w: f for w, f in self._word_features.items() if len(w) <= MAX_WORD and squeeze(w) == [w]
         }
+        # session 22: pairs by number (:mod:`bot.screening.keys`); each known word's features
+        # with its numbers as a pair's word and stem, so the hot loop reads one dict a token
+        self._pairs = PairKeys(vocab)
+        word_id, stem_id = self._pairs.word_id, self._pairs.stem_id
+        self._known: dict[str, tuple[npt.NDArray[np.intp], int, int]] = {
+            w: (f, word_id(w), stem_id(w[:STEM])) for w, f in self._word_features.items()
+        }
+        self._plain_known = {w: self._known[w] for w in self._plain_words}
         self._idf: Floats = arrays["idf"].astype(np.float32)
         self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
         self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
@@ -197,32 +206,36 @@ class LearnedStage:
             h = np.asarray((x * self._hidden_scale[idx]) @ rows + h, dtype=np.float32)
         return _sigmoid(np.maximum(h, 0) @ self._hidden_w2 + self._hidden_b2)
 
-    def _feature_counts(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-        """The distinct feature indices of ``text``, ascending, and how often each occurs."""
-        plain, known = self._plain_words, self._word_features
-        toks: list[str] = []
+    def _feature_counts(
+        self, text: str, folded: list[str] | None = None
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The distinct feature indices of ``text``, ascending, and how often each occurs.
+        ``folded``: ``words(text[:MAX_FEATURE_CHARS])`` where the caller has it already."""
+        plain, known = self._plain_known, self._known
+        pairs = self._pairs
+        word_ids: list[int] = []
+        stem_ids: list[int] = []
         parts: list[npt.NDArray[np.intp]] = []
-        unknown: dict[str, npt.NDArray[np.intp]] = {}  # this call only: nothing typed is kept
-        for w in words(text[:MAX_FEATURE_CHARS]):
+        unknown: dict[str, tuple[npt.NDArray[np.intp], int, int]] = {}  # this call only: nothing typed is kept
+        for w in words(text[:MAX_FEATURE_CHARS]) if folded is None else folded:
             found = plain.get(w)
-            if found is not None:
-                toks.append(w)
-                parts.append(found)
-                continue
-            for t in _squeeze(w):
-                t = t[:MAX_WORD]
-                toks.append(t)
-                found = known.get(t)
-                if found is None:
-                    found = unknown.get(t)
+            if found is None:
+                for t in _squeeze(w):
+                    t = t[:MAX_WORD]
+                    found = known.get(t) or unknown.get(t)
                     if found is None:
-                        found = unknown[t] = self._indices(char_ngrams(t))
-                parts.append(found)
-        # pairs are looked up by their feature names (about 10 µs a message): a table of pairs
-        # built at load cost 0.17 s of start-up a language (session 15)
-        paired = [i for i in map(self._index.get, pair_features(toks)) if i is not None]
-        if paired:
-            parts.append(np.array(paired, dtype=np.intp))
+                        found = unknown[t] = (
+                            self._indices(char_ngrams(t)), pairs.word_id(t), pairs.stem_id(t[:STEM])
+                        )
+                    parts.append(found[0])
+                    word_ids.append(found[1])
+                    stem_ids.append(found[2])
+                continue
+            parts.append(found[0])
+            word_ids.append(found[1])
+            stem_ids.append(found[2])
+        if len(word_ids) > 1:
+            parts.append(pairs.lookup(word_ids, stem_ids))
         if not parts:
             return _NO_INDICES, _NO_INDICES
         flat = np.concatenate(parts)
