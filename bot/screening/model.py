@@ -177,11 +177,11 @@ class LearnedStage:
         times the coefficients. :meth:`ngram_logits_reference` computes the same plainly."""
         return self._ngram_logits(*self._vector(text))
 
-    def _vector(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
+    def _vector(self, text: str, folded: list[str] | None = None) -> tuple[npt.NDArray[np.intp], Floats]:
         """``text``'s TF-IDF vector (sublinear tf, l2) as its feature indices and their values.
         This looks up the features of each known word and pair once at load, and counts with one
         sort (``np.unique`` costs more in overhead than in work on ~500 indices)."""
-        idx, counts = self._feature_counts(text)
+        idx, counts = self._feature_counts(text, folded)
         if not len(idx):
             return idx, np.zeros(0, dtype=np.float32)
         if counts.max() < len(_SUBLINEAR_TF):
@@ -319,8 +319,10 @@ class LearnedStage:
         vec = np.asarray(self._embedder.encode(text[:MAX_FEATURE_CHARS] or " "), dtype=np.float32)
         return np.asarray(vec @ self._emb_coef + self._emb_bias, dtype=np.float32)
 
-    def probabilities(self, text: str) -> Floats:
-        idx, x = self._vector(text)
+    def probabilities(self, text: str, folded: list[str] | None = None) -> Floats:
+        """Probability per category; ``folded``: ``words(text[:MAX_FEATURE_CHARS])``, where the
+        caller has it already (the screener's phrase rules fold the text too)."""
+        idx, x = self._vector(text, folded)
         p = _sigmoid(self._ngram_logits(idx, x))
         if self.uses_hidden:
             w = self._hidden_weight
@@ -330,9 +332,10 @@ class LearnedStage:
             p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
         return np.asarray(p, dtype=np.float32)
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Probability per category, in :attr:`categories` order."""
-        return dict(zip(self.categories, (float(x) for x in self.probabilities(text)), strict=True))
+    def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
+        """Probability per category, in :attr:`categories` order (``folded``: as
+        :meth:`probabilities` takes it)."""
+        return dict(zip(self.categories, self.probabilities(text, folded).tolist(), strict=True))
 
     def scores_reference(self, text: str) -> dict[str, float]:
         """:meth:`scores` as computed before session 22 (features looked up by name,

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.problems import display_path
+from bot.screening.features import MAX_FEATURE_CHARS
 from bot.screening.model import MODEL_FILE, Embedder, LearnedStage, load_embedder
 from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules
 
@@ -102,26 +103,41 @@ class Screener:
         self.rules.check_locale(locale)
 
     def screen(self, text: str, locale: str) -> Screening:
-        """Both stages on ``text``; an unknown locale is a ``ContentError``."""
+        """Both stages on ``text``; an unknown locale is a ``ContentError``.
+
+        The same as :meth:`screen_reference`, faster (session 22): the text is folded once for
+        both stages, and a category's unless phrases are searched for ``excused`` only where
+        the answer can change the result: its score reaches ``sure``, or it is unsure and more
+        urgent than a sure category (:func:`_more_urgent_leads`)."""
         lang = self.rules.language_of(locale)
         model = self.models.get(lang)
-        found = self.rules.screen_all(text, lang)
-        hits, asks, held_back = found.sure, found.asks, (*found.asked, *found.excused)
+        found, excused, typed = self.rules.screen_lazy(text, lang)
+        hits, asks, asked = found.sure, found.asks, found.asked
         if model is None:
+            held_back = (*asked, *(c for c in CATEGORIES if excused(c)))
             sure, unsure = _more_urgent_leads(list(hits), list(asks), held_back)
             return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=found.sure)
-        scores = model.scores(text)
+        folded = None
+        if typed is not None and len(text) <= MAX_FEATURE_CHARS:
+            folded = [w.decode() for w in typed]
+        scores = model.scores(text, folded=folded)
         bands = self._bands[lang]
         sure, unsure = [], []
         for cat in CATEGORIES:
             band = bands.get(cat)
             p = scores.get(cat, 0.0)
             sure_at = band.sure if band is not None and band.sure is not None else None
-            if cat in hits or (sure_at is not None and p >= sure_at and cat not in held_back):
+            if cat in hits or (
+                sure_at is not None and p >= sure_at and cat not in asked and not excused(cat)
+            ):
                 sure.append(cat)
             elif cat in asks or (band is not None and p >= band.unsure):
                 unsure.append(cat)
-        sure, unsure = _more_urgent_leads(sure, unsure, held_back)
+        if sure and unsure:
+            first = min(CATEGORIES.index(c) for c in sure)
+            if any(CATEGORIES.index(c) < first for c in unsure):
+                held_back = (*asked, *(c for c in unsure if CATEGORIES.index(c) < first and excused(c)))
+                sure, unsure = _more_urgent_leads(sure, unsure, held_back)
         either = bands.get(ANY)
         if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
             # some crisis, no category sure of it: ask about the likeliest (most urgent on a tie)
