@@ -200,11 +200,15 @@ class LearnedStage:
     def _hidden_probabilities(self, idx: npt.NDArray[np.intp], x: Floats) -> Floats:
         """The hidden layer's probability per category: ``x`` times the int8 rows of its
         features (the row scales folded into ``x``), ReLU, then the output layer."""
+        return _sigmoid(self._hidden_logits(idx, x))
+
+    def _hidden_logits(self, idx: npt.NDArray[np.intp], x: Floats) -> Floats:
+        """The hidden layer's output logits, before the sigmoid."""
         h = self._hidden_b1
         if len(idx):
             rows = np.take(self._hidden_w1, idx, axis=0).astype(np.float32)
             h = np.asarray((x * self._hidden_scale[idx]) @ rows + h, dtype=np.float32)
-        return _sigmoid(np.maximum(h, 0) @ self._hidden_w2 + self._hidden_b2)
+        return np.asarray(np.maximum(h, 0) @ self._hidden_w2 + self._hidden_b2, dtype=np.float32)
 
     def _feature_counts(
         self, text: str, folded: list[str] | None = None
@@ -323,10 +327,14 @@ class LearnedStage:
         """Probability per category; ``folded``: ``words(text[:MAX_FEATURE_CHARS])``, where the
         caller has it already (the screener's phrase rules fold the text too)."""
         idx, x = self._vector(text, folded)
-        p = _sigmoid(self._ngram_logits(idx, x))
-        if self.uses_hidden:
+        logits = self._ngram_logits(idx, x)
+        if self.uses_hidden:  # one sigmoid for both models' heads (session 22)
+            heads = len(logits)
+            both = _sigmoid_in_place(np.concatenate([logits, self._hidden_logits(idx, x)]))
             w = self._hidden_weight
-            p = (1.0 - w) * p + w * self._hidden_probabilities(idx, x)
+            p = (1.0 - w) * both[:heads] + w * both[heads:]
+        else:
+            p = _sigmoid_in_place(logits)
         if self.uses_embedding:
             w = self._emb_weight
             p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
@@ -377,3 +385,15 @@ def _squeeze(word: str) -> list[str]:
 
 def _sigmoid(z: Floats) -> Floats:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float32)
+
+
+def _sigmoid_in_place(z: Floats) -> Floats:
+    """:func:`_sigmoid` of a float32 array the caller owns, in place: the same numbers (each step
+    is the same elementwise float32 operation) with no temporaries and no ``np.clip`` wrapper."""
+    np.maximum(z, -30.0, out=z)
+    np.minimum(z, 30.0, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1.0
+    np.divide(1.0, z, out=z)
+    return z
