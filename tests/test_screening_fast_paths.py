@@ -78,3 +78,18 @@ def test_the_fast_screener_without_a_model_is_the_reference(screener: Screener, 
     for text in [*texts_of(lang)[::8], *ODD_TEXTS]:
         got, want = rules_only.screen(text, lang), rules_only.screen_reference(text, lang)
         assert got == want, text
+
+
+def test_strip_accents_is_the_reference() -> None:
+    """Every code point (in runs of 50, and each beside accented and typographic text) folds
+    as the plain ``translate`` of the whole text folds it."""
+    from bot.phrases import _SPECIAL, strip_accents, strip_accents_reference
+
+    specials = "".join(chr(k) for k in _SPECIAL)
+    points = [c for c in range(0x30000) if not 0xD800 <= c <= 0xDFFF]
+    for i in range(0, len(points), 50):
+        run = "".join(map(chr, points[i : i + 50]))
+        for text in (run, f"Ñu {run} ¿é\u00b4s\u2019 {specials}", run.upper()):
+            assert strip_accents(text) == strip_accents_reference(text), run
+    for text in ODD_TEXTS:
+        assert strip_accents(text) == strip_accents_reference(text), text
