@@ -93,3 +93,42 @@ def test_strip_accents_is_the_reference() -> None:
             assert strip_accents(text) == strip_accents_reference(text), run
     for text in ODD_TEXTS:
         assert strip_accents(text) == strip_accents_reference(text), text
+
+
+class _Fixed:
+    """A stand-in learned stage with fixed scores, so that every band and the excused checks
+    (a score at ``sure`` beside a matching unless phrase, an unsure category more urgent than a
+    sure one) are reached on every text."""
+
+    def __init__(self, scores: dict[str, float]) -> None:
+        self._scores = scores
+
+    def scores(self, text: str) -> dict[str, float]:
+        return dict(self._scores)
+
+    scores_reference = scores
+
+
+def _profiles(screener: Screener, lang: str) -> list[dict[str, float]]:
+    from bot.screening.rules import ANY, CATEGORIES
+
+    bands = screener.rules.bands(lang)
+    sure = {c: bands[c].sure or 0.99 for c in CATEGORIES}
+    unsure = {c: bands[c].unsure for c in CATEGORIES}
+    return [
+        {**sure, ANY: 0.99},
+        {**unsure, ANY: 0.99},
+        {**{c: unsure[c] if i % 2 == 0 else sure[c] for i, c in enumerate(CATEGORIES)}, ANY: 0.5},
+        {**{c: sure[c] if i % 2 == 0 else unsure[c] for i, c in enumerate(CATEGORIES)}, ANY: 0.5},
+        {**{c: unsure[c] if i < 3 else sure[c] for i, c in enumerate(CATEGORIES)}, ANY: 0.0},
+        {**dict.fromkeys(CATEGORIES, 0.0), ANY: 0.99},
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_lazy_unless_checks_give_the_reference_bands(screener: Screener, lang: str) -> None:
+    texts = [*texts_of(lang)[::6], *ODD_TEXTS]
+    for profile in _profiles(screener, lang):
+        fixed = Screener(screener.rules, {lang: _Fixed(profile)})  # type: ignore[dict-item]
+        for text in texts:
+            assert fixed.screen(text, lang) == fixed.screen_reference(text, lang), (profile, text)
