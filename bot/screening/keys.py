@@ -18,6 +18,7 @@ corpus's words only: nothing a user types is kept.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -32,22 +33,23 @@ class PairKeys:
     """The pair features of one vocabulary (sorted or not), by number."""
 
     def __init__(self, vocab: Sequence[str]) -> None:
-        pairs: dict[str, tuple[list[str], list[str], list[int]]] = {k: ([], [], []) for k in ("b:", "p:", "s:")}
+        words: dict[str, int] = {}
+        stems: dict[str, int] = {}
+        # per kind: each pair's two numbers and its vocabulary index, in compact int64 arrays
+        # (lists of the pairs' names cost 25 MB at the peak of a start-up)
+        pairs = {k: (array("q"), array("q"), array("q")) for k in ("b:", "p:", "s:")}
         for i, f in enumerate(vocab):
-            some = pairs.get(f[:2])
+            kind = f[:2]
+            some = pairs.get(kind)
             if some is None:
                 continue
             a, sep, b = f[2:].partition(" ")
-            if sep and " " not in b:  # (features.py writes no other pair)
-                some[0].append(a)
-                some[1].append(b)
-                some[2].append(i)
-        # every word (stem) a pair names, numbered in a fixed order
-        words = {w: n for n, w in enumerate(dict.fromkeys([*pairs["b:"][0], *pairs["b:"][1]]))}
-        stems = {
-            w: n
-            for n, w in enumerate(dict.fromkeys([*pairs["p:"][0], *pairs["p:"][1], *pairs["s:"][0], *pairs["s:"][1]]))
-        }
+            if not sep or " " in b:  # (features.py writes no other pair)
+                continue
+            ids = words if kind == "b:" else stems
+            some[0].append(ids.setdefault(a, len(ids)))
+            some[1].append(ids.setdefault(b, len(ids)))
+            some[2].append(i)
         self._words = words
         self._stems = stems
         self.unknown_word = len(words)
@@ -60,11 +62,11 @@ class PairKeys:
         all_keys: list[Ints] = []
         all_features: list[Ints] = []
         for kind, (firsts, seconds, where) in pairs.items():
-            ids, base = (words, self.word_base) if kind == "b:" else (stems, self.stem_base)
-            a_ids = np.array([ids[x] for x in firsts], dtype=np.int64)
-            b_ids = np.array([ids[x] for x in seconds], dtype=np.int64)
+            base = self.word_base if kind == "b:" else self.stem_base
+            a_ids = np.frombuffer(firsts, dtype=np.int64) if len(firsts) else np.zeros(0, np.int64)
+            b_ids = np.frombuffer(seconds, dtype=np.int64) if len(seconds) else np.zeros(0, np.int64)
             all_keys.append(offsets[kind] + a_ids * base + b_ids)
-            all_features.append(np.array(where, dtype=np.int64))
+            all_features.append(np.frombuffer(where, dtype=np.int64) if len(where) else np.zeros(0, np.int64))
         keys = np.concatenate(all_keys)
         order = np.argsort(keys, kind="stable")
         self._keys: Ints = keys[order]
