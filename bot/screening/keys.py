@@ -11,7 +11,7 @@ Each word (or stem) that some pair of the vocabulary names gets a number; a pair
 ``(a, b)`` is the key ``offset + a * base + b``, where ``base`` is one more than the numbers
 given, so a word no pair names (number ``base - 1``) makes keys no pair has: unknown pairs are
 dropped without building their names. Before session 22 each of a message's ~3 pairs a word
-was looked up by its name (``f"b:{a} {b}"``) in a dict of ~120,000 strings: about a quarter of
+was looked up by its name (``f"b:{a} {b}"``) in a dict of ~120,000 strings: about a fifth of
 the whole screener's time. Built from the vocabulary at load (no file format change), from the
 corpus's words only: nothing a user types is kept.
 """
