@@ -36,6 +36,7 @@ __all__ = [
     "parse_set",
     "squeeze",
     "strip_accents",
+    "strip_accents_reference",
     "tokens",
     "units",
     "words",
@@ -86,8 +87,27 @@ def words(text: str) -> list[str]:
 
 def strip_accents(text: str) -> str:
     """Lower case, without accents, apostrophes or typographic punctuation: the folding of
-    :func:`words` before it splits. ``"¿Tengo 15 AÑOS?"`` -> ``" tengo 15 anos?"``."""
+    :func:`words` before it splits. ``"¿Tengo 15 AÑOS?"`` -> ``" tengo 15 anos?"``.
+
+    The same as :func:`strip_accents_reference`: ``str.translate`` with a dict looks every
+    character up one by one once the text is not ASCII (a single "¿" was enough), about 0.2 µs
+    a character; here only the few typographic characters are replaced, found by one
+    precompiled regex, and ASCII text skips that too (session 22)."""
+    plain = _DROP.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return plain if plain.isascii() else _SPECIAL_FOUND.sub(_special, plain)
+
+
+def strip_accents_reference(text: str) -> str:
+    """:func:`strip_accents` as it was written before session 22 (the tests compare them)."""
     return _DROP.sub("", unicodedata.normalize("NFKD", text.casefold())).translate(_SPECIAL)
+
+
+_SPECIAL_TEXT = {chr(k): str(v) for k, v in _SPECIAL.items()}
+_SPECIAL_FOUND = re.compile("[" + re.escape("".join(_SPECIAL_TEXT)) + "]")
+
+
+def _special(m: re.Match[str]) -> str:
+    return _SPECIAL_TEXT[m.group()]
 
 
 _ASCII_FOLD = bytes(

@@ -28,7 +28,8 @@ import numpy.typing as npt
 
 from bot.errors import ContentError
 from bot.phrases import squeeze, words
-from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, char_ngrams, ngrams, pair_features
+from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, STEM, char_ngrams, ngrams, pair_features
+from bot.screening.keys import PairKeys
 
 __all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads", "word_table"]
 
@@ -119,6 +120,14 @@ class LearnedStage:
         self._plain_words: dict[str, npt.NDArray[np.intp]] = {
             w: f for w, f in self._word_features.items() if len(w) <= MAX_WORD and squeeze(w) == [w]
         }
+        # session 22: pairs by number (:mod:`bot.screening.keys`); each known word's features
+        # with its numbers as a pair's word and stem, so the hot loop reads one dict a token
+        self._pairs = PairKeys(vocab)
+        word_id, stem_id = self._pairs.word_id, self._pairs.stem_id
+        self._known: dict[str, tuple[npt.NDArray[np.intp], int, int]] = {
+            w: (f, word_id(w), stem_id(w[:STEM])) for w, f in self._word_features.items()
+        }
+        self._plain_known = {w: self._known[w] for w in self._plain_words}
         self._idf: Floats = arrays["idf"].astype(np.float32)
         self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
         self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
@@ -168,11 +177,11 @@ class LearnedStage:
         times the coefficients. :meth:`ngram_logits_reference` computes the same plainly."""
         return self._ngram_logits(*self._vector(text))
 
-    def _vector(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
+    def _vector(self, text: str, folded: list[str] | None = None) -> tuple[npt.NDArray[np.intp], Floats]:
         """``text``'s TF-IDF vector (sublinear tf, l2) as its feature indices and their values.
         This looks up the features of each known word and pair once at load, and counts with one
         sort (``np.unique`` costs more in overhead than in work on ~500 indices)."""
-        idx, counts = self._feature_counts(text)
+        idx, counts = self._feature_counts(text, folded)
         if not len(idx):
             return idx, np.zeros(0, dtype=np.float32)
         if counts.max() < len(_SUBLINEAR_TF):
@@ -191,14 +200,63 @@ class LearnedStage:
     def _hidden_probabilities(self, idx: npt.NDArray[np.intp], x: Floats) -> Floats:
         """The hidden layer's probability per category: ``x`` times the int8 rows of its
         features (the row scales folded into ``x``), ReLU, then the output layer."""
+        return _sigmoid(self._hidden_logits(idx, x))
+
+    def _hidden_logits(self, idx: npt.NDArray[np.intp], x: Floats) -> Floats:
+        """The hidden layer's output logits, before the sigmoid."""
         h = self._hidden_b1
         if len(idx):
             rows = np.take(self._hidden_w1, idx, axis=0).astype(np.float32)
             h = np.asarray((x * self._hidden_scale[idx]) @ rows + h, dtype=np.float32)
-        return _sigmoid(np.maximum(h, 0) @ self._hidden_w2 + self._hidden_b2)
+        return np.asarray(np.maximum(h, 0) @ self._hidden_w2 + self._hidden_b2, dtype=np.float32)
 
-    def _feature_counts(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-        """The distinct feature indices of ``text``, ascending, and how often each occurs."""
+    def _feature_counts(
+        self, text: str, folded: list[str] | None = None
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """The distinct feature indices of ``text``, ascending, and how often each occurs.
+        ``folded``: ``words(text[:MAX_FEATURE_CHARS])`` where the caller has it already."""
+        plain, known = self._plain_known, self._known
+        pairs = self._pairs
+        word_ids: list[int] = []
+        stem_ids: list[int] = []
+        parts: list[npt.NDArray[np.intp]] = []
+        unknown: dict[str, tuple[npt.NDArray[np.intp], int, int]] = {}  # this call only: nothing typed is kept
+        for w in words(text[:MAX_FEATURE_CHARS]) if folded is None else folded:
+            found = plain.get(w)
+            if found is None:
+                for t in _squeeze(w):
+                    t = t[:MAX_WORD]
+                    found = known.get(t) or unknown.get(t)
+                    if found is None:
+                        found = unknown[t] = (
+                            self._indices(char_ngrams(t)), pairs.word_id(t), pairs.stem_id(t[:STEM])
+                        )
+                    parts.append(found[0])
+                    word_ids.append(found[1])
+                    stem_ids.append(found[2])
+                continue
+            parts.append(found[0])
+            word_ids.append(found[1])
+            stem_ids.append(found[2])
+        if len(word_ids) > 1:
+            parts.append(pairs.lookup(word_ids, stem_ids))
+        if not parts:
+            return _NO_INDICES, _NO_INDICES
+        flat = np.concatenate(parts)
+        if not len(flat):
+            return _NO_INDICES, _NO_INDICES
+        flat.sort()
+        first = np.empty(len(flat), dtype=bool)
+        first[0] = True
+        np.not_equal(flat[1:], flat[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        counts = np.empty(len(starts), dtype=np.intp)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1] = len(flat) - starts[-1]
+        return flat[starts], counts
+
+    def _feature_counts_reference(self, text: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """:meth:`_feature_counts` as it was before session 22: pairs looked up by their names."""
         plain, known = self._plain_words, self._word_features
         toks: list[str] = []
         parts: list[npt.NDArray[np.intp]] = []
@@ -218,25 +276,13 @@ class LearnedStage:
                     if found is None:
                         found = unknown[t] = self._indices(char_ngrams(t))
                 parts.append(found)
-        # pairs are looked up by their feature names (about 10 µs a message): a table of pairs
-        # built at load cost 0.17 s of start-up a language (session 15)
         paired = [i for i in map(self._index.get, pair_features(toks)) if i is not None]
         if paired:
             parts.append(np.array(paired, dtype=np.intp))
         if not parts:
             return _NO_INDICES, _NO_INDICES
-        flat = np.concatenate(parts)
-        if not len(flat):
-            return _NO_INDICES, _NO_INDICES
-        flat.sort()
-        first = np.empty(len(flat), dtype=bool)
-        first[0] = True
-        np.not_equal(flat[1:], flat[:-1], out=first[1:])
-        starts = np.flatnonzero(first)
-        counts = np.empty(len(starts), dtype=np.intp)
-        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
-        counts[-1] = len(flat) - starts[-1]
-        return flat[starts], counts
+        idx, counts = np.unique(np.concatenate(parts), return_counts=True)
+        return idx.astype(np.intp), counts.astype(np.intp)
 
     def _vector_reference(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
         index = self._index
@@ -277,8 +323,41 @@ class LearnedStage:
         vec = np.asarray(self._embedder.encode(text[:MAX_FEATURE_CHARS] or " "), dtype=np.float32)
         return np.asarray(vec @ self._emb_coef + self._emb_bias, dtype=np.float32)
 
-    def probabilities(self, text: str) -> Floats:
-        idx, x = self._vector(text)
+    def probabilities(self, text: str, folded: list[str] | None = None) -> Floats:
+        """Probability per category; ``folded``: ``words(text[:MAX_FEATURE_CHARS])``, where the
+        caller has it already (the screener's phrase rules fold the text too)."""
+        idx, x = self._vector(text, folded)
+        logits = self._ngram_logits(idx, x)
+        if self.uses_hidden:  # one sigmoid for both models' heads (session 22)
+            heads = len(logits)
+            both = _sigmoid_in_place(np.concatenate([logits, self._hidden_logits(idx, x)]))
+            w = self._hidden_weight
+            p = (1.0 - w) * both[:heads] + w * both[heads:]
+        else:
+            p = _sigmoid_in_place(logits)
+        if self.uses_embedding:
+            w = self._emb_weight
+            p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
+        return np.asarray(p, dtype=np.float32)
+
+    def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
+        """Probability per category, in :attr:`categories` order (``folded``: as
+        :meth:`probabilities` takes it)."""
+        return dict(zip(self.categories, self.probabilities(text, folded).tolist(), strict=True))
+
+    def scores_reference(self, text: str) -> dict[str, float]:
+        """:meth:`scores` as computed before session 22 (features looked up by name,
+        :meth:`_feature_counts_reference`; one sigmoid call per model): the tests compare them."""
+        idx, counts = self._feature_counts_reference(text)
+        if len(idx):
+            if counts.max() < len(_SUBLINEAR_TF):
+                tf = _SUBLINEAR_TF[counts]
+            else:
+                tf = (1.0 + np.log(counts)).astype(np.float32)
+            x = tf * self._idf[idx]
+            x /= np.float32(np.sqrt(np.dot(x, x)))
+        else:
+            x = np.zeros(0, dtype=np.float32)
         p = _sigmoid(self._ngram_logits(idx, x))
         if self.uses_hidden:
             w = self._hidden_weight
@@ -286,11 +365,8 @@ class LearnedStage:
         if self.uses_embedding:
             w = self._emb_weight
             p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
-        return np.asarray(p, dtype=np.float32)
-
-    def scores(self, text: str) -> dict[str, float]:
-        """Probability per category, in :attr:`categories` order."""
-        return dict(zip(self.categories, (float(x) for x in self.probabilities(text)), strict=True))
+        p = np.asarray(p, dtype=np.float32)
+        return dict(zip(self.categories, (float(v) for v in p), strict=True))
 
 
 _ASCII_TOKEN = re.compile(r"[0-9]+|[a-z]+")
@@ -309,3 +385,15 @@ def _squeeze(word: str) -> list[str]:
 
 def _sigmoid(z: Floats) -> Floats:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0))), dtype=np.float32)
+
+
+def _sigmoid_in_place(z: Floats) -> Floats:
+    """:func:`_sigmoid` of a float32 array the caller owns, in place: the same numbers (each step
+    is the same elementwise float32 operation) with no temporaries and no ``np.clip`` wrapper."""
+    np.maximum(z, -30.0, out=z)
+    np.minimum(z, 30.0, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1.0
+    np.divide(1.0, z, out=z)
+    return z

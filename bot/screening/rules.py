@@ -46,7 +46,7 @@ See docs/screening.md for the guide for content designers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -314,17 +314,30 @@ class _Language:
             for name in CATEGORIES
             if name in parsed
         ]
+        self._by_name = {c.name: c for c in self.categories}
 
     def units(self, text: str) -> bytes:
         """Folded, number-read, typo-corrected tokens as b" t1  t2  t3 " (see bot.phrases)."""
+        return self.units_and_words(text)[0]
+
+    def units_and_words(self, text: str) -> tuple[bytes, list[bytes] | None]:
+        """:meth:`units`, and the words of ``text`` as :func:`bot.phrases.words` gives them,
+        as ASCII bytes, where the fast path has them (else None): the learned stage reads the
+        same words (session 22: the text folded once for both stages)."""
         typed = ascii_words(text)
         if typed is None:  # most Latin-script text is ASCII once its accents are gone
             plain = strip_accents(text)
             typed = ascii_words(plain)
             if typed is None:
-                return self.units_of_words(words(plain))
+                return self.units_of_words(words(plain)), None
+            if plain != plain.lower():  # ("\u3392" folds to "MHz": words() keeps its case)
+                typed_words = None
+            else:
+                typed_words = typed
+        else:
+            typed_words = typed
         known, unknown = self.known_ascii, self._unknown_ascii
-        return b" " + b"  ".join([known.get(w) or unknown(w) for w in typed]) + b" "
+        return b" " + b"  ".join([known.get(w) or unknown(w) for w in typed]) + b" ", typed_words
 
     def units_of_words(self, typed: list[str]) -> bytes:
         """:meth:`units` for words from :func:`bot.phrases.words` (any script)."""
@@ -369,6 +382,30 @@ class _Language:
             if cat.unless is not None and cat.unless.found(units):
                 excused.append(cat.name)
         return RuleFindings(tuple(found), tuple(asked), tuple(excused), tuple(asking))
+
+    def screen_lazy(self, text: str) -> tuple[RuleFindings, Callable[[str], bool], list[bytes] | None]:
+        """:meth:`screen_all` without ``excused`` (an unless search per category not found):
+        instead a function that tells, when asked, whether a category is excused, for the few
+        categories where that can change what screening does (session 22). Also the words of
+        :meth:`units_and_words`, for the learned stage."""
+        units, typed = self.units_and_words(text)
+        found, asked, asking = [], [], []
+        for cat in self.categories:
+            if found_unless(cat.phrases, cat.unless, units):
+                found.append(cat.name)
+                if (cat.ask_when is not None and cat.ask_when.found(units)) or closed(cat, units):
+                    asked.append(cat.name)
+                continue
+            if cat.ask is not None and found_unless(cat.ask, cat.unless, units):
+                asking.append(cat.name)
+        by_name = self._by_name
+
+        def excused(name: str) -> bool:
+            """Whether ``name`` was not found and its unless phrases match (``RuleFindings.excused``)."""
+            cat = by_name.get(name)
+            return cat is not None and name not in found and cat.unless is not None and cat.unless.found(units)
+
+        return RuleFindings(tuple(found), tuple(asked), (), tuple(asking)), excused, typed
 
     def explain(self, text: str) -> list[RuleMatch]:
         """Every phrase, unless, ask_when, closed_by and ask phrase that matches ``text`` on its own (slow: for
@@ -446,6 +483,11 @@ class PhraseRules:
         "the urge passed"), where the learned stage may ask a check-in but never interrupts on
         its own."""
         return self._language(locale).screen_all(text)
+
+    def screen_lazy(self, text: str, locale: str) -> tuple[RuleFindings, Callable[[str], bool], list[bytes] | None]:
+        """:meth:`screen_all` with ``excused`` left empty and told by a function on demand, and
+        the text's folded words where the fast path has them: the screener's hot path."""
+        return self._language(locale).screen_lazy(text)
 
     def explain(self, text: str, locale: str) -> list[RuleMatch]:
         """Which phrases of which category match ``text``, each on its own, and from which list
