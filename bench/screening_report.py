@@ -167,6 +167,7 @@ def timings(fn: Callable[[str], object], messages: Sequence[str], runs: int = 30
 
 
 def messages_of(pool: Sequence[str], n: int = 200, size: int = 300) -> list[str]:
+    """``n`` messages of ``size`` characters, ``pool`` texts joined in a seeded random order."""
     rng = random.Random(7)
     out = []
     for _ in range(n):

@@ -19,7 +19,6 @@ import argparse
 import gc
 import json
 import os
-import random
 import resource
 import statistics
 import subprocess
@@ -28,24 +27,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bench.screening_report import messages_of
 from bot.paths import REPO_ROOT
 from bot.screening import Screener
 from bot.screening.corpus import read_tsv
 
 CLOCK = time.thread_time_ns
 SIZES = (300, 60)
-
-
-def messages_of(pool: Sequence[str], size: int, n: int = 200) -> list[str]:
-    """``n`` messages of ``size`` characters, dev texts joined in a seeded random order."""
-    rng = random.Random(22)
-    out = []
-    for _ in range(n):
-        text = ""
-        while len(text) < size:
-            text += rng.choice(pool) + " "
-        out.append(text[:size])
-    return out
 
 
 def timings(fn: Callable[[str], object], messages: Sequence[str], repeat: int) -> tuple[float, float]:
@@ -95,7 +83,7 @@ def serve() -> int:
         key = (lang, int(size))
         if key not in messages:
             dev = [ex.text for ex in read_tsv(REPO_ROOT / "tests" / "screening" / f"dev.{lang}.tsv", lang)]
-            messages[key] = messages_of(dev, int(size))
+            messages[key] = messages_of(dev, size=int(size))
         fn: Callable[[str], object] = {
             "whole": lambda m, lang=lang: screener.screen(m, lang),
             "rules": lambda m, lang=lang: screener.rules.screen_all(m, lang),
@@ -176,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         dev = [ex.text for ex in read_tsv(REPO_ROOT / "tests" / "screening" / f"dev.{lang}.tsv", lang)]
         model = screener.models.get(lang)
         for size in SIZES:
-            msgs = messages_of(dev, size)
+            msgs = messages_of(dev, size=size)
             stages: list[tuple[str, Callable[[str], object]]] = [
                 ("whole", lambda m, lang=lang: screener.screen(m, lang)),
                 ("rules", lambda m, lang=lang: screener.rules.screen_all(m, lang)),

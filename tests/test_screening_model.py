@@ -191,8 +191,10 @@ def test_the_bands_are_tuned_on_a_model_that_never_saw_dev_and_the_written_one_s
 
 def test_train_screener_spends_the_languages_check_budget(small_corpus: Path, tmp_path: Path) -> None:
     """``check_budget:`` in screening.yaml is what the written bands spend: a larger budget
-    gives lower ``unsure`` thresholds (more check-ins), from the same model."""
-    written = {}
+    flags more messages (more check-ins), from the same model, with lower thresholds on the
+    whole. Not every category's need fall: the tuning spends the budget on whichever category
+    gains most at each step, and a message another head flags already gains nothing."""
+    written, flagged = {}, {}
     for budget in (0.05, 0.4):
         root = tmp_path / str(budget)
         shutil.copytree(small_corpus / "corpus", root / "corpus")
@@ -204,11 +206,14 @@ def test_train_screener_spends_the_languages_check_budget(small_corpus: Path, tm
         end = text.index("\n", start)
         path.write_text(f"{text[:start]}check_budget: {budget}{text[end:]}", encoding="utf-8")
         assert main(["train-screener", "--content", str(root), "--lang", "en", "--write-bands"]) == 0
-        written[budget] = Screener.from_dir(root / "locale", base=root).rules.bands("en")
+        screener = Screener.from_dir(root / "locale", base=root)
+        written[budget] = screener.rules.bands("en")
+        screened = [screener.screen(ex.text, "en") for ex in load_pool(root / "corpus", "en")]
+        flagged[budget] = sum(bool(s.sure or s.unsure) for s in screened)
     stingy, generous = written[0.05], written[0.4]
     assert stingy.keys() == generous.keys()
-    assert all(generous[c].unsure <= stingy[c].unsure for c in stingy)
     assert sum(generous[c].unsure for c in stingy) < sum(stingy[c].unsure for c in stingy)
+    assert flagged[0.4] > flagged[0.05]
 
 
 def test_lint_checks_the_check_budget(tmp_path: Path) -> None:

@@ -181,7 +181,10 @@ class LearnedStage:
         """``text``'s TF-IDF vector (sublinear tf, l2) as its feature indices and their values.
         This looks up the features of each known word and pair once at load, and counts with one
         sort (``np.unique`` costs more in overhead than in work on ~500 indices)."""
-        idx, counts = self._feature_counts(text, folded)
+        return self._tfidf(*self._feature_counts(text, folded))
+
+    def _tfidf(self, idx: npt.NDArray[np.intp], counts: npt.NDArray[Any]) -> tuple[npt.NDArray[np.intp], Floats]:
+        """Feature indices and their counts -> the indices and their TF-IDF values."""
         if not len(idx):
             return idx, np.zeros(0, dtype=np.float32)
         if counts.max() < len(_SUBLINEAR_TF):
@@ -348,16 +351,7 @@ class LearnedStage:
     def scores_reference(self, text: str) -> dict[str, float]:
         """:meth:`scores` as computed before session 22 (features looked up by name,
         :meth:`_feature_counts_reference`; one sigmoid call per model): the tests compare them."""
-        idx, counts = self._feature_counts_reference(text)
-        if len(idx):
-            if counts.max() < len(_SUBLINEAR_TF):
-                tf = _SUBLINEAR_TF[counts]
-            else:
-                tf = (1.0 + np.log(counts)).astype(np.float32)
-            x = tf * self._idf[idx]
-            x /= np.float32(np.sqrt(np.dot(x, x)))
-        else:
-            x = np.zeros(0, dtype=np.float32)
+        idx, x = self._tfidf(*self._feature_counts_reference(text))
         p = _sigmoid(self._ngram_logits(idx, x))
         if self.uses_hidden:
             w = self._hidden_weight

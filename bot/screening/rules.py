@@ -47,7 +47,7 @@ See docs/screening.md for the guide for content designers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -369,19 +369,8 @@ class _Language:
         return list(self.screen_all(text).flagged)
 
     def screen_all(self, text: str) -> RuleFindings:
-        units = self.units(text)
-        found, asked, excused, asking = [], [], [], []
-        for cat in self.categories:
-            if found_unless(cat.phrases, cat.unless, units):
-                found.append(cat.name)
-                if (cat.ask_when is not None and cat.ask_when.found(units)) or closed(cat, units):
-                    asked.append(cat.name)
-                continue
-            if cat.ask is not None and found_unless(cat.ask, cat.unless, units):
-                asking.append(cat.name)
-            if cat.unless is not None and cat.unless.found(units):
-                excused.append(cat.name)
-        return RuleFindings(tuple(found), tuple(asked), tuple(excused), tuple(asking))
+        found, excused, _ = self.screen_lazy(text)
+        return replace(found, excused=tuple(cat.name for cat in self.categories if excused(cat.name)))
 
     def screen_lazy(self, text: str) -> tuple[RuleFindings, Callable[[str], bool], list[bytes] | None]:
         """:meth:`screen_all` without ``excused`` (an unless search per category not found):

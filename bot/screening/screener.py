@@ -29,7 +29,7 @@ from pathlib import Path
 from bot.problems import display_path
 from bot.screening.features import MAX_FEATURE_CHARS
 from bot.screening.model import MODEL_FILE, Embedder, LearnedStage, load_embedder
-from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules
+from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules, RuleFindings
 
 __all__ = ["Screener", "Screening"]
 
@@ -112,37 +112,18 @@ class Screener:
         lang = self.rules.language_of(locale)
         model = self.models.get(lang)
         found, excused, typed = self.rules.screen_lazy(text, lang)
-        hits, asks, asked = found.sure, found.asks, found.asked
+        asked = found.asked
+
+        def held(cat: str) -> bool:
+            return cat in asked or excused(cat)
+
         if model is None:
-            held_back = (*asked, *(c for c in CATEGORIES if excused(c)))
-            sure, unsure = _more_urgent_leads(list(hits), list(asks), held_back)
-            return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=found.sure)
-        if typed is not None and len(text) <= MAX_FEATURE_CHARS and isinstance(model, LearnedStage):
+            scores: dict[str, float] = {}
+        elif typed is not None and len(text) <= MAX_FEATURE_CHARS and isinstance(model, LearnedStage):
             scores = model.scores(text, folded=[w.decode() for w in typed])
         else:  # (the tests' stand-in models take the text only)
             scores = model.scores(text)
-        bands = self._bands[lang]
-        sure, unsure = [], []
-        for cat in CATEGORIES:
-            band = bands.get(cat)
-            p = scores.get(cat, 0.0)
-            sure_at = band.sure if band is not None and band.sure is not None else None
-            if cat in hits or (
-                sure_at is not None and p >= sure_at and cat not in asked and not excused(cat)
-            ):
-                sure.append(cat)
-            elif cat in asks or (band is not None and p >= band.unsure):
-                unsure.append(cat)
-        if sure and unsure:
-            first = min(CATEGORIES.index(c) for c in sure)
-            if any(CATEGORIES.index(c) < first for c in unsure):
-                held_back = (*asked, *(c for c in unsure if CATEGORIES.index(c) < first and excused(c)))
-                sure, unsure = _more_urgent_leads(sure, unsure, held_back)
-        either = bands.get(ANY)
-        if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
-            # some crisis, no category sure of it: ask about the likeliest (most urgent on a tie)
-            unsure.append(max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), -CATEGORIES.index(c))))
-        return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
+        return _decide(found, scores, self._bands[lang] if model is not None else None, held)
 
     __call__ = screen
 
@@ -154,30 +135,42 @@ class Screener:
         lang = self.rules.language_of(locale)
         model = self.models.get(lang)
         found = self.rules.screen_all(text, lang)
-        hits, asks, held_back = found.sure, found.asks, (*found.asked, *found.excused)
-        if model is None:
-            sure, unsure = _more_urgent_leads(list(hits), list(asks), held_back)
-            return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=found.sure)
-        scores = model.scores_reference(text)
-        bands = self._bands[lang]
-        sure, unsure = [], []
-        for cat in CATEGORIES:
-            band = bands.get(cat)
-            p = scores.get(cat, 0.0)
-            sure_at = band.sure if band is not None and band.sure is not None else None
-            if cat in hits or (sure_at is not None and p >= sure_at and cat not in held_back):
-                sure.append(cat)
-            elif cat in asks or (band is not None and p >= band.unsure):
-                unsure.append(cat)
-        sure, unsure = _more_urgent_leads(sure, unsure, held_back)
-        either = bands.get(ANY)
-        if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
-            unsure.append(max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), -CATEGORIES.index(c))))
-        return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
+        held_back = (*found.asked, *found.excused)
+        scores = model.scores_reference(text) if model is not None else {}
+        return _decide(found, scores, self._bands[lang] if model is not None else None,
+                       lambda cat: cat in held_back)
+
+
+def _decide(
+    found: RuleFindings, scores: dict[str, float], bands: Mapping[str, Band] | None, held: Callable[[str], bool]
+) -> Screening:
+    """The phrase rules' findings and the learned stage's ``scores`` put in bands (``bands`` None:
+    no model, the rules alone); ``held``: whether a category's ``ask_when``, ``closed_by`` or
+    ``unless`` phrases hold its model score back from sure (asked only where that can matter:
+    the unless searches are the costly part)."""
+    hits, asks = found.sure, found.asks
+    if bands is None:
+        sure, unsure = _more_urgent_leads(list(hits), list(asks), held)
+        return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=hits)
+    sure, unsure = [], []
+    for cat in CATEGORIES:
+        band = bands.get(cat)
+        p = scores.get(cat, 0.0)
+        sure_at = band.sure if band is not None and band.sure is not None else None
+        if cat in hits or (sure_at is not None and p >= sure_at and not held(cat)):
+            sure.append(cat)
+        elif cat in asks or (band is not None and p >= band.unsure):
+            unsure.append(cat)
+    sure, unsure = _more_urgent_leads(sure, unsure, held)
+    either = bands.get(ANY)
+    if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
+        # some crisis, no category sure of it: ask about the likeliest (most urgent on a tie)
+        unsure.append(max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), -CATEGORIES.index(c))))
+    return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
 
 
 def _more_urgent_leads(
-    sure: list[str], unsure: list[str], held_back: tuple[str, ...]
+    sure: list[str], unsure: list[str], held: Callable[[str], bool]
 ) -> tuple[list[str], list[str]]:
     """Where a crisis is sure already, an unsure category more urgent than it is taken as sure
     too, and leads: "ya no aguanto más, esta noche me tomo todas las pastillas" opens the suicide
@@ -186,5 +179,5 @@ def _more_urgent_leads(
     if not sure or not unsure:
         return sure, unsure
     first = min(CATEGORIES.index(c) for c in sure)
-    lead = {c for c in unsure if CATEGORIES.index(c) < first and c not in held_back}
+    lead = {c for c in unsure if CATEGORIES.index(c) < first and not held(c)}
     return [c for c in CATEGORIES if c in sure or c in lead], [c for c in unsure if c not in lead]
