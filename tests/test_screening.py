@@ -579,7 +579,7 @@ def _with_ask(tmp_path: Path, phrases: str, unless: str = "") -> Path:
 class _Unsure:
     """A learned stage that is sure of nothing."""
 
-    def scores(self, text: str) -> dict[str, float]:
+    def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
         return dict.fromkeys((*CATEGORIES, "any"), 0.001)
 
 
@@ -612,7 +612,7 @@ def test_an_ask_phrase_asks_a_check_in_and_the_model_may_still_interrupt(tmp_pat
 class _Certain:
     """A learned stage that is sure of every category (to show what ask_when holds back)."""
 
-    def scores(self, text: str) -> dict[str, float]:
+    def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
         return dict.fromkeys((*CATEGORIES, "any"), 0.999)
 
 

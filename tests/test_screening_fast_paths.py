@@ -103,10 +103,11 @@ class _Fixed:
     def __init__(self, scores: dict[str, float]) -> None:
         self._scores = scores
 
-    def scores(self, text: str) -> dict[str, float]:
+    def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
         return dict(self._scores)
 
-    scores_reference = scores
+    def scores_reference(self, text: str) -> dict[str, float]:
+        return dict(self._scores)
 
 
 def _profiles(screener: Screener, lang: str) -> list[dict[str, float]]:

@@ -63,10 +63,9 @@ class PairKeys:
         all_features: list[Ints] = []
         for kind, (firsts, seconds, where) in pairs.items():
             base = self.word_base if kind == "b:" else self.stem_base
-            a_ids = np.frombuffer(firsts, dtype=np.int64) if len(firsts) else np.zeros(0, np.int64)
-            b_ids = np.frombuffer(seconds, dtype=np.int64) if len(seconds) else np.zeros(0, np.int64)
+            a_ids, b_ids = np.frombuffer(firsts, dtype=np.int64), np.frombuffer(seconds, dtype=np.int64)
             all_keys.append(offsets[kind] + a_ids * base + b_ids)
-            all_features.append(np.frombuffer(where, dtype=np.int64) if len(where) else np.zeros(0, np.int64))
+            all_features.append(np.frombuffer(where, dtype=np.int64))
         keys = np.concatenate(all_keys)
         order = np.argsort(keys, kind="stable")
         self._keys: Ints = keys[order]

@@ -324,18 +324,14 @@ class _Language:
         """:meth:`units`, and the words of ``text`` as :func:`bot.phrases.words` gives them,
         as ASCII bytes, where the fast path has them (else None): the learned stage reads the
         same words (session 22: the text folded once for both stages)."""
-        typed = ascii_words(text)
+        typed = typed_words = ascii_words(text)
         if typed is None:  # most Latin-script text is ASCII once its accents are gone
             plain = strip_accents(text)
             typed = ascii_words(plain)
             if typed is None:
                 return self.units_of_words(words(plain)), None
-            if plain != plain.lower():  # ("\u3392" folds to "MHz": words() keeps its case)
-                typed_words = None
-            else:
-                typed_words = typed
-        else:
-            typed_words = typed
+            # ("\u3392" folds to "MHz", whose case words() keeps: not the words it gives)
+            typed_words = typed if plain == plain.lower() else None
         known, unknown = self.known_ascii, self._unknown_ascii
         return b" " + b"  ".join([known.get(w) or unknown(w) for w in typed]) + b" ", typed_words
 

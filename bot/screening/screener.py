@@ -119,10 +119,9 @@ class Screener:
 
         if model is None:
             scores: dict[str, float] = {}
-        elif typed is not None and len(text) <= MAX_FEATURE_CHARS and isinstance(model, LearnedStage):
-            scores = model.scores(text, folded=[w.decode() for w in typed])
-        else:  # (the tests' stand-in models take the text only)
-            scores = model.scores(text)
+        else:  # the rules' folded words, where they are the words the model would read
+            folded = [w.decode() for w in typed] if typed is not None and len(text) <= MAX_FEATURE_CHARS else None
+            scores = model.scores(text, folded)
         return _decide(found, scores, self._bands[lang] if model is not None else None, held)
 
     __call__ = screen
