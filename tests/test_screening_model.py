@@ -323,15 +323,17 @@ ODD_TEXTS = [
 
 @pytest.mark.parametrize("lang", ["en", "es", "fi", "pl"])
 def test_the_fast_path_gives_the_plain_reference_scores(screener: Screener, lang: str) -> None:
-    """The learned stage's lookups and counting (``ngram_logits``), and the hidden layer fed from
+    """The learned stage's lookups and counting (its TF-IDF vector), and the hidden layer fed from
     them, give what the plain computation from ``features.ngrams`` gives, on every dev text, an
     eighth of the train texts and odd input."""
     model = screener.models[lang]
     train, dev = split(load_pool(CORPUS, lang))
     texts = [ex.text for ex in (*train[::8], *dev)] + ODD_TEXTS
-    got = np.stack([model.ngram_logits(t) for t in texts])
-    expected = np.stack([model.ngram_logits_reference(t) for t in texts])
-    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+    for t in texts:
+        (idx, x), (ref_idx, ref_x) = model._vector(t), model._vector_reference(t)
+        order = np.argsort(idx)
+        np.testing.assert_array_equal(idx[order], ref_idx)
+        np.testing.assert_allclose(x[order], ref_x, rtol=0, atol=1e-6)
     assert model.uses_hidden
     got = np.stack([model.probabilities(t) for t in texts])
     expected = np.stack([model.probabilities_reference(t) for t in texts])
