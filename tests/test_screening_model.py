@@ -291,6 +291,8 @@ def test_the_numpy_inference_matches_scikit_learn(small_corpus: Path, tmp_path: 
         expected_p = (1 - hidden_weight) / (1 + np.exp(-expected)) + hidden_weight * expected_p
     else:
         assert not model.uses_ngram and not {"ng_coef", "ng_bias"} & set(a)
+        with pytest.raises(ValueError, match="no n-gram regressions"):
+            model.ngram_logits(texts[0])
     got = np.stack([model.probabilities(t) for t in texts])
     np.testing.assert_allclose(got, expected_p, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(np.stack([model.probabilities_reference(t) for t in texts]), got, rtol=1e-5, atol=1e-6)

@@ -183,7 +183,12 @@ class LearnedStage:
     def ngram_logits(self, text: str) -> Floats:
         """The n-gram model's logit per category: TF-IDF (sublinear tf, l2) of :func:`ngrams`
         times the coefficients. :meth:`ngram_logits_reference` computes the same plainly."""
+        self._need_ngram()
         return self._ngram_logits(*self._vector(text))
+
+    def _need_ngram(self) -> None:
+        if not self.uses_ngram:
+            raise ValueError(f"{self.path}: this model has no n-gram regressions (trained with hidden_weight 1)")
 
     def _vector(self, text: str, folded: list[str] | None = None) -> tuple[npt.NDArray[np.intp], Floats]:
         """``text``'s TF-IDF vector (sublinear tf, l2) as its feature indices and their values.
@@ -308,6 +313,7 @@ class LearnedStage:
 
     def ngram_logits_reference(self, text: str) -> Floats:
         """:meth:`ngram_logits` written plainly from :func:`ngrams` (the tests compare them)."""
+        self._need_ngram()
         idx, x = self._vector_reference(text)
         if not len(idx):
             return self._ng_bias.copy()
