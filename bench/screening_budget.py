@@ -15,7 +15,7 @@ the shipped model and those bands, and prints crisis messages caught and hard ne
 interrupted and checked in. Then the pick: the largest budget whose hard negatives checked in
 stay at or under ``--target`` (8%: the issue's 10%, less a margin for a new split's noise), or
 a smaller one where the larger ones change nothing. Put the pick in ``locale/<lang>/screening.yaml``
-(``check_budget:``), then ``train-screener --write-bands``. Never reads test12 or later splits.
+(``check_budget:``), then ``train-screener --write-bands``. Never reads test22 or later splits.
 """
 
 from __future__ import annotations
