@@ -1,5 +1,6 @@
 """The learned stage's model: one hidden layer over TF-IDF-weighted n-grams and word pairs
-(:mod:`bot.screening.features`), trained with row-sparse ("lazy") Adam in numpy.
+(:mod:`bot.screening.features`), trained with row-sparse ("lazy") Adam, its two inner loops
+compiled with numba.
 
     >>> net = fit(x, y, hidden=64, epochs=10)        # doctest: +SKIP
     >>> net.predict(x_held)                          # doctest: +SKIP
@@ -16,7 +17,15 @@ Why not scikit-learn's ``MLPClassifier``: its Adam step updates every row of the
 weights (about 150,000 features x 64 units) after every batch, and a fit took 5-7 minutes on one
 thread. A batch of 128 messages has only some thousands of distinct features, so here only their
 rows are read, moved and written back (their Adam moments too: lazy Adam, as in sparse
-embeddings): about 20 s a fit with the same held-out quality.
+embeddings): about 20 s a fit with the same held-out quality, in numpy (sessions 19-23).
+
+Why numba: numpy had to gather each of the three arrays' rows (weights, and Adam's two moments),
+make a temporary for each operation and scatter the rows back, and build a renumbered CSR matrix
+for every batch: two thirds of a fit went to moving memory. :func:`_sums` reads the batch's rows
+of the weights where they are, and :func:`_adam_first_layer` sums the gradient and steps Adam in
+one pass. Same operations in the same order as the numpy trainer, so the same weights to the bit
+(session 24 refitted the shipped models and got the same files); the tests keep the numpy trainer
+to compare.
 
 Deterministic: the seed fixes the first weights and the order of batches, and numpy runs it on
 one thread (the caller pins threads, :func:`bot.screening.model.pin_threads`).
@@ -27,11 +36,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numba  # a development dependency, for training
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp  # type: ignore[import-untyped]  # (no stubs; a development dependency, via scikit-learn)
 
 from bot.screening.model import Floats
+
+Ints = npt.NDArray[np.int64]
 
 __all__ = ["Net", "fit", "quantize"]
 
@@ -60,6 +72,70 @@ def quantize(w: Floats) -> tuple[npt.NDArray[np.int8], Floats]:
     safe = np.where(scale > 0, scale, np.float32(1.0))
     q = np.clip(np.rint(w / safe[:, None]), -127, 127).astype(np.int8)
     return q, scale
+
+
+@numba.njit(error_model="numpy")  # "numpy": no zero-division checks, so the loops vectorise
+def _sums(
+    indptr: Ints, indices: Ints, data: Floats, rows: Ints, keep: Floats, scale: np.float32, w1: Floats
+) -> Floats:
+    """``x[rows] @ w1``, each input ``data * keep / scale`` (dropout), summed in the order of
+    scipy's CSR product (the same float32 result), reading ``w1``'s rows where they are."""
+    sums = np.zeros((len(rows), w1.shape[1]), np.float32)
+    k = 0
+    for i in range(len(rows)):
+        for jj in range(indptr[rows[i]], indptr[rows[i] + 1]):
+            a = data[jj] * keep[k] / scale
+            k += 1
+            c = indices[jj]
+            for u in range(w1.shape[1]):
+                sums[i, u] += a * w1[c, u]
+    return sums
+
+
+@numba.njit(error_model="numpy")
+def _adam_first_layer(
+    indptr: Ints, indices: Ints, data: Floats, rows: Ints, keep: Floats, scale: np.float32, dh: Floats,
+    w1: Floats, m1: Floats, v1: Floats, slot: Ints,
+    step: np.float32, beta1: np.float32, beta2: np.float32, c1: np.float32, c2: np.float32, eps: np.float32,
+) -> None:
+    """The first layer's gradient on the features the batch's ``rows`` have (``x[rows].T @ dh``,
+    summed in scipy's CSC order), then one Adam step on those rows of ``w1`` (their moments in
+    ``m1`` and ``v1``), in place. ``slot``: -1 for every feature, as it is left again.
+    ``c1``, ``c2``: ``1 - beta1``, ``1 - beta2`` rounded to float32, as numpy rounds them: the
+    same float32 operations in the same order as numpy's whole-array Adam, so the same weights to
+    the bit (tests/test_hidden_layer.py)."""
+    units = w1.shape[1]
+    nnz = 0
+    for i in range(len(rows)):
+        nnz += indptr[rows[i] + 1] - indptr[rows[i]]
+    cols = np.empty(nnz, np.int64)
+    found = 0
+    for i in range(len(rows)):
+        for jj in range(indptr[rows[i]], indptr[rows[i] + 1]):
+            c = indices[jj]
+            if slot[c] < 0:
+                slot[c] = found
+                cols[found] = c
+                found += 1
+    g = np.zeros((found, units), np.float32)
+    k = 0
+    for i in range(len(rows)):
+        for jj in range(indptr[rows[i]], indptr[rows[i] + 1]):
+            a = data[jj] * keep[k] / scale
+            k += 1
+            s = slot[indices[jj]]
+            for u in range(units):
+                g[s, u] += a * dh[i, u]
+    for s in range(found):
+        r = cols[s]
+        slot[r] = -1
+        for u in range(units):
+            gu = g[s, u]
+            vu = v1[r, u] * beta2 + (gu * gu) * c2
+            mu = m1[r, u] * beta1 + gu * c1
+            v1[r, u] = vu
+            m1[r, u] = mu
+            w1[r, u] -= (mu / (np.sqrt(vu) + eps)) * step
 
 
 def fit(
@@ -91,31 +167,28 @@ def fit(
     v_small = [np.zeros_like(p) for p in small]
     target = y.astype(np.float32)
     x = sp.csr_matrix(x, dtype=np.float32)
-    seen = np.zeros(d, dtype=bool)
-    position = np.zeros(d, dtype=np.int32)
+    indptr, indices, data = x.indptr.astype(np.int64), x.indices.astype(np.int64), x.data
+    lengths = np.diff(indptr)
+    slot = np.full(d, -1, dtype=np.int64)
+    scale = np.float32(1 - dropout)
+    f32 = np.float32
     step_count = 0
     for _ in range(epochs):
         order = rng.permutation(n)
         for start in range(0, n, batch):
             rows = order[start : start + batch]
-            xb, yb, size = x[rows], target[rows], len(rows)
-            # the batch's distinct features, ascending, renumbered 0..k-1: only their rows of w1
-            # take part (a mark per feature: cheaper than sorting the batch's indices)
-            seen[xb.indices] = True
-            cols = np.flatnonzero(seen)
-            seen[cols] = False
-            position[cols] = np.arange(len(cols), dtype=np.int32)
-            data = xb.data
+            yb, size = target[rows], len(rows)
+            nnz = int(lengths[rows].sum())
+            # dropout's draw, one a feature of each row (the same stream as sessions 22-23's trainer)
             if dropout:
-                data = data * (rng.random(len(data), dtype=np.float32) >= dropout) / np.float32(1 - dropout)
-            xs = sp.csr_matrix((data, position[xb.indices], xb.indptr), shape=(size, len(cols)))
-            w1_rows = np.take(w1, cols, axis=0)  # take: a third of the time of w1[cols]
-            h = np.maximum(xs @ w1_rows + b1, 0)
+                keep = (rng.random(nnz, dtype=np.float32) >= dropout).astype(np.float32)
+            else:
+                keep = np.ones(nnz, np.float32)
+            h = np.maximum(_sums(indptr, indices, data, rows, keep, scale, w1) + b1, 0)
             p = 1 / (1 + np.exp(-np.clip(h @ w2 + b2, -30, 30)))
             dz = (p - yb) / size
             dh = (dz @ w2.T) * (h > 0)
             grads = [h.T @ dz, dh.sum(0), dz.sum(0)]
-            g1 = np.asarray(xs.T @ dh, dtype=np.float32)
             step_count += 1
             step = float(lr * np.sqrt(1 - beta2**step_count) / (1 - beta1**step_count))
             for param, g, m, v in zip(small, grads, m_small, v_small, strict=True):
@@ -124,19 +197,6 @@ def fit(
                 v *= beta2
                 v += (1 - beta2) * g * g
                 param -= step * m / (np.sqrt(v) + eps)
-            # Adam on the batch's rows, in place on the gathered copies (few temporaries)
-            m_rows, v_rows = np.take(m1, cols, axis=0), np.take(v1, cols, axis=0)
-            work = np.multiply(g1, g1)
-            work *= 1 - beta2
-            v_rows *= beta2
-            v_rows += work
-            g1 *= 1 - beta1
-            m_rows *= beta1
-            m_rows += g1
-            np.sqrt(v_rows, out=work)
-            work += eps
-            np.divide(m_rows, work, out=work)
-            work *= step
-            w1_rows -= work
-            m1[cols], v1[cols], w1[cols] = m_rows, v_rows, w1_rows
+            _adam_first_layer(indptr, indices, data, rows, keep, scale, dh, w1, m1, v1, slot,
+                              f32(step), f32(beta1), f32(beta2), f32(1 - beta1), f32(1 - beta2), f32(eps))
     return Net(w1, b1, w2, b2)
