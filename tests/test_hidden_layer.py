@@ -61,7 +61,6 @@ def test_dropout_is_seeded_changes_the_fit_and_still_learns() -> None:
     assert float(((net.predict(x)[:, 0] > 0.5) == y[:, 0]).mean()) > 0.9
 
 
-
 def _numpy_fit(
     x: sp.csr_matrix, y: np.ndarray, *, hidden: int, epochs: int, batch: int, lr: float = 1e-3, seed: int = 0,
     dropout: float = 0.0,

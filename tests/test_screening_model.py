@@ -371,7 +371,6 @@ def test_no_test_text_is_trained_on() -> None:
         assert not test & {key(e.text) for e in load_pool(CORPUS, lang)}
 
 
-
 def test_every_language_has_the_calibration_splits_and_a_clean_split_after_them() -> None:
     """The budgets are chosen on :data:`CALIBRATION_SPLITS`; a language missing one would be
     calibrated on less, and one with no split beyond them would have no clean measure left."""
@@ -381,6 +380,7 @@ def test_every_language_has_the_calibration_splits_and_a_clean_split_after_them(
         names = [p.stem for p in test_files(CORPUS, lang)]
         assert set(CALIBRATION_SPLITS) <= set(names), f"corpus/{lang} lacks a calibration split"
         assert set(names) - set(CALIBRATION_SPLITS), f"corpus/{lang} has no test split beyond the calibration splits"
+
 
 # -- bands ------------------------------------------------------------------------------------
 

@@ -77,38 +77,38 @@ def quantize(w: Floats) -> tuple[npt.NDArray[np.int8], Floats]:
 @numba.njit(error_model="numpy")  # "numpy": no zero-division checks, so the loops vectorise
 def _sums(
     indptr: Ints, indices: Ints, data: Floats, rows: Ints, keep: Floats, scale: np.float32, w1: Floats
-) -> Floats:
+) -> tuple[Floats, Floats]:
     """``x[rows] @ w1``, each input ``data * keep / scale`` (dropout), summed in the order of
-    scipy's CSR product (the same float32 result), reading ``w1``'s rows where they are."""
+    scipy's CSR product (the same float32 result), reading ``w1``'s rows where they are; and
+    those inputs, in the batch's order (what :func:`_adam_first_layer` reads)."""
     sums = np.zeros((len(rows), w1.shape[1]), np.float32)
+    inputs = np.empty(len(keep), np.float32)
     k = 0
     for i in range(len(rows)):
         for jj in range(indptr[rows[i]], indptr[rows[i] + 1]):
             a = data[jj] * keep[k] / scale
+            inputs[k] = a
             k += 1
             c = indices[jj]
             for u in range(w1.shape[1]):
                 sums[i, u] += a * w1[c, u]
-    return sums
+    return sums, inputs
 
 
 @numba.njit(error_model="numpy")
 def _adam_first_layer(
-    indptr: Ints, indices: Ints, data: Floats, rows: Ints, keep: Floats, scale: np.float32, dh: Floats,
+    indptr: Ints, indices: Ints, rows: Ints, inputs: Floats, dh: Floats,
     w1: Floats, m1: Floats, v1: Floats, slot: Ints,
     step: np.float32, beta1: np.float32, beta2: np.float32, c1: np.float32, c2: np.float32, eps: np.float32,
 ) -> None:
-    """The first layer's gradient on the features the batch's ``rows`` have (``x[rows].T @ dh``,
-    summed in scipy's CSC order), then one Adam step on those rows of ``w1`` (their moments in
-    ``m1`` and ``v1``), in place. ``slot``: -1 for every feature, as it is left again.
-    ``c1``, ``c2``: ``1 - beta1``, ``1 - beta2`` rounded to float32, as numpy rounds them: the
-    same float32 operations in the same order as numpy's whole-array Adam, so the same weights to
-    the bit (tests/test_hidden_layer.py)."""
+    """The first layer's gradient on the features the batch's ``rows`` have (``x[rows].T @ dh``
+    with :func:`_sums`'s ``inputs``, summed in scipy's CSC order), then one Adam step on those
+    rows of ``w1`` (their moments in ``m1`` and ``v1``), in place. ``slot``: -1 for every
+    feature, as it is left again. ``c1``, ``c2``: ``1 - beta1``, ``1 - beta2`` rounded to
+    float32, as numpy rounds them: the same float32 operations in the same order as numpy's
+    whole-array Adam, so the same weights to the bit (tests/test_hidden_layer.py)."""
     units = w1.shape[1]
-    nnz = 0
-    for i in range(len(rows)):
-        nnz += indptr[rows[i] + 1] - indptr[rows[i]]
-    cols = np.empty(nnz, np.int64)
+    cols = np.empty(len(inputs), np.int64)
     found = 0
     for i in range(len(rows)):
         for jj in range(indptr[rows[i]], indptr[rows[i] + 1]):
@@ -121,9 +121,9 @@ def _adam_first_layer(
     k = 0
     for i in range(len(rows)):
         for jj in range(indptr[rows[i]], indptr[rows[i] + 1]):
-            a = data[jj] * keep[k] / scale
-            k += 1
             s = slot[indices[jj]]
+            a = inputs[k]
+            k += 1
             for u in range(units):
                 g[s, u] += a * dh[i, u]
     for s in range(found):
@@ -184,7 +184,8 @@ def fit(
                 keep = (rng.random(nnz, dtype=np.float32) >= dropout).astype(np.float32)
             else:
                 keep = np.ones(nnz, np.float32)
-            h = np.maximum(_sums(indptr, indices, data, rows, keep, scale, w1) + b1, 0)
+            sums, inputs = _sums(indptr, indices, data, rows, keep, scale, w1)
+            h = np.maximum(sums + b1, 0)
             p = 1 / (1 + np.exp(-np.clip(h @ w2 + b2, -30, 30)))
             dz = (p - yb) / size
             dh = (dz @ w2.T) * (h > 0)
@@ -197,6 +198,6 @@ def fit(
                 v *= beta2
                 v += (1 - beta2) * g * g
                 param -= step * m / (np.sqrt(v) + eps)
-            _adam_first_layer(indptr, indices, data, rows, keep, scale, dh, w1, m1, v1, slot,
+            _adam_first_layer(indptr, indices, rows, inputs, dh, w1, m1, v1, slot,
                               f32(step), f32(beta1), f32(beta2), f32(1 - beta1), f32(1 - beta2), f32(eps))
     return Net(w1, b1, w2, b2)

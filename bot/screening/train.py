@@ -4,9 +4,10 @@ Deterministic: the split is a seeded hash (:func:`bot.screening.corpus.split`), 
 are counted, the hidden layer is fitted by seeded Adam (:mod:`bot.screening.hidden_layer`) and
 any logistic regressions (``TrainConfig.hidden_weight`` under 1) by L-BFGS from zero, each on
 one thread, so the same corpus gives the same model. Two fits a language: one on the train
-part, whose scores on the dev part are what the thresholds are tuned on (``Trained.dev_scores``), and then (with
-``TrainConfig.refit``, as shipped) the model that is written, on train and dev together, so that
-no fifth of the data is left out of what screens people. The test split is never read here.
+part, whose scores on the dev part are what the thresholds are tuned on
+(``Trained.dev_scores``), and then (with ``TrainConfig.refit``, as shipped) the model that is
+written, on train and dev together, so that no fifth of the data is left out of what screens
+people. The test split is never read here.
 
 Needs scikit-learn (a development dependency): the server only reads the arrays it writes.
 """
