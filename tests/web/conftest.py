@@ -45,6 +45,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_ports(n: int, avoid: frozenset[int] = frozenset()) -> int:
+    """The first of ``n`` consecutive ports free on loopback (none of them in ``avoid``), for a
+    server that binds ``p`` to ``p + n - 1`` (``serve --workers N --metrics-port P``): a port
+    from :func:`free_port` alone says nothing of the one after it."""
+    while True:
+        first = free_port()
+        block = range(first, first + n)
+        if first + n > 65536 or avoid & set(block):
+            continue
+        socks: list[socket.socket] = []
+        try:
+            for port in block:
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+
+
 @pytest.fixture(scope="session")
 def flowset() -> FlowSet:
     return FlowSet.from_paths(REPO_ROOT / "flows", REPO_ROOT / "locale")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -37,14 +38,21 @@ def serving(
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``redirection-bot serve --port P ARGS``; yields (base URL, process); stops it after."""
     port = port or free_port()
-    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    # the server's own output (it never holds what a user typed) goes to a file, so that a
+    # server that does not start says why in the failure
+    out = open(log, "w+b") if log else tempfile.TemporaryFile()  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         cwd=cwd, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(url, proc)
+        try:
+            wait_ready(url, proc)
+        except RuntimeError as err:
+            out.seek(0)
+            tail = out.read()[-3000:].decode("utf-8", "replace")
+            raise RuntimeError(f"{err} (port {port}; {' '.join(args)}); its output ends:\n{tail}") from None
         yield url, proc
     finally:
         if proc.poll() is None:
@@ -54,5 +62,4 @@ def serving(
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if log:
-            out.close()  # type: ignore[union-attr]
+        out.close()

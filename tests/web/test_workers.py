@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import free_port, start_redis
+from tests.web.conftest import free_port, free_ports, start_redis
 from tests.web.helpers import TO_MENU, TO_REASON
 from tests.web.servers import serving
 from tests.web.test_metrics import sample
@@ -83,8 +84,12 @@ def _status(pid: int) -> str:
 
 
 def test_two_workers_share_the_port_and_a_conversation_and_stop_together(redis_server: str) -> None:
-    mport = free_port()
-    with serving("--store", redis_server, "--workers", "2", "--metrics-port", str(mport)) as (url, proc):
+    # both workers' metrics ports free, and the public port not one of them (serve refuses that):
+    # a lone free port for the metrics made this fail about once in a few suites
+    port = free_port()
+    mport = free_ports(2, avoid=frozenset({port}))
+    with serving("--store", redis_server, "--workers", "2", "--metrics-port", str(mport),
+                 port=port) as (url, proc):
         workers = children(proc.pid)
         assert len(workers) == 2
         for i in range(2):  # both workers up (their metrics ports answer) before the first turn
@@ -156,3 +161,27 @@ def test_serve_refuses_workers_it_cannot_run(args: tuple[str, ...], message: str
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 1
     assert message in done.stderr
+
+
+def test_a_server_that_does_not_start_says_why_in_the_failure() -> None:
+    """The suites' ``serving`` puts the server's own output in the error: a start-up that failed
+    once in a full run (exit 1, nothing else known) would now say why."""
+    port = free_port()
+    with pytest.raises(RuntimeError, match=r"(?s)serve exited with 1 .*includes the public port"), \
+            serving("--workers", "2", "--store", "redis://127.0.0.1:1/0", "--metrics-port", str(port - 1),
+                    port=port):
+        pass
+
+
+def test_free_ports_gives_a_block_that_binds_and_avoids_what_it_is_told() -> None:
+    first = free_ports(3, avoid=frozenset({free_port()}))
+    held = []
+    try:
+        for p in range(first, first + 3):  # all three bind together
+            s = socket.socket()
+            held.append(s)
+            s.bind(("127.0.0.1", p))
+        assert free_ports(2, avoid=frozenset(range(first - 1, first + 4))) not in range(first - 2, first + 4)
+    finally:
+        for s in held:
+            s.close()
