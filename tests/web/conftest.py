@@ -45,18 +45,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def free_ports(n: int, avoid: frozenset[int] = frozenset()) -> int:
-    """The first of ``n`` consecutive ports free on loopback (none of them in ``avoid``), for a
-    server that binds ``p`` to ``p + n - 1`` (``serve --workers N --metrics-port P``): a port
-    from :func:`free_port` alone says nothing of the one after it."""
+def free_ports(n: int) -> int:
+    """The first of ``n`` consecutive ports free on loopback, for a server that binds several
+    (``serve --port P --workers N --metrics-port P+1``): a port from :func:`free_port` alone
+    says nothing of the one after it."""
     while True:
         first = free_port()
-        block = range(first, first + n)
-        if first + n > 65536 or avoid & set(block):
+        if first + n > 65536:
             continue
         socks: list[socket.socket] = []
         try:
-            for port in block:
+            for port in range(first, first + n):
                 s = socket.socket()
                 socks.append(s)
                 s.bind(("127.0.0.1", port))
