@@ -509,7 +509,22 @@ def test_screen_explain_lists_each_matching_phrase_and_its_list() -> None:
     joke, hello = (json.loads(line) for line in stdout.getvalue().splitlines())
     assert {"category": "suicide", "kind": "phrases", "phrase": "kms"} in joke["rules"]
     assert any(r["category"] == "suicide" and r["kind"] == "ask_when" for r in joke["rules"])
-    assert hello["rules"] == []
+    assert hello["rules"] == [] and hello["doubted"] == [] and joke["doubted"] == []
+
+
+def test_screen_explain_names_the_rule_hits_the_model_doubted() -> None:
+    """A designer asking why a rule hit only asks sees ``doubted`` (``doubt_below:``)."""
+    shipped = Screener.from_dir(ROOT / "locale", base=ROOT)
+
+    class Quiet:
+        def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
+            return dict.fromkeys((*CATEGORIES, "any"), 0.0)
+
+    screener = Screener(shipped.rules, {"en": Quiet()})  # type: ignore[dict-item]
+    stdout = io.StringIO()
+    screen_lines(screener, "en", io.StringIO("i want to kill myself\n"), stdout, explain=True)
+    record = json.loads(stdout.getvalue())
+    assert record["doubted"] == ["suicide"] and record["check"] == ["suicide"] and record["categories"] == []
 
 
 def test_explain_finds_a_phrase_for_every_category_the_rules_find(

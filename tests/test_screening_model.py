@@ -385,9 +385,95 @@ def test_every_language_has_the_calibration_splits_and_a_clean_split_after_them(
 # -- bands ------------------------------------------------------------------------------------
 
 
-def test_a_rule_hit_is_always_sure_whatever_the_model_says(screener: Screener) -> None:
+def test_a_rule_hit_interrupts_with_the_shipped_model(screener: Screener) -> None:
     found = screener.screen("i want to kill myself", "en")
-    assert "suicide" in found.sure and "suicide" in found.rules
+    assert "suicide" in found.sure and "suicide" in found.rules and not found.doubted
+
+
+class _Scores:
+    """A learned stage that gives every category and ``any`` the same probability."""
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
+        return {c: self.p for c in (*CATEGORIES, ANY)}
+
+    def scores_reference(self, text: str) -> dict[str, float]:
+        return self.scores(text)
+
+
+def _scored(screener: Screener, scores: Any) -> Screener:
+    return Screener(screener.rules, {lang: scores for lang in screener.languages})
+
+
+RULE_HITS = {"en": "i want to kill myself", "es": "quiero suicidarme", "fi": "haluan tappaa itseni",
+             "pl": "chcę się zabić"}
+
+
+@pytest.mark.parametrize("lang", sorted(RULE_HITS))
+def test_a_rule_hit_asks_where_the_model_is_near_sure_there_is_no_crisis(screener: Screener, lang: str) -> None:
+    """``doubt_below:``: under it (every score), the hit asks; at it, the hit interrupts. Never silent."""
+    floor = screener.rules.doubt_below(lang)
+    assert floor is not None, f"locale/{lang}/screening.yaml has no doubt_below"
+    text = RULE_HITS[lang]
+    doubted = _scored(screener, _Scores(floor / 2)).screen(text, lang)
+    assert doubted.sure == () and doubted.rules == ()
+    assert doubted.doubted == ("suicide",) and doubted.unsure == ("suicide",)
+    at_floor = _scored(screener, _Scores(floor)).screen(text, lang)
+    assert "suicide" in at_floor.sure and at_floor.doubted == ()
+
+
+def test_one_score_at_the_floor_keeps_every_rule_hit(screener: Screener) -> None:
+    """The model must be near sure of no crisis at all: one category (or ``any``) at the floor and
+    every hit interrupts, whichever category it is."""
+    floor = screener.rules.doubt_below("en")
+    assert floor is not None
+
+    class OneHigh(_Scores):
+        def __init__(self, which: str) -> None:
+            super().__init__(floor / 2)
+            self.which = which
+
+        def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
+            return {**super().scores(text), self.which: floor}
+
+    for which in (*CATEGORIES, ANY):
+        found = _scored(screener, OneHigh(which)).screen("i want to kill myself", "en")
+        assert "suicide" in found.sure and found.doubted == (), which
+
+
+def test_past_doubt_chars_a_rule_hit_interrupts_whatever_the_model_says(screener: Screener) -> None:
+    """Words around a crisis can pull a long message's scores down: past DOUBT_CHARS the model
+    cannot doubt a hit."""
+    from bot.screening.screener import DOUBT_CHARS
+
+    quiet = _scored(screener, _Scores(0.0001))
+    at = "i want to kill myself".ljust(DOUBT_CHARS, ".")
+    past = at + "."
+    assert quiet.screen(at, "en").doubted == ("suicide",)
+    assert quiet.screen(past, "en").sure == ("suicide",)
+    assert quiet.screen_reference(past, "en").sure == ("suicide",)
+
+
+def test_a_doubted_hit_is_not_made_sure_by_another_hit(screener: Screener) -> None:
+    """Both hits are doubted together, so neither leads the other to sure."""
+    found = _scored(screener, _Scores(0.0001)).screen("im having a panic attack and i want to kill myself", "en")
+    assert found.sure == () and {"suicide", "distress"} <= set(found.unsure) and set(found.doubted) == {
+        "suicide", "distress"}
+
+
+def test_lint_keeps_doubt_below_under_every_unsure_threshold(tmp_path: Path) -> None:
+    locale = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", locale)
+    path = locale / "en" / "screening.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\ndoubt_below:" in text
+    lines = ["doubt_below: 0.5" if line.startswith("doubt_below:") else line for line in text.splitlines()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = lint_screening(locale, tmp_path)
+    assert any("doubt_below (0.5) must be below every unsure threshold" in p.message
+               and p.place.file == "locale/en/screening.yaml" and p.place.line > 1 for p in problems), problems
 
 
 def _middling_urge(screener: Screener) -> tuple[str, float]:

@@ -9,9 +9,11 @@ sure ones (the crisis path would interrupt), ``check`` the unsure ones (a check-
     {"text": "im 15 and i wanna kms", "categories": ["suicide", "minor"], "check": [], "scores": {...}}
 
 With ``--explain``, each object also lists the phrases that matched, each on its own, with the
-list of ``screening.yaml`` it is in (``phrases``, ``unless``, ``ask_when``, ``closed_by``, ``ask``)::
+list of ``screening.yaml`` it is in (``phrases``, ``unless``, ``ask_when``, ``closed_by``, ``ask``),
+and the rule hits that ask only because the learned stage doubted them (``doubt_below:``)::
 
-    "rules": [{"category": "urge", "kind": "unless", "phrase": "(urge|urges) [has|is] (passed|...)"}]
+    "rules": [{"category": "urge", "kind": "unless", "phrase": "(urge|urges) [has|is] (passed|...)"}],
+    "doubted": []
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--explain",
         action="store_true",
-        help="also list every phrase, unless, ask_when, closed_by and ask phrase that matched (for designers)",
+        help="also list every phrase, unless, ask_when, closed_by and ask phrase that matched, and the "
+        "rule hits the learned stage doubted (for designers)",
     )
     add_content_argument(p)
     p.set_defaults(func=run)
@@ -73,6 +76,7 @@ def screen_lines(
         }
         if explain:
             record["rules"] = [asdict(m) for m in screener.rules.explain(text, locale)]
+            record["doubted"] = list(found.doubted)
         stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     stdout.flush()
     return 0

@@ -182,6 +182,12 @@ class ScreeningFile(BaseModel):
     Chosen per language on the calibration splits (``bench/screening_budget.py``)."""
     bands: dict[str, Band] = Field(default_factory=dict)
     """Category -> thresholds for the learned stage (a category without one: rules only)."""
+    doubt_below: float | None = Field(default=None, gt=0.0, lt=1.0)
+    """The phrase rules' hits ask a check-in instead of interrupting where every score of the
+    learned stage (each category and ``any``) is less than this, in a message of up to
+    :data:`bot.screening.screener.DOUBT_CHARS` characters: the model is then near sure there is
+    no crisis ("panic attacks used to be bad for me in my 20s"). None: a rule hit always
+    interrupts. Chosen on the calibration splits (``bench/rule_doubt.py``)."""
     categories: dict[str, CategoryPatterns]
 
 
@@ -277,6 +283,7 @@ class _Language:
     ) -> None:
         self.bands: dict[str, Band] = dict(spec.bands)
         self.check_budget = spec.check_budget
+        self.doubt_below = spec.doubt_below
         # (category, kind, phrase as written, its regex): for explain() only, compiled on first use
         self._sources = [
             (name, kind, p.source, p.regex)
@@ -497,6 +504,11 @@ class PhraseRules:
         """``lang``'s ``check_budget:`` (what its bands are tuned to spend on dev), if it has one."""
         return self._languages[lang].check_budget
 
+    def doubt_below(self, lang: str) -> float | None:
+        """``lang``'s ``doubt_below:``: where every score of the learned stage is under it, the
+        rule hits ask a check-in; None: rule hits always interrupt."""
+        return self._languages[lang].doubt_below
+
     def _language(self, locale: str) -> _Language:
         lang = self._languages.get(locale) or self._languages.get(locale.split("-")[0])
         if lang is None:
@@ -683,7 +695,8 @@ def alias_words(aliases: Mapping[str, str]) -> dict[str, str]:
 
 
 def _band_problems(spec: ScreeningFile, src: Source) -> list[Problem]:
-    """``bands:``: known keys, a ``sure`` for every category and none for ``any``."""
+    """``bands:``: known keys, a ``sure`` for every category and none for ``any``; ``doubt_below`` under
+    every ``unsure``."""
     problems = []
     for cat, band in spec.bands.items():
         if cat not in BAND_KEYS:
@@ -702,6 +715,12 @@ def _band_problems(spec: ScreeningFile, src: Source) -> list[Problem]:
         else:
             continue
         problems.append(Problem(where, message))
+    lowest = min((band.unsure for band in spec.bands.values()), default=None)
+    if spec.doubt_below is not None and lowest is not None and spec.doubt_below >= lowest:
+        problems.append(Problem(src.place(("doubt_below",)), (
+            f"doubt_below ({spec.doubt_below}) must be below every unsure threshold (lowest: {lowest}): "
+            "it turns a rule hit into a check-in where the learned stage is near sure there is no crisis"
+        )))
     return problems
 
 

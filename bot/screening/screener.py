@@ -3,7 +3,10 @@
 1. The phrase rules (:mod:`bot.screening.rules`): a hit is always *sure*, or *unsure* where the
    category's ``ask_when`` phrases match too (the past, someone else, a joke), or every hit comes
    before one of its ``closed_by`` phrases ("and im better now"): a check-in. A
-   category's ``ask`` phrases (a crisis only sometimes) make it at least *unsure*.
+   category's ``ask`` phrases (a crisis only sometimes) make it at least *unsure*. Where the
+   language has ``doubt_below:`` and every score of the learned stage (each category and
+   ``any``) is less than it, in a message of up to :data:`DOUBT_CHARS` characters, the hits
+   ask too: the model is near sure there is no crisis. Never silent: a rule hit always asks.
 2. The learned stage (:mod:`bot.screening.model`), where ``locale/<lang>/screening_model.npz``
    exists: a probability per category, put in a band by the thresholds in the language's
    ``screening.yaml`` (``bands:``): at or above ``sure`` -> sure; at or above ``unsure`` ->
@@ -31,7 +34,12 @@ from bot.screening.features import MAX_FEATURE_CHARS
 from bot.screening.model import MODEL_FILE, Embedder, LearnedStage, load_embedder
 from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules, RuleFindings
 
-__all__ = ["Screener", "Screening"]
+__all__ = ["DOUBT_CHARS", "Screener", "Screening"]
+
+DOUBT_CHARS = 250
+"""The longest message in which the learned stage may doubt a rule hit (``doubt_below:``): the
+longest line of the calibration splits it was measured on. Past it, the words around a crisis
+can pull the model's scores down, so a rule hit interrupts as it always did."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,9 @@ class Screening:
     for some crisis path (empty without a model)."""
     rules: tuple[str, ...] = ()
     """The categories the phrase rules found sure (a subset of ``sure``)."""
+    doubted: tuple[str, ...] = ()
+    """Rule hits the learned stage doubted (``doubt_below:``): they ask, in ``unsure``, and
+    ``sure`` is empty."""
 
     def __bool__(self) -> bool:
         return bool(self.sure or self.unsure)
@@ -68,6 +79,8 @@ class Screener:
         self._bands = {lang: given.get(lang) or rules.bands(lang) for lang in rules.languages}
         """Each language's thresholds: ``screening.yaml``'s, or ``bands``' where given (to
         measure other ones)."""
+        self._doubt = {lang: rules.doubt_below(lang) for lang in rules.languages}
+        """Each language's ``doubt_below:`` (None: rule hits always interrupt)."""
 
     @classmethod
     def from_dir(
@@ -122,7 +135,8 @@ class Screener:
         else:  # the rules' folded words, where they are the words the model would read
             folded = [w.decode() for w in typed] if typed is not None and len(text) <= MAX_FEATURE_CHARS else None
             scores = model.scores(text, folded)
-        return _decide(found, scores, self._bands[lang] if model is not None else None, held)
+        bands = self._bands[lang] if model is not None else None
+        return _decide(found, scores, bands, held, self._doubt_at(lang, text))
 
     __call__ = screen
 
@@ -137,20 +151,35 @@ class Screener:
         held_back = (*found.asked, *found.excused)
         scores = model.scores_reference(text) if model is not None else {}
         return _decide(found, scores, self._bands[lang] if model is not None else None,
-                       lambda cat: cat in held_back)
+                       lambda cat: cat in held_back, self._doubt_at(lang, text))
+
+    def _doubt_at(self, lang: str, text: str) -> float | None:
+        """``lang``'s ``doubt_below:`` for ``text``: None past :data:`DOUBT_CHARS` characters."""
+        return self._doubt[lang] if len(text) <= DOUBT_CHARS else None
 
 
 def _decide(
-    found: RuleFindings, scores: dict[str, float], bands: Mapping[str, Band] | None, held: Callable[[str], bool]
+    found: RuleFindings,
+    scores: dict[str, float],
+    bands: Mapping[str, Band] | None,
+    held: Callable[[str], bool],
+    doubt_below: float | None = None,
 ) -> Screening:
     """The phrase rules' findings and the learned stage's ``scores`` put in bands (``bands`` None:
     no model, the rules alone); ``held``: whether a category's ``ask_when``, ``closed_by`` or
     ``unless`` phrases hold its model score back from sure (asked only where that can matter:
-    the unless searches are the costly part)."""
+    the unless searches are the costly part); ``doubt_below``: where every score (each category
+    and ``any``) is under it, the rule hits ask instead of interrupting."""
     hits, asks = found.sure, found.asks
     if bands is None:
         sure, unsure = _more_urgent_leads(list(hits), list(asks), held)
         return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=hits)
+    doubted: tuple[str, ...] = ()
+    if doubt_below is not None and hits and max(scores.values(), default=1.0) < doubt_below:
+        # the model is near sure there is no crisis here at all: every hit asks
+        doubted, hits = hits, ()
+        asks = tuple(c for c in CATEGORIES if c in asks or c in doubted)
+        held = _also_held(held, doubted)
     sure, unsure = [], []
     for cat in CATEGORIES:
         band = bands.get(cat)
@@ -165,7 +194,12 @@ def _decide(
     if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
         # some crisis, no category sure of it: ask about the likeliest (most urgent on a tie)
         unsure.append(max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), -CATEGORIES.index(c))))
-    return Screening(tuple(sure), tuple(unsure), scores, tuple(hits))
+    return Screening(tuple(sure), tuple(unsure), scores, tuple(hits), doubted)
+
+
+def _also_held(held: Callable[[str], bool], more: tuple[str, ...]) -> Callable[[str], bool]:
+    """``held``, and every category in ``more``."""
+    return lambda cat: cat in more or held(cat)
 
 
 def _more_urgent_leads(
