@@ -103,11 +103,14 @@ def to_ask(found: Screening, flows: Collection[str]) -> str | None:
 def expected(session: Session, found: Screening, expects: Collection[str]) -> Screening:
     """``found`` without the unsure categories the current question asks about (its state's
     ``expects``): the typed text answers the question, so they get no check-in. Sure categories,
-    :data:`NEVER_EXPECTED` ones and ones with a risk note are kept."""
+    :data:`NEVER_EXPECTED` ones, ones with a risk note and phrase-rule hits the learned stage
+    doubted (``Screening.doubted``: a rule hit is never silent) are kept."""
     if not expects or not found.unsure:
         return found
     noted = session.risk or {}
     unsure = tuple(
-        c for c in found.unsure if c not in expects or c in NEVER_EXPECTED or noted.get(c, 0) > 0
+        c
+        for c in found.unsure
+        if c not in expects or c in NEVER_EXPECTED or noted.get(c, 0) > 0 or c in found.doubted
     )
     return found if unsure == found.unsure else replace(found, unsure=unsure)

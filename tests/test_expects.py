@@ -112,6 +112,16 @@ def test_a_risk_note_still_makes_an_expected_category_sure(flowset: FlowSet) -> 
     assert reply.flow == "crisis_urge" and reply.screened == ("urge",)
 
 
+def test_a_rule_hit_the_model_doubted_still_checks_in_in_a_marked_state(flowset: FlowSet) -> None:
+    """``doubt_below:`` turns a rule hit into a check-in; ``expects`` never makes it silent."""
+    doubted = Screening(unsure=("urge",), scores={"urge": 0.001, "any": 0.001}, doubted=("urge",))
+    engine = Engine(flowset, screen=FixedScreen(doubted))
+    session = at(engine, MARKED)
+    reply = engine.turn(session, UserInput(text="on the site right now"))
+    assert (reply.flow, reply.state) == ("check_in_urge", "ask")
+    assert session.stack == [MARKED]
+
+
 def test_never_expected_categories_are_kept_even_if_listed() -> None:
     """Lint refuses them; the engine does not rely on it."""
     session = Session(locale="en", version="v", flow="urges", state="ask_sign")
