@@ -69,11 +69,15 @@ class Score:
     crisis: int = 0
     crisis_caught: int = 0
     crisis_interrupted: int = 0
+    crisis_doubted: int = 0
+    """Crisis messages whose rule hits asked instead of interrupting (``doubt_below:``)."""
     hard: int = 0
     hard_interrupted: int = 0
     hard_by_rule: int = 0
     """Hard negatives a phrase rule interrupted (the rest of ``hard_interrupted`` is the model)."""
     hard_checked: int = 0
+    hard_doubted: int = 0
+    """Hard negatives whose rule hits asked instead of interrupting (``doubt_below:``)."""
     negatives: int = 0
     neg_interrupted: int = 0
     neg_checked: int = 0
@@ -96,6 +100,7 @@ class Score:
             self.crisis += 1
             self.crisis_caught += bool(flagged)
             self.crisis_interrupted += bool(got.sure)
+            self.crisis_doubted += bool(got.doubted)
             if not ex.labels <= flagged:
                 self.misses.append((ex, got))
             return
@@ -107,6 +112,7 @@ class Score:
             self.hard_interrupted += bool(got.sure)
             self.hard_by_rule += bool(got.rules)
             self.hard_checked += bool(got.unsure) and not got.sure
+            self.hard_doubted += bool(got.doubted)
         if flagged:
             self.alarms.append((ex, got))
 
@@ -139,6 +145,8 @@ def report(kind: str, langs: Sequence[str], screener: Screener, show: bool) -> N
         ("hard negatives interrupted", lambda s: ratio(s.hard_interrupted, s.hard)),
         ("  of them by a phrase rule", lambda s: ratio(s.hard_by_rule, s.hard)),
         ("hard negatives checked in", lambda s: ratio(s.hard_checked, s.hard)),
+        ("rule hits doubted: crisis", lambda s: ratio(s.crisis_doubted, s.crisis)),
+        ("rule hits doubted: hard neg.", lambda s: ratio(s.hard_doubted, s.hard)),
         ("all negatives interrupted", lambda s: ratio(s.neg_interrupted, s.negatives)),
         ("all negatives checked in", lambda s: ratio(s.neg_checked, s.negatives)),
     ]:
