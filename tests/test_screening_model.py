@@ -246,6 +246,29 @@ def test_the_budget_pick_is_the_largest_within_the_target() -> None:
     assert pick(saturated, 0.08) == rows[2]
 
 
+def test_the_doubt_bench_counts_rule_hits_and_marks_the_shipped_floor(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``bench/rule_doubt.py`` on one calibration split: a row per floor, the shipped one marked,
+    counts that grow with the floor."""
+    import re
+
+    import bench.rule_doubt as bench
+
+    monkeypatch.setattr(bench, "CALIBRATION_SPLITS", ("test",))
+    assert bench.main(["--lang", "en", "--floors", "0.001", "0.5"]) == 0
+    out = capsys.readouterr().out
+    right, wrong = map(int, re.search(r"en: .*: (\d+) right, (\d+) on messages", out).groups())  # type: ignore[union-attr]
+    assert right > 50
+    rows = re.findall(r"^ ([* ])(\S+) +right hits asked instead +(\d+) .* asked instead +(\d+) ", out, re.M)
+    shipped = Screener.from_dir(ROOT / "locale", base=ROOT).rules.doubt_below("en")
+    assert shipped is not None and 0.001 < shipped < 0.5
+    assert [float(r[1]) for r in rows] == [0.001, shipped, 0.5] and [r[0] for r in rows] == [" ", "*", " "]
+    lost = [int(r[2]) for r in rows]
+    saved = [int(r[3]) for r in rows]
+    assert lost == sorted(lost) and saved == sorted(saved) and saved[-1] <= wrong and lost[-1] <= right
+
+
 def test_a_fit_runs_on_one_thread_even_when_pinned_before_scikit_learn_was_loaded() -> None:
     """Pinning once, before scikit-learn (and scipy's own OpenBLAS) was imported, left scipy's
     pool on every core: a bench's fits then differed from ``train-screener``'s."""
