@@ -89,3 +89,19 @@ def test_crisis_messages_a_rule_catches_on_dev_still_tune_the_model() -> None:
     (spent,) = suggest_bands(dev, scores, negatives_ruled, check_share=0.30)
     flagged = sum(s["suicide"] >= spent.unsure or bool(h) for s, h in zip(scores[:100], negatives_ruled, strict=False))
     assert flagged <= 30  # the ten negatives the rules flag use up budget
+
+
+def test_a_head_steps_past_a_message_another_head_flags_already() -> None:
+    """A message of two categories that the distress head flags first used to stop the suicide
+    head at its score for good (it gained nothing there), leaving the suicide-only messages
+    below it uncaught with budget to spare (session 26: pl spent 17% of a 21% budget)."""
+    dev = [_ex(set(), n) for n in range(100)]
+    scores: list[dict[str, float]] = [{"suicide": 0.7 if n == 0 else 0.0, "distress": 0.0} for n in range(100)]
+    both = [_ex({"suicide", "distress"}, 100), _ex({"distress"}, 101), _ex({"distress"}, 102)]
+    dev += both
+    scores += [{"suicide": 0.8, "distress": 0.9}, {"suicide": 0.0, "distress": 0.9}, {"suicide": 0.0, "distress": 0.9}]
+    dev += [_ex({"suicide"}, 103 + k) for k in range(5)]
+    scores += [{"suicide": 0.6, "distress": 0.0} for _ in range(5)]
+    out = {s.category: s for s in suggest_bands(dev, scores, [[] for _ in dev], check_share=0.12)}
+    assert out["distress"].unsure <= 0.9 and out["distress"].recall == 1.0
+    assert out["suicide"].unsure <= 0.6 and out["suicide"].recall == 1.0

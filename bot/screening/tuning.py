@@ -117,12 +117,14 @@ def suggest_bands(
     while True:
         best, best_gain, best_t = None, 0.0, 0.0
         for c in heads:
-            # the next threshold down that catches at least one more message of this category.
+            # the next threshold down that catches at least one more message of this category
+            # that no head flags yet (session 26: a message another head flags already gains
+            # nothing, and stepping to it only stopped this head for good).
             # Messages a rule catches count too: the rules were written looking at the pool, dev
             # included, so on dev they catch far more than on wording nobody has written yet (a
             # rules round's phrases caught 5 of 196 misses of rounds they were not written
             # from), and counting them as caught let the model's thresholds rise.
-            waiting = p[c][y[c] & (p[c] < unsure[c])]
+            waiting = p[c][y[c] & (p[c] < unsure[c]) & ~modelled]
             if not len(waiting):
                 continue
             top = float(waiting.max())
