@@ -244,6 +244,10 @@ def test_the_budget_pick_is_the_largest_within_the_target() -> None:
     assert pick(rows, 0.02) is None
     saturated = [*rows[:3], Row(0.35, None, 100, 95, 100, 2, 8)]  # dev all flagged: nothing gained
     assert pick(saturated, 0.08) == rows[2]
+    # check-ins only a doubted rule hit asked are not the bands' doing: not counted
+    doubted = [Row(b, None, 100, caught, 100, 0, checked, 3) for b, caught, checked in
+               [(0.1, 90, 6), (0.2, 92, 10), (0.3, 95, 11), (0.4, 97, 15)]]
+    assert pick(doubted, 0.08) == doubted[2]
 
 
 def test_the_doubt_bench_counts_rule_hits_and_marks_the_shipped_floor(
