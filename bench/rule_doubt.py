@@ -47,11 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for ex in load_test(corpus, lang, f"{name}.tsv"):
                 if len(ex.text) > DOUBT_CHARS:
                     continue
-                hits = screener.rules.screen_all(ex.text, lang).sure
+                found = screener.screen(ex.text, lang)
+                hits = found.rules + found.doubted  # every rule hit that would interrupt undoubted
                 if not hits:
                     continue
-                scores = screener.screen(ex.text, lang).scores
-                doubt = max(scores.values())
+                doubt = max(found.scores.values())
                 for cat in hits:
                     if cat in ex.labels:
                         right.append(doubt)

@@ -79,8 +79,6 @@ class Screener:
         self._bands = {lang: given.get(lang) or rules.bands(lang) for lang in rules.languages}
         """Each language's thresholds: ``screening.yaml``'s, or ``bands``' where given (to
         measure other ones)."""
-        self._doubt = {lang: rules.doubt_below(lang) for lang in rules.languages}
-        """Each language's ``doubt_below:`` (None: rule hits always interrupt)."""
 
     @classmethod
     def from_dir(
@@ -155,7 +153,7 @@ class Screener:
 
     def _doubt_at(self, lang: str, text: str) -> float | None:
         """``lang``'s ``doubt_below:`` for ``text``: None past :data:`DOUBT_CHARS` characters."""
-        return self._doubt[lang] if len(text) <= DOUBT_CHARS else None
+        return self.rules.doubt_below(lang) if len(text) <= DOUBT_CHARS else None
 
 
 def _decide(
