@@ -122,6 +122,8 @@ class Coverage:
         locale = prev.get("locale") or "en"
         if locale in self.flowset.catalogs:
             found = self.flowset.choice_index(locale, prev["flow"], prev["state"]).get(typed)
+            if found is None:  # "yeah right now" (bot/answers.py)
+                found = self.flowset.typed_answer(locale, prev["flow"], prev["state"], typed)
             if found is not None:
                 return found
         if typed.isdigit() and 1 <= int(typed) <= count:

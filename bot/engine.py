@@ -20,7 +20,7 @@ from pathlib import Path
 
 from transitions import Machine
 
-from bot import check_in, crisis
+from bot import answers, check_in, crisis
 from bot.catalog import COMMANDS, Catalog, clean_text, normalise
 from bot.content import Content
 from bot.errors import ContentError, InputError, LintFailed, SessionEnded, UnknownVersion
@@ -127,6 +127,7 @@ class FlowSet:
         for cat in self.catalogs.values():
             self.commands.update(cat.command_words())
         self._choices: dict[tuple[str, str, str], dict[str, int]] = {}
+        self._answers: dict[tuple[str, str, str], list[answers.Phrase]] = {}
 
     @classmethod
     def from_paths(cls, flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> FlowSet:
@@ -152,6 +153,17 @@ class FlowSet:
                 index.setdefault(normalise(opt.id.replace("_", " ")), i)
             self._choices[key] = index
         return index
+
+    def typed_answer(self, locale: str, flow: str, state: str, folded: str) -> int | None:
+        """The yes / no / "not sure" option that the person's own words choose
+        (:mod:`bot.answers`): "yeah right now" for Yes. Screen the words before taking it."""
+        key = (locale, flow, state)
+        phrases = self._answers.get(key)
+        if phrases is None:
+            options = self.flows[flow].flow.states[state].choices()
+            phrases = answers.phrases_for(self.catalogs[locale], options) if options else []
+            self._answers[key] = phrases
+        return answers.typed_answer(phrases, folded) if phrases else None
 
 
 class Engine:
@@ -238,6 +250,8 @@ class Engine:
         command = user.command
         text: str | None = None
         picked: int | None = None
+        answered: int | None = None
+        """An option the person's own words choose ("yeah right now"): taken after screening."""
         if user.text is not None:
             text = clean_text(user.text)
             if len(text) > MAX_INPUT_CHARS:
@@ -247,6 +261,8 @@ class Engine:
                 folded = normalise(text)
                 typed_command = fs.commands.get(folded or text.strip())  # as command_key(text)
                 picked = self._pick(fs, session, folded)
+                if picked is None and typed_command is None:
+                    answered = fs.typed_answer(session.locale, session.flow, session.state, folded)
             if self.screen is not None and text and typed_command is None and picked is None:
                 # the person's own words (not an option's label or number, nor a command word)
                 found = check_in.as_screening(self.screen(text, session.locale))
@@ -259,6 +275,7 @@ class Engine:
             if command is None and text and picked is None and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
                 return self._reply(fs, session, out, screened)
+            picked = answered if picked is None else picked
             if command is None:
                 command = typed_command
         if command is not None:
@@ -349,6 +366,8 @@ class Engine:
         if held and picked is None and self._lapsed(fs, session, held, ()):
             self._to_lapse(fs, session, out)
         elif held:
+            if picked is None:  # already screened: it is why the check-in asked
+                picked = fs.typed_answer(session.locale, session.flow, session.state, normalise(held))
             self._step(fs, session, picked, held, out)
         else:
             self._enter(fs, session, out)

@@ -1,0 +1,65 @@
+"""Yes, no and "not sure" typed in the person's own words, on a question whose options are those.
+
+A check-in asks "Are you having thoughts of ending your life right now?" with the options Yes /
+No / Not sure. A frightened person often types instead of tapping: "yeah right now", "i think
+so", "idk". Only the exact label or id chose an option until session 27, so they were asked
+the same question again.
+
+Each language lists, in ``locale/<lang>/system.yaml``, the words that answer (comma-separated,
+matched on the folded text like an option's label, :func:`bot.catalog.normalise`):
+
+- ``system.typed_yes`` and ``system.typed_not_sure``: an answer that *starts* with one of them
+  chooses the option labelled ``common.opt_yes`` / ``common.opt_not_sure`` ("yeah, right now",
+  "idk maybe"). A wrong yes costs a person one screen of help, which they can leave;
+- ``system.typed_no``: only a whole answer that *is* one of them chooses ``common.opt_no``
+  ("nope", "no im fine"). "no one would miss me" must never be read as a "No" to a question
+  about ending one's life.
+
+Unlike an option's exact label, these words are the person's own: the engine screens them
+first (a crisis in them interrupts, as anywhere), and takes the option only if nothing did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.catalog import Catalog, normalise
+from bot.flow import Option
+
+__all__ = ["TYPED_ANSWERS", "Phrase", "phrases_for", "typed_answer"]
+
+TYPED_ANSWERS: Mapping[str, tuple[str, bool]] = {
+    "common.opt_not_sure": ("system.typed_not_sure", False),
+    "common.opt_yes": ("system.typed_yes", False),
+    "common.opt_no": ("system.typed_no", True),
+}
+"""Option label -> (the key listing the words that choose it, whether the whole answer must be
+one of them). "Not sure" comes before yes, so that "not sure" words that start like a yes win."""
+
+Phrase = tuple[tuple[str, ...], int, bool]
+"""(folded words, option index, whole answer only)."""
+
+
+def phrases_for(catalog: Catalog, options: Sequence[Option]) -> list[Phrase]:
+    """The typed answers of a state with ``options`` in ``catalog``'s language, longest first
+    (so that "not sure" is tried before "no")."""
+    out: list[Phrase] = []
+    for label, (key, whole) in TYPED_ANSWERS.items():
+        message = catalog.messages.get(key)
+        index = next((i for i, opt in enumerate(options) if opt.label == label), None)
+        if message is None or index is None:
+            continue
+        for phrase in message.render(None).split(","):
+            words = tuple(normalise(phrase).split())
+            if words:
+                out.append((words, index, whole))
+    return sorted(out, key=lambda p: -len(p[0]))
+
+
+def typed_answer(phrases: Sequence[Phrase], folded: str) -> int | None:
+    """The option that ``folded`` (typed text, :func:`bot.catalog.normalise`) answers, if any."""
+    words = tuple(folded.split())
+    for phrase, index, whole in phrases:
+        if words == phrase or (not whole and words[: len(phrase)] == phrase):
+            return index
+    return None
