@@ -247,7 +247,9 @@ def test_the_budget_pick_is_the_largest_within_the_target() -> None:
     # check-ins only a doubted rule hit asked are not the bands' doing: not counted
     doubted = [Row(b, None, 100, caught, 100, 0, checked, 3) for b, caught, checked in
                [(0.1, 90, 6), (0.2, 92, 10), (0.3, 95, 11), (0.4, 97, 15)]]
-    assert pick(doubted, 0.08) == doubted[2]
+    assert pick(doubted, 0.08, limit=0.12) == doubted[2]
+    # but every check-in counts against the issue's 10%: 11 of 100 is over it
+    assert pick(doubted, 0.08) == doubted[1]
 
 
 def test_the_doubt_bench_counts_rule_hits_and_marks_the_shipped_floor(
