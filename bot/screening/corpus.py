@@ -130,8 +130,8 @@ CALIBRATION_SPLITS = ("test", *(f"test{n}" for n in range(2, 22)))
 """The test splits of sessions 2 to 23 (``test.tsv`` to ``test21.tsv``), which choose one number
 per language, its ``check_budget:`` (``bench/screening_budget.py``): how much of everyday talk
 screening may ask about; since session 26 also ``doubt_below:`` (``bench/rule_doubt.py``). Still
-never trained on, but no longer clean measures; ``test24.tsv`` and later splits are (test22 and
-test23 set rounds' themes). Sessions 14-23 used ``test.tsv`` to ``test11.tsv``; on the newer splits, run
+never trained on, but no longer clean measures; ``test25.tsv`` and later splits are (test22 to
+test24 set rounds' themes). Sessions 14-23 used ``test.tsv`` to ``test11.tsv``; on the newer splits, run
 and studied for fewer sessions, the budgets they picked checked in 1-2 points more often than
 on them (session 23: 9.9% on test12-19 against 7.6-8.0%), so session 24 added ``test12.tsv`` to
 ``test21.tsv``."""
