@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import cached_property
 from itertools import groupby
 from pathlib import Path
 from typing import Any, Protocol
@@ -98,6 +99,11 @@ def word_table(vocab: Sequence[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray
     return np.array(ptr, dtype=np.int32), np.array(flat, dtype=np.int32)
 
 
+def _is_pair(feature: str) -> bool:
+    """A ``b:``, ``p:`` or ``s:`` pair feature (two tokens; a word's own features have no space)."""
+    return feature[:2] in ("b:", "p:", "s:") and " " in feature
+
+
 class LearnedStage:
     """One language's trained model: ``scores(text) -> {category: probability}``."""
 
@@ -107,7 +113,12 @@ class LearnedStage:
         self.meta: dict[str, Any] = json.loads(str(arrays["meta"]))
         self.corpus_sha256 = str(arrays["corpus_sha256"])
         vocab = arrays["vocab"].tolist()
-        self._index: dict[str, int] = dict(zip(vocab, range(len(vocab)), strict=True))
+        # a word's own features (``w:`` and its character n-grams) by name; the pairs, two
+        # thirds of the vocabulary, are found by number (:class:`PairKeys`), so they are left
+        # out: 20 MB a language of strings and dict slots no message read (session 27)
+        self._index: dict[str, int] = {f: i for i, f in enumerate(vocab) if not _is_pair(f)}
+        self._vocab_text = "\n".join(vocab).encode()
+        """The whole vocabulary, compact, for the plain reference paths (:attr:`_full_index`)."""
         # the features of every word the model knows (corpus words only: nothing a user types
         # is ever kept), as training looked them up (:func:`word_table`): computing them here
         # cost 0.1-0.2 s of start-up a language (session 16)
@@ -175,6 +186,13 @@ class LearnedStage:
         embedder = embedder_factory() if "emb_coef" in arrays else None
         pin_threads()
         return cls(arrays, name, embedder)
+
+    @cached_property
+    def _full_index(self) -> dict[str, int]:
+        """Every feature by name, pairs too: only the reference paths the tests compare with
+        read it (built on first use)."""
+        vocab = self._vocab_text.decode().split("\n")
+        return dict(zip(vocab, range(len(vocab)), strict=True))
 
     def _indices(self, features: list[str]) -> npt.NDArray[np.intp]:
         index = self._index
@@ -292,7 +310,7 @@ class LearnedStage:
                     if found is None:
                         found = unknown[t] = self._indices(char_ngrams(t))
                 parts.append(found)
-        paired = [i for i in map(self._index.get, pair_features(toks)) if i is not None]
+        paired = [i for i in map(self._full_index.get, pair_features(toks)) if i is not None]
         if paired:
             parts.append(np.array(paired, dtype=np.intp))
         if not parts:
@@ -301,7 +319,7 @@ class LearnedStage:
         return idx.astype(np.intp), counts.astype(np.intp)
 
     def _vector_reference(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
-        index = self._index
+        index = self._full_index
         found = [index[f] for f in ngrams(text) if f in index]
         idx, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
         if not len(idx):
