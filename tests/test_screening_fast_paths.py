@@ -133,3 +133,19 @@ def test_the_lazy_unless_checks_give_the_reference_bands(screener: Screener, lan
         fixed = Screener(screener.rules, {lang: _Fixed(profile)})  # type: ignore[dict-item]
         for text in texts:
             assert fixed.screen(text, lang) == fixed.screen_reference(text, lang), (profile, text)
+
+
+def test_screening_never_builds_the_whole_index_by_name() -> None:
+    """The pairs, two thirds of the vocabulary, are found by number: a message screened the
+    fast way builds no index of them by name (about 6 MB a language, session 27); only the
+    reference path does."""
+    from bot.screening.model import LearnedStage
+
+    model = LearnedStage.load(ROOT / "locale" / "en" / "screening_model.npz", "en")
+    assert not any(f[:2] in ("b:", "p:", "s:") and " " in f for f in model._index)
+    for text in [*ODD_TEXTS, "i want my nephews to be safe", "im going to end it tonight"]:
+        model.scores(text)
+    assert "_full_index" not in vars(model)
+    reference = model.scores_reference("i want to die tonight")
+    assert "_full_index" in vars(model)
+    assert reference == pytest.approx(model.scores("i want to die tonight"), abs=1e-5)
