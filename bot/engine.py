@@ -250,8 +250,6 @@ class Engine:
         command = user.command
         text: str | None = None
         picked: int | None = None
-        answered: int | None = None
-        """An option the person's own words choose ("yeah right now"): taken after screening."""
         if user.text is not None:
             text = clean_text(user.text)
             if len(text) > MAX_INPUT_CHARS:
@@ -261,8 +259,6 @@ class Engine:
                 folded = normalise(text)
                 typed_command = fs.commands.get(folded or text.strip())  # as command_key(text)
                 picked = self._pick(fs, session, folded)
-                if picked is None and typed_command is None:
-                    answered = fs.typed_answer(session.locale, session.flow, session.state, folded)
             if self.screen is not None and text and typed_command is None and picked is None:
                 # the person's own words (not an option's label or number, nor a command word)
                 found = check_in.as_screening(self.screen(text, session.locale))
@@ -275,7 +271,8 @@ class Engine:
             if command is None and text and picked is None and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
                 return self._reply(fs, session, out, screened)
-            picked = answered if picked is None else picked
+            if text and picked is None and typed_command is None:  # "yeah right now", screened above
+                picked = fs.typed_answer(session.locale, session.flow, session.state, folded)
             if command is None:
                 command = typed_command
         if command is not None:
