@@ -24,9 +24,18 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["PairKeys"]
+__all__ = ["PAIR_KINDS", "PairKeys", "is_pair"]
 
 Ints = npt.NDArray[np.int64]
+
+
+PAIR_KINDS = ("b:", "p:", "s:")
+
+
+def is_pair(feature: str) -> bool:
+    """A pair feature: a kind of :data:`PAIR_KINDS` and two tokens (features.py writes no other
+    pair; a word's own features have no space)."""
+    return feature[:2] in PAIR_KINDS and feature.count(" ") == 1
 
 
 class PairKeys:
@@ -37,15 +46,13 @@ class PairKeys:
         stems: dict[str, int] = {}
         # per kind: each pair's two numbers and its vocabulary index, in compact int64 arrays
         # (lists of the pairs' names cost 25 MB at the peak of a start-up)
-        pairs = {k: (array("q"), array("q"), array("q")) for k in ("b:", "p:", "s:")}
+        pairs = {k: (array("q"), array("q"), array("q")) for k in PAIR_KINDS}
         for i, f in enumerate(vocab):
+            if not is_pair(f):
+                continue
             kind = f[:2]
-            some = pairs.get(kind)
-            if some is None:
-                continue
-            a, sep, b = f[2:].partition(" ")
-            if not sep or " " in b:  # (features.py writes no other pair)
-                continue
+            some = pairs[kind]
+            a, _, b = f[2:].partition(" ")
             ids = words if kind == "b:" else stems
             some[0].append(ids.setdefault(a, len(ids)))
             some[1].append(ids.setdefault(b, len(ids)))

@@ -32,7 +32,7 @@ import numpy.typing as npt
 from bot.errors import ContentError
 from bot.phrases import squeeze, words
 from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, STEM, char_ngrams, ngrams, pair_features
-from bot.screening.keys import PairKeys
+from bot.screening.keys import PairKeys, is_pair
 
 __all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads", "word_table"]
 
@@ -99,11 +99,6 @@ def word_table(vocab: Sequence[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray
     return np.array(ptr, dtype=np.int32), np.array(flat, dtype=np.int32)
 
 
-def _is_pair(feature: str) -> bool:
-    """A ``b:``, ``p:`` or ``s:`` pair feature (two tokens; a word's own features have no space)."""
-    return feature[:2] in ("b:", "p:", "s:") and " " in feature
-
-
 class LearnedStage:
     """One language's trained model: ``scores(text) -> {category: probability}``."""
 
@@ -116,7 +111,7 @@ class LearnedStage:
         # a word's own features (``w:`` and its character n-grams) by name; the pairs, two
         # thirds of the vocabulary, are found by number (:class:`PairKeys`), so they are left
         # out: 20 MB a language of strings and dict slots no message read (session 27)
-        self._index: dict[str, int] = {f: i for i, f in enumerate(vocab) if not _is_pair(f)}
+        self._index: dict[str, int] = {f: i for i, f in enumerate(vocab) if not is_pair(f)}
         self._vocab_text = "\n".join(vocab).encode()
         """The whole vocabulary, compact, for the plain reference paths (:attr:`_full_index`)."""
         # the features of every word the model knows (corpus words only: nothing a user types
