@@ -513,6 +513,42 @@ def test_help_and_crisis_replies_have_tel_links_and_every_step_a_text_box(
     assert_nothing_stored(page)
 
 
+def say(page: Page, sentence: str) -> None:
+    """Click the text box under the buttons, type ``sentence`` key by key and press Enter."""
+    box = page.get_by_label("Or type a message")
+    box.click()
+    type_like_a_person(page, sentence)
+    expect(box).to_have_value(sentence)
+    page.keyboard.press("Enter")
+    expect(page.locator("#log")).to_contain_text(sentence)
+
+
+def test_yes_no_and_not_sure_typed_in_a_persons_own_words(page: Page, server: str) -> None:
+    """A frightened person types their answer instead of tapping it, with capitals: "Yeah, I
+    Think So" is a Yes, "Nope" a No and "Not Sure Tbh" a Not sure (bot/answers.py), on the
+    suicide path's questions, and the path goes on to the numbers to tap. Before session 27 each
+    got the same question again."""
+    watch = Watch(page)
+    begin(page, server)
+    for label in LABELS_TO_REASON["en"]:
+        choose(page, label)
+    page.get_by_label("Your answer").fill("I Dont Want To Live Anymore")
+    page.get_by_role("button", name="Send").click()
+    log = page.locator("#log")
+    expect(log).to_contain_text("wished you were dead")
+    say(page, "Yeah, I Think So")
+    expect(log).to_contain_text("any actual thoughts of killing yourself")
+    say(page, "Yes I Have")
+    expect(log).to_contain_text("thinking about how you might do it")
+    say(page, "Nope")
+    expect(log).to_contain_text("some intention of acting on them")
+    say(page, "Not Sure Tbh")
+    expect(log.locator("a[href='tel:988']").first).to_be_visible()  # high risk: call now
+    expect(log).to_contain_text("can't make the call for you")
+    assert_nothing_stored(page)
+    watch.assert_clean(server)
+
+
 def test_an_error_in_the_live_chat_shows_the_resources(browser: Browser, server: str) -> None:
     import json
     import urllib.request
