@@ -736,3 +736,30 @@ def test_a_malformed_ask_when_phrase_is_placed(tmp_path: Path) -> None:
         f"locale/en/screening.yaml:{line + 1}:33: error: suicide ask_when: '?' is not part of the "
         "phrase language: write [a|b] for optional words: 'kid?'"
     ]
+
+
+class _Scores:
+    """A learned stage that gives every message the same scores."""
+
+    def __init__(self, **scores: float) -> None:
+        self._scores = {**dict.fromkeys((*CATEGORIES, "any"), 0.001), **scores}
+
+    def scores(self, text: str, folded: list[str] | None = None) -> dict[str, float]:
+        return dict(self._scores)
+
+
+@pytest.mark.parametrize("sure_one", ["abused", "distress", "urge"])
+def test_an_unsure_minor_never_leads_a_sure_crisis_into_the_youth_path(screener: PhraseRules,
+                                                                        sure_one: str) -> None:
+    """The youth path never leads back to the adult program (S7): an adult's panic attack with
+    a minor score just over a low band (fi's was 0.06 in session 28) opens the distress path,
+    not the youth one. A more urgent unsure crisis still leads, and a sure minor still does."""
+    bands = {"en": {c: Band(unsure=0.1, sure=0.9) for c in CATEGORIES}}
+    text = "weather is fine today"  # no phrase rule: the scores alone decide
+    unsure_minor = Screener(screener, {"en": _Scores(**{sure_one: 0.99, "minor": 0.5})}, bands)  # type: ignore[dict-item]
+    found = unsure_minor.screen(text, "en")
+    assert (found.sure, found.unsure) == ((sure_one,), ("minor",))
+    unsure_suicide = Screener(screener, {"en": _Scores(**{sure_one: 0.99, "suicide": 0.5})}, bands)  # type: ignore[dict-item]
+    assert unsure_suicide.screen(text, "en").sure == ("suicide", sure_one)
+    sure_minor = Screener(screener, {"en": _Scores(**{sure_one: 0.99, "minor": 0.95})}, bands)  # type: ignore[dict-item]
+    assert sure_minor.screen(text, "en").sure == ("minor", sure_one)

@@ -156,6 +156,15 @@ class Screener:
         return self.rules.doubt_below(lang) if len(text) <= DOUBT_CHARS else None
 
 
+NEVER_LEADS = frozenset({"minor"})
+"""Unsure categories that are never taken as sure because another category is: ``minor`` says
+who is writing, not how urgent the crisis is, and its path is the youth path, which never leads
+back to the adult program (S7). Session 28: with fi's minor band at 0.06, "mulla on
+paniikkikohtaus" (an adult's panic attack, minor scored 0.066) opened the youth path instead of
+the distress one, and the person lost the program. A sure ``minor`` (a phrase rule, the sure
+band, a "Yes" at its check-in) still leads."""
+
+
 def _decide(
     found: RuleFindings,
     scores: dict[str, float],
@@ -206,9 +215,10 @@ def _more_urgent_leads(
     """Where a crisis is sure already, an unsure category more urgent than it is taken as sure
     too, and leads: "ya no aguanto más, esta noche me tomo todas las pastillas" opens the suicide
     path, not only the distress one (the person is interrupted either way; a check-in cannot be
-    asked beside an interrupt). Not for a category an ask_when or closed_by phrase held back."""
+    asked beside an interrupt). Not for a category an ask_when or closed_by phrase held back,
+    and never for ``minor`` (:data:`NEVER_LEADS`)."""
     if not sure or not unsure:
         return sure, unsure
     first = min(CATEGORIES.index(c) for c in sure)
-    lead = {c for c in unsure if CATEGORIES.index(c) < first and not held(c)}
+    lead = {c for c in unsure if CATEGORIES.index(c) < first and not held(c) and c not in NEVER_LEADS}
     return [c for c in CATEGORIES if c in sure or c in lead], [c for c in unsure if c not in lead]
