@@ -12,7 +12,8 @@ thoughts of ending your life right now?" Yes / No / Not sure), holding what the 
   unsure message for that category within :data:`RISK_TURNS` turns is taken as sure.
 
 A category without a ``check_in_<category>`` flow is taken as sure when unsure: missing
-content never makes screening quieter. Nothing here logs anything.
+content never makes screening quieter. Beside a sure crisis an unsure ``minor`` is asked about
+once that crisis path ends (:func:`after_crisis`). Nothing here logs anything.
 
 **Expected answers.** Where the program itself asks about a category (``expects: [urge,
 distress]`` on the ``ask`` state of "What are your warning signs?"), an answer that screening is
@@ -28,12 +29,14 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from bot.screening import CATEGORIES, Screening
+from bot.screening.screener import NEVER_LEADS
 from bot.session import Session
 
 __all__ = [
     "FLOW_PREFIX",
     "NEVER_EXPECTED",
     "RISK_TURNS",
+    "after_crisis",
     "as_screening",
     "category_of",
     "expected",
@@ -90,6 +93,17 @@ def sure_now(session: Session, found: Screening, flows: Collection[str]) -> tupl
     noted = session.risk or {}
     extra = {c for c in found.unsure if noted.get(c, 0) > 0 or FLOW_PREFIX + c not in flows}
     return (*found.sure, *(c for c in found.unsure if c in extra))
+
+
+def after_crisis(found: Screening, sure: Collection[str], flows: Collection[str]) -> tuple[str, ...]:
+    """The check-in flows to ask once the crisis paths of ``sure`` end: an unsure category that
+    never leads a sure one (``minor``: :data:`bot.screening.screener.NEVER_LEADS`) is still
+    asked about, after the help the person needed first. "im so scared, cant breathe, my
+    parents are asleep" opens the distress path, then asks "are you under 18?": Yes opens the
+    youth path, No goes back where they were."""
+    return tuple(
+        FLOW_PREFIX + c for c in found.unsure if c in NEVER_LEADS and c not in sure and FLOW_PREFIX + c in flows
+    )
 
 
 def to_ask(found: Screening, flows: Collection[str]) -> str | None:

@@ -264,7 +264,8 @@ class Engine:
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
                 screened = check_in.sure_now(session, found, fs.flows)
-                if screened and self._interrupt(fs, session, screened, out):
+                then = () if session.youth else check_in.after_crisis(found, screened, fs.flows)
+                if screened and self._interrupt(fs, session, screened, out, then):
                     return self._reply(fs, session, out, screened)
                 if not screened and self._check_in(fs, session, found, text, out):
                     return self._reply(fs, session, out)
@@ -288,9 +289,11 @@ class Engine:
 
     # -- the steps -----------------------------------------------------------------------
 
-    def _interrupt(self, fs: FlowSet, session: Session, categories: tuple[str, ...], out: list[Message]) -> bool:
+    def _interrupt(self, fs: FlowSet, session: Session, categories: tuple[str, ...], out: list[Message],
+                   then: tuple[str, ...] = ()) -> bool:
         """Run the crisis flow of the most urgent category hit (most urgent first); later
-        categories wait on the stack and run when it ends. False when nothing new applies."""
+        categories wait on the stack and run when it ends, and after them the check-ins
+        ``then`` (:func:`bot.check_in.after_crisis`). False when nothing new applies."""
         active = {session.flow, *(f for f, _ in session.stack or ())}
         flows = [
             flow for cat, flow in fs.program.crisis.items() if cat in categories and flow not in active
@@ -298,6 +301,8 @@ class Engine:
         if not flows:
             return False
         self._push(session, session.flow, session.state)
+        for flow in reversed([f for f in then if f not in active]):
+            self._push(session, flow, "")
         for flow in reversed(flows[1:]):
             self._push(session, flow, "")
         session.flow, session.state = flows[0], fs.flows[flows[0]].flow.start

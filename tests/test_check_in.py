@@ -189,3 +189,65 @@ def test_a_check_in_shows_its_categorys_numbers_before_the_answer(shipped_engine
         _, reply = shipped_engine.start(locale, "check_in_suicide")
         assert reply.flow == "check_in_suicide"
         assert any(r.number for r in reply.resources), locale
+
+
+class SureAndUnsure:
+    """Sure of ``sure`` and unsure of ``unsure`` on every message."""
+
+    def __init__(self, sure: str = "distress", unsure: str = "minor") -> None:
+        self.found = Screening(sure=(sure,), unsure=(unsure,), scores={sure: 0.99, unsure: 0.3})
+
+    def __call__(self, text: str, locale: str) -> Screening:
+        return self.found
+
+
+def through_crisis_path(engine: Engine, session: Session, flow: str):  # type: ignore[no-untyped-def]
+    """Tap the first option of each step of ``flow`` until the person is out of it."""
+    reply = None
+    for _ in range(30):
+        if session.flow != flow:
+            return reply
+        state = engine.turn(session, UserInput(choice=session_options(engine, session)[0]))
+        reply = state
+    raise AssertionError(f"still in {flow} after 30 taps")
+
+
+def session_options(engine: Engine, session: Session) -> list[str]:
+    fs = engine.versions[session.version]
+    return [o.id for o in fs.flows[session.flow].flow.states[session.state].choices()]
+
+
+def test_an_unsure_minor_beside_a_sure_crisis_is_asked_about_once_its_path_ends(flowset) -> None:  # type: ignore[no-untyped-def]
+    """An unsure minor never leads a sure crisis into the youth path (NEVER_LEADS): the distress
+    path comes first, with its help, then "are you under 18?". Yes opens the youth path."""
+    engine = Engine(flowset, screen=SureAndUnsure())
+    session = at_reason_question(engine)
+    reply = engine.turn(session, UserInput(text="cant breathe, shaking, everyone is asleep"))
+    assert reply.flow == "crisis_distress" and reply.screened == ("distress",)
+    assert reply.resources  # help in the first reply (S6)
+    reply = through_crisis_path(engine, session, "crisis_distress")
+    assert (reply.flow, reply.state) == ("check_in_minor", "ask")
+    assert "under 18" in " ".join(m.text for m in reply.messages)
+    reply = engine.turn(session, UserInput(choice="yes"))
+    assert reply.flow == "crisis_minor" and session.youth
+
+
+def test_no_to_the_minor_check_in_after_a_crisis_path_goes_back_where_they_were(flowset) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(flowset, screen=SureAndUnsure())
+    session = at_reason_question(engine)
+    engine.turn(session, UserInput(text="cant breathe, shaking, everyone is asleep"))
+    through_crisis_path(engine, session, "crisis_distress")
+    reply = engine.turn(session, UserInput(choice="no"))
+    assert (reply.flow, reply.state) == ("why_change", "ask_reason")
+    assert not session.youth and session.stack is None
+    assert (session.risk or {}).get("minor") == check_in.RISK_TURNS  # the note a "No" leaves
+
+
+@pytest.mark.parametrize("unsure", ["suicide", "urge"])
+def test_other_unsure_categories_beside_a_sure_crisis_are_not_asked_afterwards(flowset, unsure: str) -> None:  # type: ignore[no-untyped-def]
+    """Only a category that never leads waits: a more urgent unsure one already leads (it is
+    sure), a less urgent one is covered by the crisis path that runs."""
+    engine = Engine(flowset, screen=SureAndUnsure(sure="abused", unsure=unsure))
+    session = at_reason_question(engine)
+    engine.turn(session, UserInput(text="it happened again"))
+    assert not any(check_in.is_check_in(f) for f, _ in session.stack or ())
