@@ -264,8 +264,7 @@ class Engine:
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
                 screened = check_in.sure_now(session, found, fs.flows)
-                then = () if session.youth else check_in.after_crisis(found, screened, fs.flows)
-                if screened and self._interrupt(fs, session, screened, out, then):
+                if screened and self._interrupt(fs, session, screened, out, found):
                     return self._reply(fs, session, out, screened)
                 if not screened and self._check_in(fs, session, found, text, out):
                     return self._reply(fs, session, out)
@@ -290,16 +289,18 @@ class Engine:
     # -- the steps -----------------------------------------------------------------------
 
     def _interrupt(self, fs: FlowSet, session: Session, categories: tuple[str, ...], out: list[Message],
-                   then: tuple[str, ...] = ()) -> bool:
+                   found: Screening | None = None) -> bool:
         """Run the crisis flow of the most urgent category hit (most urgent first); later
-        categories wait on the stack and run when it ends, and after them the check-ins
-        ``then`` (:func:`bot.check_in.after_crisis`). False when nothing new applies."""
+        categories wait on the stack and run when it ends, and after them the check-ins that
+        wait for a crisis path (:func:`bot.check_in.after_crisis`, from ``found``). False when
+        nothing new applies."""
         active = {session.flow, *(f for f, _ in session.stack or ())}
         flows = [
             flow for cat, flow in fs.program.crisis.items() if cat in categories and flow not in active
         ]
         if not flows:
             return False
+        then = () if found is None or session.youth else check_in.after_crisis(found, categories, fs.flows)
         self._push(session, session.flow, session.state)
         for flow in reversed([f for f in then if f not in active]):
             self._push(session, flow, "")

@@ -201,20 +201,14 @@ class SureAndUnsure:
         return self.found
 
 
-def through_crisis_path(engine: Engine, session: Session, flow: str):  # type: ignore[no-untyped-def]
-    """Tap the first option of each step of ``flow`` until the person is out of it."""
-    reply = None
+def through_crisis_path(engine: Engine, session: Session, reply):  # type: ignore[no-untyped-def]
+    """Tap the first option of each step of ``reply``'s flow until the person is out of it."""
+    flow = reply.flow
     for _ in range(30):
-        if session.flow != flow:
+        if reply.flow != flow:
             return reply
-        state = engine.turn(session, UserInput(choice=session_options(engine, session)[0]))
-        reply = state
+        reply = engine.turn(session, UserInput(choice=reply.options[0].id))
     raise AssertionError(f"still in {flow} after 30 taps")
-
-
-def session_options(engine: Engine, session: Session) -> list[str]:
-    fs = engine.versions[session.version]
-    return [o.id for o in fs.flows[session.flow].flow.states[session.state].choices()]
 
 
 def test_an_unsure_minor_beside_a_sure_crisis_is_asked_about_once_its_path_ends(flowset) -> None:  # type: ignore[no-untyped-def]
@@ -225,7 +219,7 @@ def test_an_unsure_minor_beside_a_sure_crisis_is_asked_about_once_its_path_ends(
     reply = engine.turn(session, UserInput(text="cant breathe, shaking, everyone is asleep"))
     assert reply.flow == "crisis_distress" and reply.screened == ("distress",)
     assert reply.resources  # help in the first reply (S6)
-    reply = through_crisis_path(engine, session, "crisis_distress")
+    reply = through_crisis_path(engine, session, reply)
     assert (reply.flow, reply.state) == ("check_in_minor", "ask")
     assert "under 18" in " ".join(m.text for m in reply.messages)
     reply = engine.turn(session, UserInput(choice="yes"))
@@ -235,8 +229,8 @@ def test_an_unsure_minor_beside_a_sure_crisis_is_asked_about_once_its_path_ends(
 def test_no_to_the_minor_check_in_after_a_crisis_path_goes_back_where_they_were(flowset) -> None:  # type: ignore[no-untyped-def]
     engine = Engine(flowset, screen=SureAndUnsure())
     session = at_reason_question(engine)
-    engine.turn(session, UserInput(text="cant breathe, shaking, everyone is asleep"))
-    through_crisis_path(engine, session, "crisis_distress")
+    reply = engine.turn(session, UserInput(text="cant breathe, shaking, everyone is asleep"))
+    through_crisis_path(engine, session, reply)
     reply = engine.turn(session, UserInput(choice="no"))
     assert (reply.flow, reply.state) == ("why_change", "ask_reason")
     assert not session.youth and session.stack is None
