@@ -13,8 +13,8 @@ shipped rules and model and prints, among the rule hits that would interrupt:
 - on messages with no crisis label: how many wrong interrupts it turns into a check-in.
 
 The shipped floor is marked ``*``. Run it after every retrain: the model's scores move, and a
-floor that costs more than about 0.1% of right rule hits should come down. Never reads test22 or
-later splits.
+floor that costs more than about 0.1% of right rule hits should come down. Never reads a split
+after the calibration splits.
 """
 
 from __future__ import annotations
