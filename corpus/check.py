@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import difflib
+import math
 import re
 import sys
 import unicodedata
@@ -27,22 +28,39 @@ def norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
-def near_copies(test: list[str], pool: list[str], threshold: float = 0.9) -> list[str]:
-    """Pool texts whose normalised form is nearly that of a test text."""
+def near_copies(test: list[str], pool: list[str], threshold: float = 0.9, overlap: float = 0.5) -> list[str]:
+    """Pool texts whose normalised form is nearly that of a test text: at least ``overlap`` of
+    their words in common (Jaccard), then a character similarity of ``threshold`` or more.
+
+    Candidates come from a prefix filter (each word set sorted rarest first: two sets with a
+    Jaccard of ``overlap`` or more share a word among the first ``n - ceil(overlap * n) + 1`` of
+    either), so a test line is compared only with pool lines that share one of its rare words,
+    not with every pool line that shares "i" or "the". Same result as comparing every pair.
+    """
+    pool_norm = [norm(t) for t in pool]
+    pool_tokens = [set(t.split()) for t in pool_norm]
+    test_norm = [norm(t) for t in test]
+    test_tokens = [set(t.split()) for t in test_norm]
+    freq: collections.Counter[str] = collections.Counter()
+    for tokens in (*pool_tokens, *test_tokens):
+        freq.update(tokens)
+
+    def prefix(tokens: set[str]) -> list[str]:
+        ordered = sorted(tokens, key=lambda tok: (freq[tok], tok))
+        return ordered[: len(ordered) - math.ceil(overlap * len(ordered)) + 1]
+
     index: dict[str, list[int]] = collections.defaultdict(list)
-    pool_tokens = [set(norm(t).split()) for t in pool]
     for i, tokens in enumerate(pool_tokens):
-        for tok in tokens:
+        for tok in prefix(tokens):
             index[tok].append(i)
     out = []
-    for text in test:
-        tokens = set(norm(text).split())
-        shared: collections.Counter[int] = collections.Counter()
-        for tok in tokens:
-            shared.update(index.get(tok, ()))
-        for i, n in shared.items():
-            if n / len(tokens | pool_tokens[i]) >= 0.5 and (
-                difflib.SequenceMatcher(None, norm(text), norm(pool[i])).ratio() >= threshold
+    for text, tokens in zip(test_norm, test_tokens, strict=True):
+        if not tokens:
+            continue
+        candidates = sorted({i for tok in prefix(tokens) for i in index.get(tok, ())})
+        for i in candidates:
+            if len(tokens & pool_tokens[i]) / len(tokens | pool_tokens[i]) >= overlap and (
+                difflib.SequenceMatcher(None, text, pool_norm[i]).ratio() >= threshold
             ):
                 out.append(pool[i])
     return out

@@ -35,3 +35,64 @@ def test_pool_duplicates_still_show_their_text(tmp_path: Path) -> None:
     (tmp_path / "b.tsv").write_text("none\t-\tOne line.\n", encoding="utf-8")
     out = run_check(tmp_path)
     assert out.returncode == 1 and "b.tsv:1: duplicate of a.tsv:1: 'one line'" in out.stdout
+
+
+def load_check_module():  # corpus/ is not a package: load check.py by path
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_check", CHECK)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_near_copies_finds_what_comparing_every_pair_finds() -> None:
+    import difflib
+    import random
+
+    check = load_check_module()
+    rng = random.Random(29)
+    words = [f"w{n}" for n in range(40)] + ["i", "the", "a", "and", "to"] * 8
+    pool = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(400)]
+    test = []
+    for text in rng.sample(pool, 120):  # near copies: a word changed, dropped, added or kept
+        tokens = text.split()
+        edit = rng.randrange(4)
+        if edit == 0 and tokens:
+            tokens[rng.randrange(len(tokens))] = rng.choice(words)
+        elif edit == 1 and len(tokens) > 1:
+            tokens.pop(rng.randrange(len(tokens)))
+        elif edit == 2:
+            tokens.insert(rng.randrange(len(tokens) + 1), rng.choice(words))
+        test.append(" ".join(tokens).upper() + "!")
+    test += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(100)]
+
+    def every_pair(threshold: float) -> list[str]:
+        out = []
+        for t in test:
+            a = check.norm(t)
+            for p in pool:
+                b = check.norm(p)
+                ta, tb = set(a.split()), set(b.split())
+                if (
+                    ta
+                    and len(ta & tb) / len(ta | tb) >= 0.5
+                    and difflib.SequenceMatcher(None, a, b).ratio() >= threshold
+                ):
+                    out.append(p)
+        return sorted(out)
+
+    for threshold in (0.9, 0.75):
+        expected = every_pair(threshold)
+        assert len(expected) > 50  # the data holds near copies to find
+        assert sorted(check.near_copies(test, pool, threshold)) == expected
+
+
+def test_a_pool_line_close_to_a_test_line_is_warned_about_by_its_own_words(tmp_path: Path) -> None:
+    (tmp_path / "a_pool.tsv").write_text("none\t-\tthe night bus home was late again tonight\n", encoding="utf-8")
+    (tmp_path / "test.tsv").write_text("none\t-\tthe night bus home was late again tonite\n", encoding="utf-8")
+    out = run_check(tmp_path)
+    warning = "WARNING pool line close to a test line (reword or drop it): 'the night bus home was late again tonight'"
+    assert warning in out.stdout
+    assert "tonite" not in out.stdout
