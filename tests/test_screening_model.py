@@ -23,7 +23,7 @@ from bot.cli import main
 from bot.errors import ContentError
 from bot.screening import CATEGORIES, Screener, Screening, lint_screening
 from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, read_tsv, split
-from bot.screening.features import ngrams
+from bot.screening.features import ngram_analyzer, ngrams
 from bot.screening.hidden_layer import Net, fit, quantize
 from bot.screening.model import MODEL_FILE, LearnedStage
 from bot.screening.rules import ANY, Band
@@ -760,3 +760,12 @@ async def test_the_web_screens_short_texts_on_the_loop_and_long_ones_off_it(
     for _ in range(5):
         screener.screen(JUNK[:INLINE_TEXT_CHARS], "es")
     assert (time.perf_counter() - start) / 5 < 0.05  # bounded: about 2-3 ms here, 50 ms for a slow CI
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_training_reads_the_same_features_as_ngrams_with_each_token_worked_out_once(lang: str) -> None:
+    texts = [ex.text for ex in load_pool(CORPUS, lang)[:3000]]
+    texts += ["Kiiill myselff 15yo", "", "🙂 ​‮ x" * 40, texts[0].upper()]
+    analyze = ngram_analyzer()
+    assert [analyze(t) for t in texts] == [ngrams(t) for t in texts]
+    assert [analyze(t) for t in texts[:50]] == [ngrams(t) for t in texts[:50]]  # from the cache

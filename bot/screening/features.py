@@ -19,12 +19,13 @@ time, held out) this lifted recall at 10% of hard negatives flagged by about 5 p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 
 from bot.flow import MAX_INPUT_CHARS
 from bot.phrases import squeeze, words
 
-__all__ = ["MAX_FEATURE_CHARS", "STEM", "char_ngrams", "fold_words", "ngrams", "pair_features"]
+__all__ = ["MAX_FEATURE_CHARS", "STEM", "char_ngrams", "fold_words", "ngram_analyzer", "ngrams", "pair_features"]
 
 MAX_FEATURE_CHARS = MAX_INPUT_CHARS
 """Text beyond this is not read (the engine refuses longer input anyway): bounds the time."""
@@ -71,3 +72,23 @@ def ngrams(text: str) -> list[str]:
     for t in toks:
         out.extend(char_ngrams(t))
     return out
+
+
+def ngram_analyzer() -> Callable[[str], list[str]]:
+    """:func:`ngrams` for one training fit, with each token's character n-grams worked out once:
+    a pool of 30,000 messages has about 40,000 different tokens among 280,000, and the n-grams
+    were half the time of turning the texts into features. The cache lives as long as the fit's
+    vectorizer (not at run time, where the model reads known words from its own table)."""
+    cache: dict[str, list[str]] = {}
+
+    def analyze(text: str) -> list[str]:
+        toks = fold_words(text)
+        out = pair_features(toks)
+        for t in toks:
+            grams = cache.get(t)
+            if grams is None:
+                grams = cache[t] = char_ngrams(t)
+            out.extend(grams)
+        return out
+
+    return analyze

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, corpus_hash, load_pool, split
-from bot.screening.features import ngrams
+from bot.screening.features import ngram_analyzer
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
 
@@ -211,7 +211,7 @@ def fit_arrays(
     pin_threads()
     texts = [ex.text for ex in train]
     targets = head_targets(train)
-    vec = TfidfVectorizer(analyzer=ngrams, min_df=config.min_df, sublinear_tf=True, dtype=np.float32)
+    vec = TfidfVectorizer(analyzer=ngram_analyzer(), min_df=config.min_df, sublinear_tf=True, dtype=np.float32)
     x = vec.fit_transform(texts)
     vocab = np.array(sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__))
     meta = {
