@@ -19,7 +19,8 @@ time, held out) this lifted recall at 10% of hard negatives flagged by about 5 p
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from bot.flow import MAX_INPUT_CHARS
@@ -65,12 +66,13 @@ def pair_features(toks: list[str]) -> list[str]:
     ]
 
 
-def ngrams(text: str) -> list[str]:
-    """Every feature of ``text`` (repeats kept: counts matter)."""
+def ngrams(text: str, grams_of: Callable[[str], Sequence[str]] = char_ngrams) -> list[str]:
+    """Every feature of ``text`` (repeats kept: counts matter); ``grams_of`` gives a token's own
+    features (:func:`char_ngrams`, or a cache of it: :func:`ngram_analyzer`)."""
     toks = fold_words(text)
     out = pair_features(toks)
     for t in toks:
-        out.extend(char_ngrams(t))
+        out.extend(grams_of(t))
     return out
 
 
@@ -79,16 +81,4 @@ def ngram_analyzer() -> Callable[[str], list[str]]:
     a pool of 30,000 messages has about 40,000 different tokens among 280,000, and the n-grams
     were half the time of turning the texts into features. The cache lives as long as the fit's
     vectorizer (not at run time, where the model reads known words from its own table)."""
-    cache: dict[str, list[str]] = {}
-
-    def analyze(text: str) -> list[str]:
-        toks = fold_words(text)
-        out = pair_features(toks)
-        for t in toks:
-            grams = cache.get(t)
-            if grams is None:
-                grams = cache[t] = char_ngrams(t)
-            out.extend(grams)
-        return out
-
-    return analyze
+    return functools.partial(ngrams, grams_of=functools.lru_cache(maxsize=None)(char_ngrams))
