@@ -17,6 +17,7 @@ text is also in the test split is left out of training (the test split wins).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ __all__ = [
     "lint_corpus",
     "load_pool",
     "load_test",
+    "pool_hash",
     "read_tsv",
     "split",
     "test_files",
@@ -72,8 +74,11 @@ class Example:
         return not self.labels and "hard_negative" in self.tags
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """What makes two messages "the same text" across splits: their folded words."""
+    """What makes two messages "the same text" across splits: their folded words. Memoised
+    (a language's pool and test splits fit, about 50,000 texts): reading the pool, splitting it
+    and checking it against the test splits ask for the same texts' keys."""
     return " ".join(fold_words(text))
 
 
@@ -194,8 +199,13 @@ def corpus_hash(corpus_dir: Path, lang: str) -> str:
     """sha256 of what training reads: the train pool's texts and crisis labels, in order (after
     the test splits took out their texts). Tags, comments, file names and new test lines that
     leave the pool as it was do not change it, so they need no retrain (and no new model file)."""
+    return pool_hash(load_pool(corpus_dir, lang))
+
+
+def pool_hash(pool: Iterable[Example]) -> str:
+    """:func:`corpus_hash` of a pool already read with :func:`load_pool`."""
     h = hashlib.sha256()
-    for ex in load_pool(corpus_dir, lang):
+    for ex in pool:
         h.update(",".join(sorted(ex.labels)).encode() + b"\t" + ex.text.encode() + b"\n")
     return h.hexdigest()
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, corpus_hash, load_pool, split
+from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, load_pool, pool_hash, split
 from bot.screening.features import ngram_analyzer
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
@@ -129,8 +129,9 @@ def train_language(
     """Fit ``lang``'s model on the train part of its pool, score the dev part with it, then
     (``config.refit``) fit the model to write on both parts."""
     t0 = time.perf_counter()
-    train, dev = split(load_pool(corpus_dir, lang))
-    sha = corpus_hash(corpus_dir, lang)
+    pool = load_pool(corpus_dir, lang)
+    sha = pool_hash(pool)
+    train, dev = split(pool)
     arrays, dev_scores = fit_train_part(lang, train, dev, config, embedder, corpus_sha256=sha)
     if config.refit:
         arrays = fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=sha)
@@ -156,14 +157,16 @@ def fit_train_part(
 
 def _fit_job(corpus_dir: Path, lang: str, config: TrainConfig, whole_pool: bool) -> tuple[Any, float]:
     """One of :func:`train_language`'s two fits in a process of its own, and its seconds: the
-    train part with dev's scores, or (``whole_pool``) the refit on train and dev."""
+    train part with dev's scores and the two parts themselves (so the main process need not
+    read the pool again), or (``whole_pool``) the refit on train and dev."""
     t0 = time.perf_counter()
-    train, dev = split(load_pool(corpus_dir, lang))
-    sha = corpus_hash(corpus_dir, lang)
+    pool = load_pool(corpus_dir, lang)
+    sha = pool_hash(pool)
+    train, dev = split(pool)
     if whole_pool:
         result: Any = fit_arrays(lang, [*train, *dev], config, corpus_sha256=sha)
     else:
-        result = fit_train_part(lang, train, dev, config, corpus_sha256=sha)
+        result = (*fit_train_part(lang, train, dev, config, corpus_sha256=sha), train, dev)
     return result, time.perf_counter() - t0
 
 
@@ -186,13 +189,12 @@ def train_languages(corpus_dir: Path, langs: Sequence[str], config: TrainConfig,
             if config.refit:
                 whole[lang] = pool.submit(_fit_job, corpus_dir, lang, config, True)
             part[lang] = pool.submit(_fit_job, corpus_dir, lang, config, False)
-        parts = {lang: split(load_pool(corpus_dir, lang)) for lang in langs}
         for lang in langs:
-            (arrays, dev_scores), seconds = part[lang].result()
+            (arrays, dev_scores, train, dev), seconds = part[lang].result()
             if config.refit:
                 arrays, more = whole[lang].result()
                 seconds += more
-            yield Trained(lang, arrays, *parts[lang], dev_scores, seconds)
+            yield Trained(lang, arrays, train, dev, dev_scores, seconds)
 
 
 def fit_arrays(
