@@ -22,7 +22,7 @@ from bot.bootstrap import load_engine
 from bot.cli import main
 from bot.errors import ContentError
 from bot.screening import CATEGORIES, Screener, Screening, lint_screening
-from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, read_tsv, split
+from bot.screening.corpus import corpus_hash, languages, lint_corpus, load_pool, pool_hash, read_tsv, split
 from bot.screening.features import ngram_analyzer, ngrams
 from bot.screening.hidden_layer import Net, fit, quantize
 from bot.screening.model import MODEL_FILE, LearnedStage
@@ -665,6 +665,7 @@ def test_the_corpus_hash_follows_what_training_reads(tmp_path: Path) -> None:
     pool.write_text("suicide\tplain\tgot the rope ready\nnone\t-\ti like tea\n", encoding="utf-8")
     (en / "test.tsv").write_text("urge\t-\twant to look rn\n", encoding="utf-8")
     first = corpus_hash(corpus, "en")
+    assert pool_hash(load_pool(corpus, "en")) == first  # what a fit job computes from the pool it read
 
     # what training does not read: tags, comments, a new test split with new texts
     pool.write_text("# a comment\nsuicide\tplain,r99\tgot the rope ready\nnone\thard_negative\ti like tea\n",
