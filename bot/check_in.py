@@ -5,7 +5,9 @@ the check-in flow ``check_in_<category>`` of the most urgent such category ("Are
 thoughts of ending your life right now?" Yes / No / Not sure), holding what the person typed:
 
 - **Yes** or **Not sure** lead into the category's crisis path, which ends by offering to
-  resume where they were (the held text is dropped).
+  resume where they were (the held text is dropped). Typed in the person's own words ("yes,
+  right now"), they make the category sure beside whatever screening finds in those words
+  (the engine's ``_with_confirmed``): the answer is to the question asked.
 - **No** (the flow's option that goes ``back``) returns them exactly where they were, and the
   held text is taken there as the answer it was: one tap lost, never their place or their words.
   The session keeps a risk note, ``{category: turns left}`` (numbers only, never text), so an

@@ -264,6 +264,8 @@ class Engine:
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
                 screened = check_in.sure_now(session, found, fs.flows)
+                if screened:
+                    screened = self._with_confirmed(fs, session, folded, screened)
                 if screened and self._interrupt(fs, session, screened, out, found):
                     return self._reply(fs, session, out, screened)
                 if not screened and self._check_in(fs, session, found, text, out):
@@ -288,6 +290,23 @@ class Engine:
 
     # -- the steps -----------------------------------------------------------------------
 
+    @staticmethod
+    def _with_confirmed(fs: FlowSet, session: Session, folded: str, screened: tuple[str, ...]) -> tuple[str, ...]:
+        """At a check-in, typed words that answer Yes or Not sure ("tak, teraz") make its
+        category sure beside what screening found in them, so the path the person said yes to
+        runs (the most urgent first, as always) even when the model reads a bare "yes, now" as
+        another category: the answer is to the question they were asked."""
+        if not check_in.is_check_in(session.flow):
+            return screened
+        category = check_in.category_of(session.flow)
+        answer = fs.typed_answer(session.locale, session.flow, session.state, folded)
+        if category in screened or answer is None:
+            return screened
+        option = fs.flows[session.flow].flow.states[session.state].choices()[answer]
+        if option.target() != ("flow", fs.program.crisis.get(category)):
+            return screened
+        return (*screened, category)
+
     def _interrupt(self, fs: FlowSet, session: Session, categories: tuple[str, ...], out: list[Message],
                    found: Screening | None = None) -> bool:
         """Run the crisis flow of the most urgent category hit (most urgent first); later
@@ -301,7 +320,10 @@ class Engine:
         if not flows:
             return False
         then = () if found is None or session.youth else check_in.after_crisis(found, categories, fs.flows)
-        self._push(session, session.flow, session.state)
+        if not check_in.is_check_in(session.flow):
+            # a check-in is a way through, not a place to come back to: where the person was
+            # before it already waits on the stack
+            self._push(session, session.flow, session.state)
         for flow in reversed([f for f in then if f not in active]):
             self._push(session, flow, "")
         for flow in reversed(flows[1:]):

@@ -245,3 +245,45 @@ def test_other_unsure_categories_beside_a_sure_crisis_are_not_asked_afterwards(f
     session = at_reason_question(engine)
     engine.turn(session, UserInput(text="it happened again"))
     assert not any(check_in.is_check_in(f) for f, _ in session.stack or ())
+
+
+class ReadsYesAs:
+    """Unsure of suicide on the first message; then sure of ``category`` on anything else (a
+    model that reads a bare "yes, right now" as the category its training lines answered)."""
+
+    def __init__(self, category: str) -> None:
+        self.category = category
+
+    def __call__(self, text: str, locale: str) -> Screening:
+        if "heavy" in text.lower():
+            return Screening(unsure=("suicide",), scores={"suicide": 0.5})
+        return Screening(sure=(self.category,), scores={self.category: 0.9})
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("en", "Yes, right now"), ("pl", "tak, teraz"), ("en", "Not sure tbh")])
+def test_a_typed_yes_at_a_check_in_opens_the_path_it_answered_even_if_screening_reads_another(
+    flowset, locale: str, typed: str  # type: ignore[no-untyped-def]
+) -> None:
+    """Session 30: a retrained model read "tak, teraz" (yes, now) at the suicide check-in as a sure
+    urge, and the urge path ran instead of the suicide path the person said yes to. The answer
+    is to the question asked: its path leads (the most urgent first), the other waits."""
+    engine = Engine(flowset, screen=ReadsYesAs("urge"))
+    session = at_reason_question(engine, locale)
+    reply = engine.turn(session, UserInput(text="Everything feels heavy"))
+    assert reply.flow == "check_in_suicide"
+    reply = engine.turn(session, UserInput(text=typed))
+    assert reply.flow == "crisis_suicide" and set(reply.screened) == {"suicide", "urge"}
+    assert reply.resources  # help in the first reply
+    # then the urge path, then back where they were: never to the check-in already answered
+    assert session.stack == [("why_change", "ask_reason"), ("crisis_urge", "")]
+
+
+def test_a_typed_no_with_another_crisis_at_a_check_in_resumes_where_they_were_not_at_the_check_in(
+    flowset,  # type: ignore[no-untyped-def]
+) -> None:
+    engine = Engine(flowset, screen=ReadsYesAs("abused"))
+    session = at_reason_question(engine)
+    engine.turn(session, UserInput(text="Everything feels heavy"))
+    reply = engine.turn(session, UserInput(text="no. but he did it to me again last night"))
+    assert reply.flow == "crisis_abused" and reply.screened == ("abused",)
+    assert session.stack == [("why_change", "ask_reason")]
