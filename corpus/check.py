@@ -1,10 +1,13 @@
 """Check one language's screening corpus: format, labels, duplicates, split leaks.
 
-Usage: python corpus/check.py LANG   (en, es, fi, pl; exit status 1 on any problem)
+Usage: python corpus/check.py LANG [--write-readme]   (en, es, fi, pl; exit status 1 on any problem)
 Every line of corpus/LANG/*.tsv: labels<TAB>tags<TAB>text; '#' lines are comments.
 It also warns (without failing) about pool lines that are near-copies of a test line
 (character similarity >= 0.9 after the same normalisation), without printing the test line,
-so the test splits stay unseen by whoever runs it.
+so the test splits stay unseen by whoever runs it. With --write-readme it also puts its
+figures in corpus/LANG/README.md's Counts section: the "| pool |" row, the "Per label (test +
+pool)" line and the "Hard negatives in the pool" line (a new test split's own row is still
+written by hand). Two writers adding files at once then need no sums by hand.
 """
 
 from __future__ import annotations
@@ -18,8 +21,38 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent / (sys.argv[1] if len(sys.argv) > 1 else "en")
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+HERE = Path(__file__).resolve().parent / (ARGS[0] if ARGS else "en")
 LABELS = {"suicide", "child_at_risk", "minor", "abused", "distress", "urge", "lapse"}
+COLUMNS = ("suicide", "child_at_risk", "urge", "abused", "distress", "minor", "lapse", "multi", "none")
+"""The README's Counts table, left to right ("multi" is its "several" column), then the total."""
+
+
+def readme_lines(pool: Counter[str], per_label: Counter[str], hard: int) -> dict[str, str]:
+    """The README's three lines of figures, by the start each is found by."""
+    n = sum(pool.values())
+    share = round(100 * hard / n) if n else 0
+    by_count = sorted(per_label.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "| pool |": "| pool | " + " | ".join(str(pool[c]) for c in COLUMNS) + f" | {n} |",
+        "Per label (test + pool),": "Per label (test + pool), counting a message with several labels once for each: "
+        + ", ".join(f"{k} {v}" for k, v in by_count) + ".",
+        "Hard negatives in the pool:": f"Hard negatives in the pool: {hard} of {n} messages ({share}%).",
+    }
+
+
+def write_readme(readme: Path, lines: dict[str, str]) -> list[str]:
+    """Replace each line of ``readme`` that starts as a key of ``lines``; the starts not found."""
+    text = readme.read_text(encoding="utf-8").split("\n")
+    missing = []
+    for start, new in lines.items():
+        found = [i for i, line in enumerate(text) if line.startswith(start)]
+        for i in found:
+            text[i] = new
+        if not found:
+            missing.append(start)
+    readme.write_text("\n".join(text), encoding="utf-8")
+    return missing
 
 
 def norm(text: str) -> str:
@@ -75,6 +108,7 @@ def main() -> int:
     test_texts: set[str] = set()
     pool_texts: set[str] = set()
     raw: dict[str, list[str]] = {"test": [], "pool": []}
+    hard = 0
     for path in sorted(HERE.glob("*.tsv")):
         counts: Counter[str] = Counter()
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -85,7 +119,7 @@ def main() -> int:
             if len(fields) != 3 or not all(f.strip() for f in fields):
                 problems.append(f"{where}: expected 3 tab-separated fields, got {len(fields)}")
                 continue
-            labels, _tags, text = fields
+            labels, tags, text = fields
             names = labels.split(",")
             if labels != "none" and not set(names) <= LABELS:
                 problems.append(f"{where}: unknown label(s) {sorted(set(names) - LABELS)}")
@@ -103,6 +137,8 @@ def main() -> int:
             (test_texts if is_test else pool_texts).add(key)
             raw["test" if is_test else "pool"].append(text)
             counts["multi" if "," in labels else labels] += 1
+            if not is_test and labels == "none" and "hard_negative" in tags.split(","):
+                hard += 1
             for name in names:
                 total[name] += 1
         per_file[path.name] = counts
@@ -119,6 +155,15 @@ def main() -> int:
         print(f"  {name:14} {n}")
     for text in near_copies(raw["test"], raw["pool"]):
         print(f"WARNING pool line close to a test line (reword or drop it): {text!r}")
+    if "--write-readme" in sys.argv[1:]:
+        pool: Counter[str] = Counter()
+        for name, c in per_file.items():
+            if not name.startswith("test"):
+                pool.update(c)
+        missing = write_readme(HERE / "README.md", readme_lines(pool, total, hard))
+        for start in missing:
+            problems.append(f"README.md: no line starting {start!r} to write the figures in")
+        print(f"wrote the pool row, the per-label line and the hard negatives line to {HERE / 'README.md'}")
     for p in problems:
         print("PROBLEM", p)
     return 1 if problems else 0

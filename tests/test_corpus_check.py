@@ -96,3 +96,34 @@ def test_a_pool_line_close_to_a_test_line_is_warned_about_by_its_own_words(tmp_p
     warning = "WARNING pool line close to a test line (reword or drop it): 'the night bus home was late again tonight'"
     assert warning in out.stdout
     assert "tonite" not in out.stdout
+
+
+def test_write_readme_puts_the_counts_in_the_readme_and_nothing_else(tmp_path: Path) -> None:
+    (tmp_path / "a_pool.tsv").write_text(
+        "suicide\t-\tgot the rope\nnone\thard_negative\ti like tea\nnone\t-\thello\nurge,suicide\t-\tboth now\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "test.tsv").write_text("minor\t-\tim 15\nnone\thard_negative\tyears ago\n", encoding="utf-8")
+    before = (
+        "# Corpus\n\n| | suicide | child_at_risk | urge | abused | distress | minor | lapse | several | none "
+        "| total |\n"
+        "| test | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 | 1 | 2 |\n| pool | 9 | 9 | 9 | 9 | 9 | 9 | 9 | 9 | 9 | 81 |\n\n"
+        "Per label (test + pool), counting a message with several labels once for each: none 1.\n"
+        "Hard negatives in the pool: 0 of 1 messages (0%).\n\n## Style\n"
+    )
+    (tmp_path / "README.md").write_text(before, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(CHECK), str(tmp_path), "--write-readme"], capture_output=True,
+                         text=True, check=False)
+    assert out.returncode == 0, out.stdout
+    after = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert after == before.replace(
+        "| pool | 9 | 9 | 9 | 9 | 9 | 9 | 9 | 9 | 9 | 81 |", "| pool | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 2 | 4 |"
+    ).replace("once for each: none 1.", "once for each: none 3, suicide 2, minor 1, urge 1.").replace(
+        "Hard negatives in the pool: 0 of 1 messages (0%).", "Hard negatives in the pool: 1 of 4 messages (25%)."
+    )
+    assert "years ago" not in out.stdout
+
+    (tmp_path / "README.md").write_text("# Corpus\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(CHECK), str(tmp_path), "--write-readme"], capture_output=True,
+                         text=True, check=False)
+    assert out.returncode == 1 and "no line starting '| pool |'" in out.stdout
