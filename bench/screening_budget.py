@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import re
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -55,6 +56,15 @@ LIMIT = 0.10
 """The issue's 10% of hard negatives checked in, counting every check-in, doubted rule hits
 included (session 27: at fi's pick by the bands' 8% alone, 10.1% of the calibration splits'
 hard negatives got a check-in)."""
+
+
+LINE = re.compile(
+    r"budget (?P<budget>[\d.]+) \((?:any unsure (?P<head>[\d.]+)|no any head)\): crisis caught "
+    r"(?P<caught>[\d.]+) of (?P<crisis>\d+); hard negatives interrupted (?P<interrupted>[\d.]+), "
+    r"checked in (?P<checked>[\d.]+) of (?P<hard>\d+), (?P<bands>[\d.]+) without doubted rule hits"
+)
+"""A :meth:`Row.line` as printed (``bench/round_rule.py`` reads two runs' output: it compares the
+printed shares, as the sessions that set rounds aside by hand did)."""
 
 
 @dataclass(frozen=True)
