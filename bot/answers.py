@@ -16,7 +16,9 @@ matched on the folded text like an option's label, :func:`bot.catalog.normalise`
   about ending one's life.
 
 Unlike an option's exact label, these words are the person's own: the engine screens them
-first (a crisis in them interrupts, as anywhere), and takes the option only if nothing did.
+first (a crisis in them interrupts, as anywhere), and takes the option only if nothing did. A
+short answer (at most ``engine.SHORT_ANSWER_WORDS`` words) that screening is only unsure about
+is taken as the answer, with no check-in (``Engine._short_answer``, since session 30).
 """
 
 from __future__ import annotations

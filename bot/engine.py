@@ -54,6 +54,9 @@ Lapse = Callable[[str, str], bool]
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
 RESUMED = "system.resumed"
+SHORT_ANSWER_WORDS = 3
+"""A typed Yes / No answer this short is taken as the answer when screening is only unsure
+(:meth:`Engine._short_answer`)."""
 """Said when the person goes back to where they were; then only the question, not its preamble."""
 MAX_STACK = 8
 MAX_HOPS = 64
@@ -268,7 +271,9 @@ class Engine:
                     screened = self._with_confirmed(fs, session, folded, screened)
                 if screened and self._interrupt(fs, session, screened, out, found):
                     return self._reply(fs, session, out, screened)
-                if not screened and self._check_in(fs, session, found, text, out):
+                if not screened and not self._short_answer(fs, session, folded, found) and self._check_in(
+                    fs, session, found, text, out
+                ):
                     return self._reply(fs, session, out)
             if command is None and text and picked is None and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
@@ -289,6 +294,20 @@ class Engine:
         return self._reply(fs, session, out, screened)
 
     # -- the steps -----------------------------------------------------------------------
+
+    @staticmethod
+    def _short_answer(fs: FlowSet, session: Session, folded: str, found: Screening) -> bool:
+        """Typed words of at most :data:`SHORT_ANSWER_WORDS` that answer the Yes / No question
+        being asked ("yeah", "yes please", "yes it did", "no thanks"): the answer, not a message
+        to check in on. Session 30 found "yeah" typed at "Would you like to look at more?" asked
+        "Are you having thoughts of ending your life?": the corpus's check-in replies ("yes.
+        worse since monday") teach the model that a bare yes can be a crisis, and at a check-in
+        it is. A sure category still interrupts (decided before this), a phrase rule's ask (an
+        ``ask_when`` phrase, a hit the model doubted) still asks, and longer words are still
+        screened."""
+        if found.asks or len(folded.split()) > SHORT_ANSWER_WORDS:
+            return False
+        return fs.typed_answer(session.locale, session.flow, session.state, folded) is not None
 
     @staticmethod
     def _with_confirmed(fs: FlowSet, session: Session, folded: str, screened: tuple[str, ...]) -> tuple[str, ...]:

@@ -59,6 +59,9 @@ class Screening:
     doubted: tuple[str, ...] = ()
     """Rule hits the learned stage doubted (``doubt_below:``): they ask, in ``unsure``, and
     ``sure`` is empty."""
+    asks: tuple[str, ...] = ()
+    """The categories a phrase rule asks about (``ask_when`` phrases, and the doubted hits): a
+    rule's ask is never dropped for a short typed answer (``Engine._short_answer``)."""
 
     def __bool__(self) -> bool:
         return bool(self.sure or self.unsure)
@@ -180,7 +183,7 @@ def _decide(
     hits, asks = found.sure, found.asks
     if bands is None:
         sure, unsure = _more_urgent_leads(list(hits), list(asks), held)
-        return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=hits)
+        return Screening(sure=tuple(sure), unsure=tuple(unsure), rules=hits, asks=tuple(asks))
     doubted: tuple[str, ...] = ()
     if doubt_below is not None and hits and max(scores.values(), default=1.0) < doubt_below:
         # the model is near sure there is no crisis here at all: every hit asks
@@ -201,7 +204,7 @@ def _decide(
     if not sure and not unsure and either is not None and scores.get(ANY, 0.0) >= either.unsure:
         # some crisis, no category sure of it: ask about the likeliest (most urgent on a tie)
         unsure.append(max(CATEGORIES, key=lambda c: (scores.get(c, 0.0), -CATEGORIES.index(c))))
-    return Screening(tuple(sure), tuple(unsure), scores, tuple(hits), doubted)
+    return Screening(tuple(sure), tuple(unsure), scores, tuple(hits), doubted, tuple(asks))
 
 
 def _also_held(held: Callable[[str], bool], more: tuple[str, ...]) -> Callable[[str], bool]:
