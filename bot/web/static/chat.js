@@ -162,6 +162,7 @@
     var log = document.querySelector("#log ol");
     var errorBox = document.getElementById("error");
     var busy = false;
+    var pending = null;
     var phonePattern = null;
     if (strings.phones && strings.phones.length) {
       var alts = strings.phones.slice().sort(function (a, b) { return b.length - a.length; })
@@ -344,7 +345,13 @@
     }
 
     function send(body, said) {
-      if (busy) { return; }
+      if (busy) {
+        // the help control is never lost: tapped while a turn is on its way (a frightened person
+        // taps an option, then help at once), it waits and goes as soon as that turn is answered.
+        // Other input is dropped, as before: its buttons are about to be replaced.
+        if (body.command) { pending = { body: body, said: said }; }
+        return;
+      }
       busy = true;
       main.setAttribute("aria-busy", "true");
       status.textContent = strings.sending;
@@ -372,6 +379,11 @@
         busy = false;
         main.removeAttribute("aria-busy");
         status.textContent = "";
+        if (pending) {
+          var next = pending;
+          pending = null;
+          send(next.body, next.said);
+        }
       });
     }
 
