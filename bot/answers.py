@@ -17,7 +17,8 @@ matched on the folded text like an option's label, :func:`bot.catalog.normalise`
 
 Unlike an option's exact label, these words are the person's own: the engine screens them
 first (a crisis in them interrupts, as anywhere), and takes the option only if nothing did. A
-short answer (at most ``engine.SHORT_ANSWER_WORDS`` words) that screening is only unsure about
+short answer (at most ``engine.SHORT_ANSWER_WORDS`` words) that screening is only unsure about,
+and whose words after the answer's own are screened clean ("yes it did", not "yeah took pills"),
 is taken as the answer, with no check-in (``Engine._short_answer``, since session 30).
 """
 
@@ -28,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from bot.catalog import Catalog, normalise
 from bot.flow import Option
 
-__all__ = ["TYPED_ANSWERS", "Phrase", "phrases_for", "typed_answer"]
+__all__ = ["TYPED_ANSWERS", "Phrase", "answer_and_rest", "phrases_for", "typed_answer"]
 
 TYPED_ANSWERS: Mapping[str, tuple[str, bool]] = {
     "common.opt_not_sure": ("system.typed_not_sure", False),
@@ -60,8 +61,15 @@ def phrases_for(catalog: Catalog, options: Sequence[Option]) -> list[Phrase]:
 
 def typed_answer(phrases: Sequence[Phrase], folded: str) -> int | None:
     """The option that ``folded`` (typed text, :func:`bot.catalog.normalise`) answers, if any."""
+    found = answer_and_rest(phrases, folded)
+    return None if found is None else found[0]
+
+
+def answer_and_rest(phrases: Sequence[Phrase], folded: str) -> tuple[int, str] | None:
+    """The option that ``folded`` answers and the words after the answer's own ("yes it did":
+    the Yes option and "it did"), if it answers one."""
     words = tuple(folded.split())
     for phrase, index, whole in phrases:
         if words == phrase or (not whole and words[: len(phrase)] == phrase):
-            return index
+            return index, " ".join(words[len(phrase) :])
     return None

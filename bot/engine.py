@@ -160,13 +160,18 @@ class FlowSet:
     def typed_answer(self, locale: str, flow: str, state: str, folded: str) -> int | None:
         """The yes / no / "not sure" option that the person's own words choose
         (:mod:`bot.answers`): "yeah right now" for Yes. Screen the words before taking it."""
+        found = self.answer_and_rest(locale, flow, state, folded)
+        return None if found is None else found[0]
+
+    def answer_and_rest(self, locale: str, flow: str, state: str, folded: str) -> tuple[int, str] | None:
+        """:meth:`typed_answer`, and the words after the answer's own."""
         key = (locale, flow, state)
         phrases = self._answers.get(key)
         if phrases is None:
             options = self.flows[flow].flow.states[state].choices()
             phrases = answers.phrases_for(self.catalogs[locale], options) if options else []
             self._answers[key] = phrases
-        return answers.typed_answer(phrases, folded) if phrases else None
+        return answers.answer_and_rest(phrases, folded) if phrases else None
 
 
 class Engine:
@@ -295,19 +300,23 @@ class Engine:
 
     # -- the steps -----------------------------------------------------------------------
 
-    @staticmethod
-    def _short_answer(fs: FlowSet, session: Session, folded: str, found: Screening) -> bool:
+    def _short_answer(self, fs: FlowSet, session: Session, folded: str, found: Screening) -> bool:
         """Typed words of at most :data:`SHORT_ANSWER_WORDS` that answer the Yes / No question
         being asked ("yeah", "yes please", "yes it did", "no thanks"): the answer, not a message
         to check in on. Session 30 found "yeah" typed at "Would you like to look at more?" asked
         "Are you having thoughts of ending your life?": the corpus's check-in replies ("yes.
         worse since monday") teach the model that a bare yes can be a crisis, and at a check-in
         it is. A sure category still interrupts (decided before this), a phrase rule's ask (an
-        ``ask_when`` phrase, a hit the model doubted) still asks, and longer words are still
-        screened."""
+        ``ask_when`` phrase, a hit the model doubted) still asks, longer words are still
+        screened, and so are the words after the answer's own: "yeah took pills" is asked about
+        ("took pills" is), "yes it did" is not."""
         if found.asks or len(folded.split()) > SHORT_ANSWER_WORDS:
             return False
-        return fs.typed_answer(session.locale, session.flow, session.state, folded) is not None
+        answer = fs.answer_and_rest(session.locale, session.flow, session.state, folded)
+        if answer is None:
+            return False
+        rest = answer[1]
+        return not rest or self.screen is None or not check_in.as_screening(self.screen(rest, session.locale))
 
     @staticmethod
     def _with_confirmed(fs: FlowSet, session: Session, folded: str, screened: tuple[str, ...]) -> tuple[str, ...]:

@@ -289,16 +289,19 @@ def test_a_typed_no_with_another_crisis_at_a_check_in_resumes_where_they_were_no
     assert session.stack == [("why_change", "ask_reason")]
 
 
-class UnsureOfAll:
-    """Unsure of suicide on every message, as the model is of a bare "yeah" (the corpus's check-in
-    replies); a phrase rule's ask too when ``ask`` is in the text; sure when "SURE" is."""
+class UnsureOfYes:
+    """Unsure of suicide on a yes word, as the model is of a bare "yeah" (the corpus's check-in
+    replies), and on "heavy" and "pills"; a phrase rule's ask on "rope"; sure on "SURE"."""
 
     def __call__(self, text: str, locale: str) -> Screening:
+        words = text.lower().replace(",", " ").split()
         if "SURE" in text:
             return Screening(sure=("suicide",), rules=("suicide",))
-        if "pills" in text:
+        if "rope" in words:
             return Screening(unsure=("suicide",), asks=("suicide",), doubted=("suicide",))
-        return Screening(unsure=("suicide",), scores={"suicide": 0.5})
+        if {"yeah", "yes", "yep", "heavy", "pills", "maybe"} & set(words):
+            return Screening(unsure=("suicide",), scores={"suicide": 0.5})
+        return Screening()
 
 
 def at_yes_no_question(engine: Engine) -> Session:
@@ -312,7 +315,7 @@ def at_yes_no_question(engine: Engine) -> Session:
 def test_a_short_typed_yes_to_a_yes_no_question_is_the_answer_not_a_check_in(flowset, typed: str) -> None:  # type: ignore[no-untyped-def]
     """Session 30: "yeah" typed at "Would you like to look at more?" asked "Are you having
     thoughts of ending your life right now?"."""
-    engine = Engine(flowset, screen=UnsureOfAll())
+    engine = Engine(flowset, screen=UnsureOfYes())
     session = at_yes_no_question(engine)
     reply = engine.turn(session, UserInput(text=typed))
     assert reply.flow == "thinking_traps" and reply.state == "recap"  # Yes: more traps, then the recap
@@ -323,7 +326,8 @@ def test_a_short_typed_yes_to_a_yes_no_question_is_the_answer_not_a_check_in(flo
     ("typed", "flow"),
     [
         ("yeah everything feels heavy tonight", "check_in_suicide"),  # longer: still screened
-        ("yes pills", "check_in_suicide"),  # a phrase rule's ask is never dropped
+        ("yeah took pills", "check_in_suicide"),  # the words after the answer's own are screened
+        ("yes the rope", "check_in_suicide"),  # a phrase rule's ask is never dropped
         ("yes SURE", "crisis_suicide"),  # a sure crisis still interrupts
         ("maybe", "check_in_suicide"),  # not an answer to the question
     ],
@@ -331,14 +335,14 @@ def test_a_short_typed_yes_to_a_yes_no_question_is_the_answer_not_a_check_in(flo
 def test_longer_words_rule_asks_and_sure_crises_are_still_screened_at_a_yes_no_question(
     flowset, typed: str, flow: str  # type: ignore[no-untyped-def]
 ) -> None:
-    engine = Engine(flowset, screen=UnsureOfAll())
+    engine = Engine(flowset, screen=UnsureOfYes())
     session = at_yes_no_question(engine)
     assert engine.turn(session, UserInput(text=typed)).flow == flow
 
 
 @pytest.mark.parametrize(
     ("locale", "typed"),
-    [("en", "yeah"), ("en", "yes please"), ("es", "sí, claro"), ("fi", "joo"), ("pl", "tak")],
+    [("en", "yeah"), ("en", "yes please"), ("en", "Yep"), ("es", "sí, claro"), ("fi", "joo"), ("pl", "tak")],
 )
 def test_with_the_shipped_screener_a_short_typed_yes_answers_a_yes_no_question(
     shipped_engine: Engine, locale: str, typed: str
