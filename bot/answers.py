@@ -17,9 +17,10 @@ matched on the folded text like an option's label, :func:`bot.catalog.normalise`
 
 Unlike an option's exact label, these words are the person's own: the engine screens them
 first (a crisis in them interrupts, as anywhere), and takes the option only if nothing did. A
-short answer (at most ``engine.SHORT_ANSWER_WORDS`` words) that screening is only unsure about,
-and whose words after the answer's own are screened clean ("yes it did", not "yeah took pills"),
-is taken as the answer, with no check-in (``Engine._short_answer``, since session 30).
+short answer (at most ``engine.SHORT_ANSWER_WORDS`` words) whose words after the answer's own
+are screened clean ("yes please", not "yeah took pills") is taken as the answer whatever the
+learned stage reads in it; a phrase rule's hit or ask still counts (``Engine._short_answer``,
+since session 30).
 """
 
 from __future__ import annotations

@@ -55,8 +55,8 @@ PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
 RESUMED = "system.resumed"
 SHORT_ANSWER_WORDS = 3
-"""A typed Yes / No answer this short is taken as the answer when screening is only unsure
-(:meth:`Engine._short_answer`)."""
+"""A typed Yes / No answer this short is the answer, not a crisis, unless a phrase rule finds one
+or its words after the answer's own are flagged (:meth:`Engine._short_answer`)."""
 """Said when the person goes back to where they were; then only the question, not its preamble."""
 MAX_STACK = 8
 MAX_HOPS = 64
@@ -271,14 +271,14 @@ class Engine:
                 # the person's own words (not an option's label or number, nor a command word)
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
+                if found and self._short_answer(fs, session, folded, found):
+                    found = Screening(scores=found.scores)  # the answer to the question, no crisis
                 screened = check_in.sure_now(session, found, fs.flows)
                 if screened:
                     screened = self._with_confirmed(fs, session, folded, screened)
                 if screened and self._interrupt(fs, session, screened, out, found):
                     return self._reply(fs, session, out, screened)
-                if not screened and not self._short_answer(fs, session, folded, found) and self._check_in(
-                    fs, session, found, text, out
-                ):
+                if not screened and self._check_in(fs, session, found, text, out):
                     return self._reply(fs, session, out)
             if command is None and text and picked is None and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
@@ -301,16 +301,17 @@ class Engine:
     # -- the steps -----------------------------------------------------------------------
 
     def _short_answer(self, fs: FlowSet, session: Session, folded: str, found: Screening) -> bool:
-        """Typed words of at most :data:`SHORT_ANSWER_WORDS` that answer the Yes / No question
-        being asked ("yeah", "yes please", "yes it did", "no thanks"): the answer, not a message
-        to check in on. Session 30 found "yeah" typed at "Would you like to look at more?" asked
-        "Are you having thoughts of ending your life?": the corpus's check-in replies ("yes.
-        worse since monday") teach the model that a bare yes can be a crisis, and at a check-in
-        it is. A sure category still interrupts (decided before this), a phrase rule's ask (an
-        ``ask_when`` phrase, a hit the model doubted) still asks, longer words are still
-        screened, and so are the words after the answer's own: "yeah took pills" is asked about
-        ("took pills" is), "yes it did" is not."""
-        if found.asks or len(folded.split()) > SHORT_ANSWER_WORDS:
+        """Whether typed words of at most :data:`SHORT_ANSWER_WORDS` answer the Yes / No question
+        being asked ("yeah", "yes please", "tak, teraz") and are only that: what the learned
+        stage reads in them is not a crisis. Session 30 found "yeah" typed at "Would you like to
+        look at more?" asking "Are you having thoughts of ending your life?", and "tak, teraz"
+        (yes, now) typed in the suicide path's first question opening the urge path: the
+        corpus's check-in replies ("yes. worse since monday", labelled with the category they
+        answer) teach the model that a bare yes is a crisis. A phrase rule's hit or ask (an
+        ``ask_when`` phrase, a hit the model doubted) still counts, longer words are screened as
+        always, and so are the words after the answer's own: "yeah took pills" is asked about
+        ("took pills" is), "yes please" is not."""
+        if found.rules or found.asks or len(folded.split()) > SHORT_ANSWER_WORDS:
             return False
         answer = fs.answer_and_rest(session.locale, session.flow, session.state, folded)
         if answer is None:

@@ -260,13 +260,14 @@ class ReadsYesAs:
         return Screening(sure=(self.category,), scores={self.category: 0.9})
 
 
-@pytest.mark.parametrize(("locale", "typed"), [("en", "Yes, right now"), ("pl", "tak, teraz"), ("en", "Not sure tbh")])
+@pytest.mark.parametrize(("locale", "typed"), [("en", "Yes, right now"), ("en", "Not sure tbh")])
 def test_a_typed_yes_at_a_check_in_opens_the_path_it_answered_even_if_screening_reads_another(
     flowset, locale: str, typed: str  # type: ignore[no-untyped-def]
 ) -> None:
     """Session 30: a retrained model read "tak, teraz" (yes, now) at the suicide check-in as a sure
     urge, and the urge path ran instead of the suicide path the person said yes to. The answer
-    is to the question asked: its path leads (the most urgent first), the other waits."""
+    is to the question asked: its path leads (the most urgent first), and a crisis read in the
+    rest of the words ("right now" here, as this fake reads it) waits."""
     engine = Engine(flowset, screen=ReadsYesAs("urge"))
     session = at_reason_question(engine, locale)
     reply = engine.turn(session, UserInput(text="Everything feels heavy"))
@@ -276,6 +277,18 @@ def test_a_typed_yes_at_a_check_in_opens_the_path_it_answered_even_if_screening_
     assert reply.resources  # help in the first reply
     # then the urge path, then back where they were: never to the check-in already answered
     assert session.stack == [("why_change", "ask_reason"), ("crisis_urge", "")]
+
+
+def test_a_short_typed_yes_at_a_check_in_is_the_answer_whatever_the_model_reads_in_it(flowset) -> None:  # type: ignore[no-untyped-def]
+    """"tak, teraz" is itself one of pl's typed yeses (system.typed_yes): nothing is left after
+    the answer's words, so what the model reads in them is not a crisis (Engine._short_answer)
+    and the path the person said yes to runs alone."""
+    engine = Engine(flowset, screen=ReadsYesAs("urge"))
+    session = at_reason_question(engine, "pl")
+    engine.turn(session, UserInput(text="Everything feels heavy"))
+    reply = engine.turn(session, UserInput(text="tak, teraz"))
+    assert reply.flow == "crisis_suicide" and reply.resources
+    assert session.stack == [("why_change", "ask_reason")]
 
 
 def test_a_typed_no_with_another_crisis_at_a_check_in_resumes_where_they_were_not_at_the_check_in(
@@ -351,3 +364,20 @@ def test_with_the_shipped_screener_a_short_typed_yes_answers_a_yes_no_question(
     session.flow, session.state = "thinking_traps", "more"
     reply = shipped_engine.turn(session, UserInput(text=typed))
     assert (reply.flow, reply.state) == ("thinking_traps", "recap")
+
+
+def test_a_short_typed_yes_inside_a_crisis_path_answers_its_question(flowset) -> None:  # type: ignore[no-untyped-def]
+    """Session 30: "tak, teraz" typed at the suicide path's first question ("have you wished you
+    were dead?") opened the urge path on top of it, because the model read a sure urge in it."""
+    engine = Engine(flowset, screen=ReadsYesAs("urge"))
+    session, _ = engine.start("pl")
+    session.flow, session.state = "crisis_suicide", "q_wish"
+    reply = engine.turn(session, UserInput(text="tak, teraz"))
+    assert (reply.flow, reply.state) == ("crisis_suicide", "q_thoughts") and reply.screened == ()
+
+
+def test_with_the_shipped_screener_yes_now_in_polish_stays_in_the_suicide_path(shipped_engine: Engine) -> None:
+    session, _ = shipped_engine.start("pl")
+    session.flow, session.state = "crisis_suicide", "q_wish"
+    reply = shipped_engine.turn(session, UserInput(text="tak, teraz"))
+    assert (reply.flow, reply.state) == ("crisis_suicide", "q_thoughts")
