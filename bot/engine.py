@@ -271,7 +271,7 @@ class Engine:
                 # the person's own words (not an option's label or number, nor a command word)
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
-                if found and self._short_answer(fs, session, folded, found):
+                if found and self._short_answer(fs, session, text, folded, found):
                     found = Screening(scores=found.scores)  # the answer to the question, no crisis
                 screened = check_in.sure_now(session, found, fs.flows)
                 if screened:
@@ -300,7 +300,7 @@ class Engine:
 
     # -- the steps -----------------------------------------------------------------------
 
-    def _short_answer(self, fs: FlowSet, session: Session, folded: str, found: Screening) -> bool:
+    def _short_answer(self, fs: FlowSet, session: Session, text: str, folded: str, found: Screening) -> bool:
         """Whether typed words of at most :data:`SHORT_ANSWER_WORDS` answer the Yes / No question
         being asked ("yeah", "yes please", "tak, teraz") and are only that: what the learned
         stage reads in them is not a crisis. Session 30 found "yeah" typed at "Would you like to
@@ -317,7 +317,12 @@ class Engine:
         if answer is None:
             return False
         rest = answer[1]
-        return not rest or self.screen is None or not check_in.as_screening(self.screen(rest, session.locale))
+        if not rest or self.screen is None:
+            return True
+        words = text.split()
+        if len(words) == len(folded.split()):  # the person's own words after the answer's, as typed
+            rest = " ".join(words[len(words) - len(rest.split()) :])
+        return not check_in.as_screening(self.screen(rest, session.locale))
 
     @staticmethod
     def _with_confirmed(fs: FlowSet, session: Session, folded: str, screened: tuple[str, ...]) -> tuple[str, ...]:
