@@ -54,10 +54,10 @@ Lapse = Callable[[str, str], bool]
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
 RESUMED = "system.resumed"
+"""Said when the person goes back to where they were; then only the question, not its preamble."""
 SHORT_ANSWER_WORDS = 3
 """A typed Yes / No answer this short is the answer, not a crisis, unless a phrase rule finds one
 or its words after the answer's own are flagged (:meth:`Engine._short_answer`)."""
-"""Said when the person goes back to where they were; then only the question, not its preamble."""
 MAX_STACK = 8
 MAX_HOPS = 64
 
