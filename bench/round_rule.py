@@ -66,7 +66,7 @@ def decide(without: Sequence[Point], with_round: Sequence[Point]) -> tuple[dict[
     for share in SHARES:
         a, b = caught_at(without, share), caught_at(with_round, share)
         deltas[share] = None if a is None or b is None else round(100 * (b - a), 1)
-    lower = [deltas[s] is not None and deltas[s] < 0 for s in DECIDING]  # type: ignore[operator]
+    lower = [(d := deltas[s]) is not None and d < 0 for s in DECIDING]
     return deltas, not all(lower)
 
 

@@ -263,19 +263,22 @@ class Engine:
             if len(text) > MAX_INPUT_CHARS:
                 raise InputError(f"text is longer than {MAX_INPUT_CHARS} characters")
             typed_command: str | None = None
+            answer: tuple[int, str] | None = None
             if text:  # folded once: for the command words, the options, and so what to screen
                 folded = normalise(text)
                 typed_command = fs.commands.get(folded or text.strip())  # as command_key(text)
                 picked = self._pick(fs, session, folded)
+                if picked is None and typed_command is None:  # "yeah right now": screened below
+                    answer = fs.answer_and_rest(session.locale, session.flow, session.state, folded)
             if self.screen is not None and text and typed_command is None and picked is None:
                 # the person's own words (not an option's label or number, nor a command word)
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
-                if found and self._short_answer(fs, session, text, folded, found):
+                if found and self._short_answer(session, text, answer, found):
                     found = Screening(scores=found.scores)  # the answer to the question, no crisis
                 screened = check_in.sure_now(session, found, fs.flows)
                 if screened:
-                    screened = self._with_confirmed(fs, session, folded, screened)
+                    screened = self._with_confirmed(fs, session, answer, screened)
                 if screened and self._interrupt(fs, session, screened, out, found):
                     return self._reply(fs, session, out, screened)
                 if not screened and self._check_in(fs, session, found, text, out):
@@ -283,8 +286,8 @@ class Engine:
             if command is None and text and picked is None and self._lapsed(fs, session, text, screened):
                 self._to_lapse(fs, session, out)
                 return self._reply(fs, session, out, screened)
-            if text and picked is None and typed_command is None:  # "yeah right now", screened above
-                picked = fs.typed_answer(session.locale, session.flow, session.state, folded)
+            if answer is not None:  # "yeah right now", screened above
+                picked = answer[0]
             if command is None:
                 command = typed_command
         if command is not None:
@@ -300,7 +303,7 @@ class Engine:
 
     # -- the steps -----------------------------------------------------------------------
 
-    def _short_answer(self, fs: FlowSet, session: Session, text: str, folded: str, found: Screening) -> bool:
+    def _short_answer(self, session: Session, text: str, answer: tuple[int, str] | None, found: Screening) -> bool:
         """Whether typed words of at most :data:`SHORT_ANSWER_WORDS` answer the Yes / No question
         being asked ("yeah", "yes please", "tak, teraz") and are only that: what the learned
         stage reads in them is not a crisis. Session 30 found "yeah" typed at "Would you like to
@@ -311,21 +314,20 @@ class Engine:
         ``ask_when`` phrase, a hit the model doubted) still counts, longer words are screened as
         always, and so are the words after the answer's own: "yeah took pills" is asked about
         ("took pills" is), "yes please" is not."""
-        if found.rules or found.asks or len(folded.split()) > SHORT_ANSWER_WORDS:
+        words = text.split()
+        if answer is None or found.rules or found.asks or len(words) > SHORT_ANSWER_WORDS:
             return False
-        answer = fs.answer_and_rest(session.locale, session.flow, session.state, folded)
-        if answer is None:
-            return False
-        rest = answer[1]
+        rest = answer[1].split()
         if not rest or self.screen is None:
             return True
-        words = text.split()
-        if len(words) == len(folded.split()):  # the person's own words after the answer's, as typed
-            rest = " ".join(words[len(words) - len(rest.split()) :])
-        return not check_in.as_screening(self.screen(rest, session.locale))
+        # the person's own words after the answer's, as typed (folding may split words apart)
+        after = " ".join(words[len(words) - len(rest) :]) if len(rest) < len(words) else " ".join(rest)
+        return not check_in.as_screening(self.screen(after, session.locale))
 
     @staticmethod
-    def _with_confirmed(fs: FlowSet, session: Session, folded: str, screened: tuple[str, ...]) -> tuple[str, ...]:
+    def _with_confirmed(
+        fs: FlowSet, session: Session, answer: tuple[int, str] | None, screened: tuple[str, ...]
+    ) -> tuple[str, ...]:
         """At a check-in, typed words that answer Yes or Not sure ("tak, teraz") make its
         category sure beside what screening found in them, so the path the person said yes to
         runs (the most urgent first, as always) even when the model reads a bare "yes, now" as
@@ -333,10 +335,9 @@ class Engine:
         if not check_in.is_check_in(session.flow):
             return screened
         category = check_in.category_of(session.flow)
-        answer = fs.typed_answer(session.locale, session.flow, session.state, folded)
         if category in screened or answer is None:
             return screened
-        option = fs.flows[session.flow].flow.states[session.state].choices()[answer]
+        option = fs.flows[session.flow].flow.states[session.state].choices()[answer[0]]
         if option.target() != ("flow", fs.program.crisis.get(category)):
             return screened
         return (*screened, category)
