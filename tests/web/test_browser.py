@@ -407,6 +407,33 @@ def test_the_widget_on_a_host_page(browser: Browser, server: str, host_page: str
     context.close()
 
 
+def test_leaving_quickly_in_a_frame_no_launcher_answers(browser: Browser, server: str, host_page: str,
+                                                       redis_db: redis.Redis) -> None:
+    """Inside a frame whose parent does not close it (the launcher's message lost, or a frame
+    the launcher did not open), "Leave quickly" still blanks the chat at once and goes to the
+    neutral page a moment later; the launcher closes only its own frame."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(host_page)
+    page.evaluate("""(src) => {
+        const f = document.createElement('iframe');
+        f.id = 'bare'; f.src = src; f.style.width = '100%'; f.style.height = '40rem';
+        document.body.appendChild(f);
+    }""", server + "/?locale=es")
+    frame = page.frame_locator("#bare")
+    frame.get_by_role("button", name="Empezar el chat").click()
+    expect(frame.locator("#log")).to_contain_text("Hola")
+    key = session_key(frame)
+    frame.get_by_role("button", name="Salir rápido").click()
+    expect(frame.locator("body")).not_to_contain_text("Hola")
+    chat = page.frame(url=lambda url: url.startswith(server))
+    assert chat is not None
+    chat.wait_for_url(server + "/away")
+    expect(page.locator("#bare")).to_have_count(1)  # not the launcher's frame: left where it is
+    wait_gone(redis_db, key)
+    context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("with_js", [True, False], ids=["js", "nojs"])
 def test_axe_finds_no_violations(browser: Browser, server: str, scheme: str, with_js: bool) -> None:

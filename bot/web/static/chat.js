@@ -17,6 +17,7 @@
   // typed with Shift never count; auto-repeat is ignored. Three taps within TAP_WINDOW leave.
   // The reference is GOV.UK's "Exit this page" component.
   var TAP_WINDOW = 5000;
+  var LEAVE_GRACE = 150;  // ms inside the widget between closing it and the neutral page
   var leaving = false;
 
   function sessionToken() {
@@ -38,13 +39,17 @@
         }).catch(function () {});
       } catch (e) { /* leave anyway */ }
     }
-    if (window.parent !== window) {
-      try { window.parent.postMessage({ type: "redirection-bot:exit" }, "*"); } catch (e) { /* none */ }
-    }
     document.title = "";
     document.body.textContent = "";
     // replace, not assign: the chat's history entry becomes the neutral page, so Back skips it
-    window.location.replace("/away");
+    var away = function () { window.location.replace("/away"); };
+    if (window.parent === window) { away(); return; }
+    // Inside the widget: the launcher closes the frame on this message. The chat is already
+    // blank; the neutral page follows a moment later, in case no launcher answers. Navigating at
+    // once could lose the message: a frame of another origin posts through the browser, which
+    // may replace the frame's document first (a CI run once saw the frame stay open).
+    try { window.parent.postMessage({ type: "redirection-bot:exit" }, "*"); } catch (e) { /* none */ }
+    setTimeout(away, LEAVE_GRACE);
   }
 
   // As GOV.UK does, say how many taps are left (to screen readers; the count is not shown)
