@@ -424,13 +424,16 @@ def test_leaving_quickly_in_a_frame_no_launcher_answers(browser: Browser, server
     frame.get_by_role("button", name="Empezar el chat").click()
     expect(frame.locator("#log")).to_contain_text("Hola")
     key = session_key(frame)
-    frame.get_by_role("button", name="Salir rápido").click()
+    # the end request's answer is the event to wait for: the server deletes before it answers
+    with page.expect_response(lambda r: r.url == server + "/api/v1/end") as ended:
+        frame.get_by_role("button", name="Salir rápido").click()
     expect(frame.locator("body")).not_to_contain_text("Hola")
     chat = page.frame(url=lambda url: url.startswith(server))
     assert chat is not None
     chat.wait_for_url(server + "/away")
     expect(page.locator("#bare")).to_have_count(1)  # not the launcher's frame: left where it is
-    wait_gone(redis_db, key)
+    assert ended.value.status == 204
+    assert not redis_db.exists(key), "the session is still in the store"
     context.close()
 
 
