@@ -52,9 +52,16 @@ MAX_PHRASE_CHARS = 500
 _DROP = re.compile(
     "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f'`\u2019\u00b4]"
 )
+JOKE_EMOJI = "\U0001f602\U0001f923\U0001f606\U0001f639\U0001f926\U0001f644"
+"""Emoji read as the word ``lol`` (session 32): tears of joy, rolling on the floor, grinning
+squint, cat with tears of joy, face palm, eye roll. Every other emoji is not a word, so
+"powieszę się na choince 😂" read as a plain threat while the same words with "xd" or "lol"
+did not; now the phrases written with ``lol`` (jokes, hyperbole) see them, and so does the
+learned stage. Not 🙃 or 😅: people in crisis use them ("a treat before the big sleep 🙃")."""
 _SPECIAL = str.maketrans(
     {"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "\u0131": "i", "\u2018": ""}
     | dict.fromkeys("¿¡«»“”„…\u2013\u2014•·", " ")  # so most Spanish text is ASCII once folded
+    | dict.fromkeys(JOKE_EMOJI, " lol ")
 )
 _REPEAT = re.compile(r"([^\W\d_])\1+")
 _DOUBLE = re.compile(r"([^\W\d_])\1")
