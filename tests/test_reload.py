@@ -121,18 +121,26 @@ def test_old_versions_are_dropped_past_the_limit(root: Path) -> None:
     assert len(engine.versions) == KEEP_VERSIONS and first not in engine.versions
 
 
+def _on_serving(served: asyncio.Event) -> Any:
+    """A reloader's ``report`` that sets ``served`` when a new version is served (it reports
+    from the event loop's thread), so a test waits on that, not on a clock."""
+
+    def report(line: str) -> None:
+        if "now serving version" in line:
+            served.set()
+
+    return report
+
+
 async def test_the_watcher_picks_up_edits_by_itself(root: Path) -> None:
     engine, _, _ = _reloader(root)
-    said: list[str] = []
-    reloader = Reloader(engine, root, interval=0.02, report=said.append)
+    served = asyncio.Event()
+    reloader = Reloader(engine, root, interval=0.02, report=_on_serving(served))
     stop = asyncio.Event()
     task = asyncio.create_task(reloader.run(stop))
     try:
         _edit(root / "locale" / "en" / "messages.yaml", HELLO, "welcome.hello: Watched.")
-        for _ in range(200):
-            await asyncio.sleep(0.02)
-            if _hello(engine) == "Watched.":
-                break
+        await asyncio.wait_for(served.wait(), 30)
         assert _hello(engine) == "Watched."
     finally:
         stop.set()
@@ -141,16 +149,14 @@ async def test_the_watcher_picks_up_edits_by_itself(root: Path) -> None:
 
 
 async def test_the_server_with_reload_serves_the_edit(root: Path, aiohttp_client: Any) -> None:
+    served = asyncio.Event()
     app = create_app(load_engine(root), WebConfig())
-    app.cleanup_ctx.append(reload_ctx(root, interval=0.02))
+    app.cleanup_ctx.append(reload_ctx(root, interval=0.02, report=_on_serving(served)))
     client = await aiohttp_client(app)
     before = await (await client.post("/api/v1/start", json={"locale": "en"})).json()
     _edit(root / "locale" / "en" / "messages.yaml", HELLO, "welcome.hello: Served.")
-    for _ in range(200):
-        await asyncio.sleep(0.02)
-        after = await (await client.post("/api/v1/start", json={"locale": "en"})).json()
-        if after["messages"][0]["text"] == "Served.":
-            break
+    await asyncio.wait_for(served.wait(), 30)
+    after = await (await client.post("/api/v1/start", json={"locale": "en"})).json()
     assert after["messages"][0]["text"] == "Served."
     turn = await client.post("/api/v1/turn", json={
         "session": before["session"], "seq": before["seq"], "choice": "leave"})

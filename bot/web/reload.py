@@ -145,16 +145,19 @@ class Reloader:
                     self.serve(flowset)
 
 
-def reload_ctx(content: Path, interval: float = DEFAULT_INTERVAL) -> Any:
-    """An aiohttp ``cleanup_ctx`` that runs a ``Reloader`` on the app's engine."""
+def reload_ctx(
+    content: Path, interval: float = DEFAULT_INTERVAL, report: Callable[[str], None] = _stderr
+) -> Any:
+    """An aiohttp ``cleanup_ctx`` that runs a ``Reloader`` on the app's engine (``report``
+    gets its lines: stderr, or a test's event)."""
     from bot.web.app import STOP_GRACE, stop_task
     from bot.web.state import ENGINE
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        reloader = Reloader(app[ENGINE], content, interval=interval)
+        reloader = Reloader(app[ENGINE], content, interval=interval, report=report)
         stop = asyncio.Event()
         task = asyncio.create_task(reloader.run(stop))
-        _stderr(f"reload: watching {content / 'flows'} and {content / 'locale'}")
+        report(f"reload: watching {content / 'flows'} and {content / 'locale'}")
         try:
             yield
         finally:
