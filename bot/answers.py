@@ -68,9 +68,18 @@ def typed_answer(phrases: Sequence[Phrase], folded: str) -> int | None:
 
 def answer_and_rest(phrases: Sequence[Phrase], folded: str) -> tuple[int, str] | None:
     """The option that ``folded`` answers and the words after the answer's own ("yes it did":
-    the Yes option and "it did"), if it answers one."""
+    the Yes option and "it did"), if it answers one. Words that answer the same way again are
+    the answer's own too ("sí, claro", "yeah sure", "tak, jasne": the Yes option and nothing
+    after): session 32 found "claro" alone, screened as the words after "sí", asked about
+    suicide."""
     words = tuple(folded.split())
     for phrase, index, whole in phrases:
         if words == phrase or (not whole and words[: len(phrase)] == phrase):
-            return index, " ".join(words[len(phrase) :])
+            rest = words[len(phrase) :]
+            while rest and not whole:
+                again = next((p for p, i, w in phrases if i == index and not w and rest[: len(p)] == p), None)
+                if again is None:
+                    break
+                rest = rest[len(again) :]
+            return index, " ".join(rest)
     return None

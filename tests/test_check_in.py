@@ -260,14 +260,15 @@ class ReadsYesAs:
         return Screening(sure=(self.category,), scores={self.category: 0.9})
 
 
-@pytest.mark.parametrize(("locale", "typed"), [("en", "Yes, right now"), ("en", "Not sure tbh")])
+@pytest.mark.parametrize(("locale", "typed"), [("en", "Yes, tonight"), ("en", "Not sure tbh")])
 def test_a_typed_yes_at_a_check_in_opens_the_path_it_answered_even_if_screening_reads_another(
     flowset, locale: str, typed: str  # type: ignore[no-untyped-def]
 ) -> None:
     """Session 30: a retrained model read "tak, teraz" (yes, now) at the suicide check-in as a sure
     urge, and the urge path ran instead of the suicide path the person said yes to. The answer
     is to the question asked: its path leads (the most urgent first), and a crisis read in the
-    rest of the words ("right now" here, as this fake reads it) waits."""
+    rest of the words ("tonight" here, as this fake reads it) waits. ("right now" is a yes of
+    its own, so "Yes, right now" is only the answer: test_typed_answers.py.)"""
     engine = Engine(flowset, screen=ReadsYesAs("urge"))
     session = at_reason_question(engine, locale)
     reply = engine.turn(session, UserInput(text="Everything feels heavy"))

@@ -133,3 +133,13 @@ def test_matching_is_by_whole_words() -> None:
     assert answers.typed_answer(phrases, "no way") is None
     assert answers.typed_answer(phrases, "not sure really") == 2
     assert answers.typed_answer(phrases, "") is None
+
+
+def test_an_answer_said_twice_is_still_only_the_answer() -> None:
+    """"sí, claro": "claro" is a yes too, not words after the answer to screen on their own."""
+    phrases = [(("yes",), 0, False), (("sure",), 0, False), (("no",), 1, True), (("not", "sure"), 2, False)]
+    assert answers.answer_and_rest(phrases, "yes sure") == (0, "")
+    assert answers.answer_and_rest(phrases, "yes yes sure") == (0, "")
+    assert answers.answer_and_rest(phrases, "yes sure took pills") == (0, "took pills")
+    assert answers.answer_and_rest(phrases, "yes not sure") == (0, "not sure")  # another option's words stay
+    assert answers.answer_and_rest(phrases, "no no") is None  # a whole-answer no is never stretched
