@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +122,7 @@ def test_old_versions_are_dropped_past_the_limit(root: Path) -> None:
     assert len(engine.versions) == KEEP_VERSIONS and first not in engine.versions
 
 
-def _on_serving(served: asyncio.Event) -> Any:
+def _on_serving(served: asyncio.Event) -> Callable[[str], None]:
     """A reloader's ``report`` that sets ``served`` when a new version is served (it reports
     from the event loop's thread), so a test waits on that, not on a clock."""
 
