@@ -131,7 +131,7 @@ def is_test_file(path: Path) -> bool:
     return path.name.startswith("test")
 
 
-CALIBRATION_SPLITS = ("test", *(f"test{n}" for n in range(2, 30)))
+CALIBRATION_SPLITS = ("test", *(f"test{n}" for n in range(2, 31)))
 """The test splits of sessions 2 to 31 (``test.tsv`` to ``test29.tsv``), which choose one number
 per language, its ``check_budget:`` (``bench/screening_budget.py``): how much of everyday talk
 screening may ask about; since session 26 also ``doubt_below:`` (``bench/rule_doubt.py``). Still
