@@ -13,7 +13,10 @@ matched on the folded text like an option's label, :func:`bot.catalog.normalise`
   "idk maybe"). A wrong yes costs a person one screen of help, which they can leave;
 - ``system.typed_no``: only a whole answer that *is* one of them chooses ``common.opt_no``
   ("nope", "no im fine"). "no one would miss me" must never be read as a "No" to a question
-  about ending one's life.
+  about ending one's life;
+- ``system.typed_courtesy``: words that may follow a Yes or Not sure and are the answer's own
+  ("yes please", "sí, gracias", "joo kiitos", "tak, proszę"), never an answer alone. Session 33:
+  a retrained en model read "please" alone, screened as the words after "yes", as a crisis.
 
 Unlike an option's exact label, these words are the person's own: the engine screens them
 first (a crisis in them interrupts, as anywhere), and takes the option only if nothing did. A
@@ -40,8 +43,14 @@ TYPED_ANSWERS: Mapping[str, tuple[str, bool]] = {
 """Option label -> (the key listing the words that choose it, whether the whole answer must be
 one of them). "Not sure" comes before yes, so that "not sure" words that start like a yes win."""
 
+TYPED_COURTESY = "system.typed_courtesy"
+"""The key listing words of courtesy that follow an answer ("please", "thanks")."""
+
+COURTESY = -1
+"""The option index of a courtesy phrase (:data:`Phrase`): it answers nothing on its own."""
+
 Phrase = tuple[tuple[str, ...], int, bool]
-"""(folded words, option index, whole answer only)."""
+"""(folded words, option index or :data:`COURTESY`, whole answer only)."""
 
 
 def phrases_for(catalog: Catalog, options: Sequence[Option]) -> list[Phrase]:
@@ -57,6 +66,12 @@ def phrases_for(catalog: Catalog, options: Sequence[Option]) -> list[Phrase]:
             words = tuple(normalise(phrase).split())
             if words:
                 out.append((words, index, whole))
+    courtesy = catalog.messages.get(TYPED_COURTESY)
+    if out and courtesy is not None:
+        for phrase in courtesy.render(None).split(","):
+            words = tuple(normalise(phrase).split())
+            if words:
+                out.append((words, COURTESY, False))
     return sorted(out, key=lambda p: -len(p[0]))
 
 
@@ -68,16 +83,20 @@ def typed_answer(phrases: Sequence[Phrase], folded: str) -> int | None:
 
 def answer_and_rest(phrases: Sequence[Phrase], folded: str) -> tuple[int, str] | None:
     """The option that ``folded`` answers and the words after the answer's own ("yes it did":
-    the Yes option and "it did"), if it answers one. Words that answer the same way again are
-    the answer's own too ("sí, claro", "yeah sure", "tak, jasne": the Yes option and nothing
-    after): session 32 found "claro" alone, screened as the words after "sí", asked about
-    suicide."""
+    the Yes option and "it did"), if it answers one. Words that answer the same way again, and
+    words of courtesy, are the answer's own too ("sí, claro", "yeah sure", "yes please", "tak,
+    jasne": the Yes option and nothing after): session 32 found "claro" alone, screened as the
+    words after "sí", asked about suicide, and session 33 "please"."""
     words = tuple(folded.split())
     for phrase, index, whole in phrases:
+        if index == COURTESY:
+            continue
         if words == phrase or (not whole and words[: len(phrase)] == phrase):
             rest = words[len(phrase) :]
             while rest and not whole:
-                again = next((p for p, i, w in phrases if i == index and not w and rest[: len(p)] == p), None)
+                again = next(
+                    (p for p, i, w in phrases if i in (index, COURTESY) and not w and rest[: len(p)] == p), None
+                )
                 if again is None:
                     break
                 rest = rest[len(again) :]

@@ -356,7 +356,8 @@ def test_longer_words_rule_asks_and_sure_crises_are_still_screened_at_a_yes_no_q
 
 @pytest.mark.parametrize(
     ("locale", "typed"),
-    [("en", "yeah"), ("en", "yes please"), ("en", "Yep"), ("es", "sí, claro"), ("fi", "joo"), ("pl", "tak")],
+    [("en", "yeah"), ("en", "yes please"), ("en", "Yep"), ("en", "yes thanks"), ("es", "sí, claro"),
+     ("es", "sí, por favor"), ("fi", "joo"), ("fi", "joo kiitos"), ("pl", "tak"), ("pl", "tak, dzięki")],
 )
 def test_with_the_shipped_screener_a_short_typed_yes_answers_a_yes_no_question(
     shipped_engine: Engine, locale: str, typed: str

@@ -11,6 +11,7 @@ from bot import answers
 from bot.bootstrap import load_flowset
 from bot.catalog import normalise
 from bot.engine import Engine
+from bot.flow import Option
 from bot.session import Session, UserInput
 from tests.test_check_in import FakeScreen, at_reason_question
 
@@ -123,6 +124,11 @@ def test_every_language_lists_its_answers_and_no_word_answers_two_ways(flowset) 
                 words = tuple(normalise(phrase).split())
                 assert words, (locale, key, "an empty phrase")
                 assert seen.setdefault(words, label) == label, (locale, words, "answers two options")
+        assert answers.TYPED_COURTESY in flowset.catalogs[locale].messages, locale
+        for phrase in flowset.catalogs[locale].messages[answers.TYPED_COURTESY].render(None).split(","):
+            words = tuple(normalise(phrase).split())
+            assert words, (locale, "an empty courtesy phrase")
+            assert words not in seen, (locale, words, "a courtesy word that is also an answer")
 
 
 def test_matching_is_by_whole_words() -> None:
@@ -143,3 +149,30 @@ def test_an_answer_said_twice_is_still_only_the_answer() -> None:
     assert answers.answer_and_rest(phrases, "yes sure took pills") == (0, "took pills")
     assert answers.answer_and_rest(phrases, "yes not sure") == (0, "not sure")  # another option's words stay
     assert answers.answer_and_rest(phrases, "no no") is None  # a whole-answer no is never stretched
+
+
+def test_words_of_courtesy_after_an_answer_are_the_answers_own() -> None:
+    """Session 33: "yes please" at a yes/no question asked about suicide, because a retrained
+    model read "please" alone (the words after the answer's own) as a crisis."""
+    c = answers.COURTESY
+    phrases = [(("yes",), 0, False), (("no",), 1, True), (("please",), c, False), (("thank", "you"), c, False)]
+    assert answers.answer_and_rest(phrases, "yes please") == (0, "")
+    assert answers.answer_and_rest(phrases, "yes thank you please") == (0, "")
+    assert answers.answer_and_rest(phrases, "yes please took pills") == (0, "took pills")  # the rest is screened
+    assert answers.answer_and_rest(phrases, "please") is None  # courtesy alone answers nothing
+    assert answers.answer_and_rest(phrases, "thank you") is None
+    assert answers.answer_and_rest(phrases, "no please") is None  # a whole-answer no is never stretched
+    assert answers.answer_and_rest(phrases, "please yes") is None  # only after an answer
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed", "option"),
+    [("en", "Yes please", "common.opt_yes"), ("en", "not sure, thanks", "common.opt_not_sure"),
+     ("es", "Sí, por favor", "common.opt_yes"), ("fi", "joo kiitos", "common.opt_yes"),
+     ("pl", "tak, dziękuję", "common.opt_yes")],
+)
+def test_each_language_reads_its_courtesy_words_after_an_answer(flowset, locale: str, typed: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    options = [Option(id=o, label=f"common.opt_{o}", go="next") for o in ("yes", "no", "not_sure")]
+    phrases = answers.phrases_for(flowset.catalogs[locale], options)
+    found = answers.answer_and_rest(phrases, normalise(typed))
+    assert found is not None and options[found[0]].label == option and found[1] == "", (locale, typed, found)
