@@ -55,24 +55,25 @@ Phrase = tuple[tuple[str, ...], int, bool]
 
 def phrases_for(catalog: Catalog, options: Sequence[Option]) -> list[Phrase]:
     """The typed answers of a state with ``options`` in ``catalog``'s language, longest first
-    (so that "not sure" is tried before "no")."""
+    (so that "not sure" is tried before "no"), and the words of courtesy that may follow them."""
     out: list[Phrase] = []
     for label, (key, whole) in TYPED_ANSWERS.items():
-        message = catalog.messages.get(key)
         index = next((i for i, opt in enumerate(options) if opt.label == label), None)
-        if message is None or index is None:
-            continue
-        for phrase in message.render(None).split(","):
-            words = tuple(normalise(phrase).split())
-            if words:
-                out.append((words, index, whole))
-    courtesy = catalog.messages.get(TYPED_COURTESY)
-    if out and courtesy is not None:
-        for phrase in courtesy.render(None).split(","):
-            words = tuple(normalise(phrase).split())
-            if words:
-                out.append((words, COURTESY, False))
+        if index is not None:
+            out += [(words, index, whole) for words in _listed(catalog, key)]
+    if out:
+        out += [(words, COURTESY, False) for words in _listed(catalog, TYPED_COURTESY)]
     return sorted(out, key=lambda p: -len(p[0]))
+
+
+def _listed(catalog: Catalog, key: str) -> list[tuple[str, ...]]:
+    """The comma-separated phrases of ``key`` in ``catalog``, folded into words (none if the
+    catalog lacks the key)."""
+    message = catalog.messages.get(key)
+    if message is None:
+        return []
+    folded = (tuple(normalise(phrase).split()) for phrase in message.render(None).split(","))
+    return [words for words in folded if words]
 
 
 def typed_answer(phrases: Sequence[Phrase], folded: str) -> int | None:
