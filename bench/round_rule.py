@@ -1,17 +1,22 @@
-"""Keep a new round of data or set it aside: the rule of docs/screening.md, from two runs of
-``bench/screening_budget.py``.
+"""Keep a new round of data or set it aside: the rule of docs/screening.md, from runs of
+``bench/screening_budget.py`` at two seeds of the hidden layer, without and with the round.
 
-    .venv/bin/python bench/screening_budget.py > /tmp/without.txt   # the pool without the round
+    for s in 0 1; do .venv/bin/python bench/screening_budget.py --hidden-seed $s > /tmp/without-$s.txt; done
     # add the round, run train-screener, then:
-    .venv/bin/python bench/screening_budget.py > /tmp/with.txt
-    .venv/bin/python bench/round_rule.py /tmp/without.txt /tmp/with.txt
+    for s in 0 1; do .venv/bin/python bench/screening_budget.py --hidden-seed $s > /tmp/with-$s.txt; done
+    .venv/bin/python bench/round_rule.py --without /tmp/without-*.txt --with /tmp/with-*.txt
 
-For each language in both runs it prints the crisis messages the calibration splits caught at
-6, 7, 8, 9 and 10% of their hard negatives checked in by the bands (the best budget of the grid
-within each share; check-ins only a doubted rule hit asked are not counted, as in the budget
-pick), without and with the round, and the decision: a round lower at both 7% and 8% is set
-aside (sessions 18, 29 and 30 set rounds aside by it), otherwise kept. Decide before running
-the clean test split with the new model, and keep to it.
+For each language it prints the crisis messages the calibration splits caught at 6, 7, 8, 9 and
+10% of their hard negatives checked in by the bands (the best budget of the grid within each
+share; check-ins only a doubted rule hit asked are not counted, as in the budget pick), the mean
+of the runs given on each side, and the decision: a round lower by :data:`MARGIN` points or more
+at both 7% and 8% is set aside, otherwise kept. Decide before running the clean test split with
+the new model, and keep to it.
+
+Why two seeds and a margin (session 34): the hidden layer's seed alone, nothing else changed,
+moved a language by up to 0.9 points at 7-8% (session 33), and the rule then was "lower at both,
+by any amount", so it decided on a refit's noise. The mean of two seeds halves a run's variance;
+the margin is about one standard deviation of the difference of two such means.
 """
 
 from __future__ import annotations
@@ -29,7 +34,11 @@ from bench.screening_budget import LINE  # noqa: E402
 
 SHARES = (0.06, 0.07, 0.08, 0.09, 0.10)
 DECIDING = (0.07, 0.08)
-"""A round lower at both of these is set aside."""
+"""A round lower by :data:`MARGIN` or more at both of these is set aside."""
+MARGIN = 0.3
+"""Points of crisis messages caught. Session 33's seed change alone (0 -> 1) at 7% and 8%: en
+-0.1 / -0.2, es -0.4 / +0.1, fi 0 / -0.4, pl -0.7 / -0.9, a root mean square of 0.46 points for
+one run against one; against the mean of two runs on each side, 0.46 / sqrt(2) = 0.33."""
 LANG = re.compile(r"^(?P<lang>[a-z]{2,3}): calibration splits")
 
 
@@ -60,30 +69,51 @@ def caught_at(rows: Sequence[Point], share: float) -> float | None:
     return max(within) if within else None
 
 
-def decide(without: Sequence[Point], with_round: Sequence[Point]) -> tuple[dict[float, float | None], bool]:
-    """The change at each share (points, with minus without) and whether to keep the round."""
+def mean_caught_at(runs: Sequence[Sequence[Point]], share: float) -> float | None:
+    """The mean over runs (one a seed) of :func:`caught_at`; None if a run has no budget within."""
+    values = [caught_at(rows, share) for rows in runs]
+    if not values or any(v is None for v in values):
+        return None
+    return sum(v for v in values if v is not None) / len(values)
+
+
+def decide(
+    without: Sequence[Sequence[Point]], with_round: Sequence[Sequence[Point]], margin: float = MARGIN
+) -> tuple[dict[float, float | None], bool]:
+    """The change at each share (points, the runs' mean with minus without, to a hundredth) and
+    whether to keep the round: set aside only if lower by ``margin`` or more at both
+    :data:`DECIDING` shares."""
     deltas: dict[float, float | None] = {}
     for share in SHARES:
-        a, b = caught_at(without, share), caught_at(with_round, share)
-        deltas[share] = None if a is None or b is None else round(100 * (b - a), 1)
-    lower = [(d := deltas[s]) is not None and d < 0 for s in DECIDING]
+        a, b = mean_caught_at(without, share), mean_caught_at(with_round, share)
+        deltas[share] = None if a is None or b is None else round(100 * (b - a), 2)
+    lower = [(d := deltas[s]) is not None and d <= -margin + 1e-9 for s in DECIDING]
     return deltas, not all(lower)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("without", type=Path, help="screening_budget.py's output without the round")
-    parser.add_argument("with_round", type=Path, help="its output with the round")
+    parser.add_argument("--without", type=Path, nargs="+", required=True,
+                        help="screening_budget.py's outputs without the round, one a seed")
+    parser.add_argument("--with", dest="with_round", type=Path, nargs="+", required=True,
+                        help="its outputs with the round, at the same seeds")
+    parser.add_argument("--margin", type=float, default=MARGIN, help="points lower at 7%% and 8%% to set aside")
     args = parser.parse_args(argv)
-    before = read_runs(args.without.read_text(encoding="utf-8"))
-    after = read_runs(args.with_round.read_text(encoding="utf-8"))
-    for lang in [lang for lang in before if lang in after]:
-        deltas, keep = decide(before[lang], after[lang])
+    if len(args.without) != len(args.with_round):
+        parser.error("give as many runs with the round as without (one a seed)")
+    before = [read_runs(path.read_text(encoding="utf-8")) for path in args.without]
+    after = [read_runs(path.read_text(encoding="utf-8")) for path in args.with_round]
+    langs = [lang for lang in before[0] if all(lang in run for run in (*before, *after))]
+    print(f"mean of {len(before)} run(s) a side; set aside if lower by {args.margin:g} points or more "
+          f"at {' and '.join(f'{s:.0%}' for s in DECIDING)}")
+    for lang in langs:
+        a_runs, b_runs = [run[lang] for run in before], [run[lang] for run in after]
+        deltas, keep = decide(a_runs, b_runs, args.margin)
         cells = []
         for share in SHARES:
-            a, b = caught_at(before[lang], share), caught_at(after[lang], share)
+            a, b = mean_caught_at(a_runs, share), mean_caught_at(b_runs, share)
             d = deltas[share]
-            cells.append(f"{share:.0%} " + ("-" if a is None or b is None else f"{a:.3f} -> {b:.3f} ({d:+.1f})"))
+            cells.append(f"{share:.0%} " + ("-" if a is None or b is None else f"{a:.4f} -> {b:.4f} ({d:+.2f})"))
         print(f"{lang}: " + ", ".join(cells) + f"  => {'keep' if keep else 'SET ASIDE'}")
     return 0
 

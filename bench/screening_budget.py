@@ -112,11 +112,11 @@ def pick(rows: Sequence[Row], target: float, limit: float = LIMIT) -> Row | None
     return min((r for r in within if r.caught == most), key=lambda r: r.budget)
 
 
-def calibrate(lang: str, grid: Sequence[float]) -> list[Row]:
+def calibrate(lang: str, grid: Sequence[float], config: TrainConfig | None = None) -> list[Row]:
     pin_threads()
     screener = Screener.from_dir(ROOT / "locale", base=ROOT)
     train, dev = split(load_pool(ROOT / "corpus", lang))
-    part = LearnedStage(fit_arrays(lang, train, TrainConfig()), f"{lang} (train part)", None)
+    part = LearnedStage(fit_arrays(lang, train, config or TrainConfig()), f"{lang} (train part)", None)
     scores = [part.scores(ex.text) for ex in dev]
     hits = [screener.rules.screen(ex.text, lang) for ex in dev]
     calibration = [ex for name in CALIBRATION_SPLITS for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")]
@@ -138,14 +138,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lang", nargs="+")
     parser.add_argument("--target", type=float, default=TARGET, help="hard negatives checked in, at most")
     parser.add_argument("--grid", type=float, nargs="+", default=list(GRID))
+    parser.add_argument("--hidden-seed", type=int, default=TrainConfig.hidden_seed,
+                        help="the hidden layer's seed (bench/round_rule.py compares a round at two seeds)")
     args = parser.parse_args(argv)
     rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT)
     langs = args.lang or [lang for lang in languages(ROOT / "corpus") if lang in rules.languages]
+    config = TrainConfig(hidden_seed=args.hidden_seed)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(min(2, len(langs)), mp_context=context) as pool:
-        for lang, rows in zip(langs, pool.map(partial(calibrate, grid=sorted(args.grid)), langs), strict=True):
+        runs = pool.map(partial(calibrate, grid=sorted(args.grid), config=config), langs)
+        for lang, rows in zip(langs, runs, strict=True):
             now = budget_of(rules, lang)
-            print(f"{lang}: calibration splits {', '.join(CALIBRATION_SPLITS)}; check_budget now {now:g}")
+            print(f"{lang}: calibration splits {', '.join(CALIBRATION_SPLITS)}; check_budget now {now:g}; "
+                  f"hidden seed {config.hidden_seed}")
             for row in rows:
                 print("  " + row.line())
             best = pick(rows, args.target)

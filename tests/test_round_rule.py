@@ -1,9 +1,11 @@
-"""bench/round_rule.py: the rule that keeps a round of data or sets it aside, read off two runs of
-the budget bench as it prints them."""
+"""bench/round_rule.py: the rule that keeps a round of data or sets it aside, read off runs of the
+budget bench (one a seed of the hidden layer) as it prints them."""
 
 from __future__ import annotations
 
-from bench.round_rule import caught_at, decide, read_runs
+import pytest
+
+from bench.round_rule import MARGIN, caught_at, decide, main, mean_caught_at, read_runs
 from bench.screening_budget import Row
 
 
@@ -32,14 +34,71 @@ def test_caught_at_a_share_is_the_best_budget_within_it() -> None:
     assert caught_at(rows, 0.04) is None
 
 
-def test_a_round_lower_at_both_7_and_8_percent_is_set_aside() -> None:
+def runs(lang: str, *points: list[tuple[float, int, int]]) -> list[list[tuple[float, float]]]:
+    """Each of ``points`` read back as one run (a seed) of ``lang``."""
+    return [read_runs(output(lang, p))[lang] for p in points]
+
+
+def test_a_round_lower_at_both_7_and_8_percent_by_the_margin_is_set_aside() -> None:
     lower = [(b, c - 3, k) for b, c, k in BASE]
-    deltas, keep = decide(read_runs(output("pl", BASE))["pl"], read_runs(output("pl", lower))["pl"])
+    deltas, keep = decide(runs("pl", BASE), runs("pl", lower))
     assert not keep and deltas[0.07] == -0.3 and deltas[0.08] == -0.3
+
+
+def test_a_round_lower_at_both_by_less_than_the_margin_is_kept() -> None:
+    # session 33 set pl's and es's rounds aside on 0.1-0.7 points, inside what a seed alone moves
+    lower = [(b, c - 2, k) for b, c, k in BASE]
+    deltas, keep = decide(runs("pl", BASE), runs("pl", lower))
+    assert MARGIN > 0.2 and keep and deltas[0.07] == -0.2 and deltas[0.08] == -0.2
+    _, strict = decide(runs("pl", BASE), runs("pl", lower), margin=0.1)
+    assert not strict
+
+
+def test_the_seeds_are_averaged_before_the_rule() -> None:
+    up = [(b, c + 8, k) for b, c, k in BASE]
+    down = [(b, c - 10, k) for b, c, k in BASE]
+    # seed 0 is 1.0 point lower with the round, seed 1 0.8 higher: a mean of -0.1, kept
+    deltas, keep = decide(runs("es", BASE, BASE), runs("es", down, up))
+    assert keep and deltas[0.07] == -0.1
+    assert mean_caught_at(runs("es", down, up), 0.07) == pytest.approx(0.954)
+    # the same runs, one seed only: set aside
+    _, one = decide(runs("es", BASE), runs("es", down))
+    assert not one
+
+
+def test_a_share_no_run_reaches_decides_nothing() -> None:
+    late = [(b, c, k + 30) for b, c, k in BASE]  # the smallest budget checks in on 8%
+    deltas, keep = decide(runs("fi", BASE), runs("fi", late))
+    assert deltas[0.07] is None and deltas[0.06] is None and keep
+
+
+def test_the_command_reads_runs_by_seed_and_prints_each_language(tmp_path, capsys) -> None:
+    lower = [(b, c - 5, k) for b, c, k in BASE]
+    files = {}
+    for name, pts in {"a0": BASE, "a1": BASE, "b0": lower, "b1": BASE}.items():
+        files[name] = tmp_path / f"{name}.txt"
+        files[name].write_text(output("en", pts) + "\n" + output("fi", BASE) + "\n", encoding="utf-8")
+    assert main(["--without", str(files["a0"]), str(files["a1"]), "--with", str(files["b0"]), str(files["b1"])]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("mean of 2 run(s) a side")
+    en = next(line for line in out if line.startswith("en:"))
+    fi = next(line for line in out if line.startswith("fi:"))
+    assert "(-0.25)" in en and en.endswith("=> keep")  # -0.5 at one seed, 0 at the other
+    assert "(+0.00)" in fi and fi.endswith("=> keep")
+    assert main(["--without", str(files["a0"]), "--with", str(files["b0"]), "--margin", "0.5"]) == 0
+    en = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("en:"))
+    assert "(-0.50)" in en and en.endswith("=> SET ASIDE")
+
+
+def test_the_command_wants_as_many_runs_on_each_side(tmp_path) -> None:
+    path = tmp_path / "run.txt"
+    path.write_text(output("en", BASE), encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["--without", str(path), str(path), "--with", str(path)])
 
 
 def test_a_round_lower_at_one_of_them_only_is_kept() -> None:
     # more check-ins for the same recall at the low budgets: lower at 7%, level at 8% and above
     shifted = [(0.10, 940, 50), (0.15, 955, 72), (0.20, 965, 75), (0.25, 972, 85), (0.30, 978, 100)]
-    deltas, keep = decide(read_runs(output("en", BASE))["en"], read_runs(output("en", shifted))["en"])
+    deltas, keep = decide(runs("en", BASE), runs("en", shifted))
     assert keep and deltas[0.07] == -1.5 and deltas[0.08] == 0.0
