@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from bot.catalog import Catalog, normalise
 from bot.flow import Option
 
-__all__ = ["TYPED_ANSWERS", "Phrase", "answer_and_rest", "phrases_for", "typed_answer"]
+__all__ = ["TYPED_ANSWERS", "Phrase", "answer_and_rest", "bare_phrases", "is_bare", "phrases_for", "typed_answer"]
 
 TYPED_ANSWERS: Mapping[str, tuple[str, bool]] = {
     "common.opt_not_sure": ("system.typed_not_sure", False),
@@ -64,6 +64,28 @@ def phrases_for(catalog: Catalog, options: Sequence[Option]) -> list[Phrase]:
     if out:
         out += [(words, COURTESY, False) for words in _listed(catalog, TYPED_COURTESY)]
     return sorted(out, key=lambda p: -len(p[0]))
+
+
+def bare_phrases(catalog: Catalog) -> list[Phrase]:
+    """Every typed answer of ``catalog``'s language, whatever the question's options (each list
+    its own index), and the words of courtesy: what :func:`is_bare` reads."""
+    out: list[Phrase] = []
+    for index, (key, whole) in enumerate(TYPED_ANSWERS.values()):
+        out += [(words, index, whole) for words in _listed(catalog, key)]
+    if out:
+        out += [(words, COURTESY, False) for words in _listed(catalog, TYPED_COURTESY)]
+    return sorted(out, key=lambda p: -len(p[0]))
+
+
+def is_bare(phrases: Sequence[Phrase], folded: str) -> bool:
+    """Whether ``folded`` is a yes, a no or a "not sure" and nothing more ("yes", "nie wiem",
+    "no sé, gracias", "yeah sure"), with :func:`bare_phrases`. Typed at a question that is not
+    a yes / no one, such words answer it and say nothing of a crisis; session 34 found "yes",
+    "not sure", "tak", "nie", "nie wiem", "joo" and "en tiedä" typed at any of the program's
+    free-text questions asking about suicide or distress, because the corpus's check-in replies
+    ("yes. tonight") teach the learned stage that a bare yes is a crisis."""
+    found = answer_and_rest(phrases, folded)
+    return found is not None and not found[1]
 
 
 def _listed(catalog: Catalog, key: str) -> list[tuple[str, ...]]:

@@ -131,6 +131,7 @@ class FlowSet:
             self.commands.update(cat.command_words())
         self._choices: dict[tuple[str, str, str], dict[str, int]] = {}
         self._answers: dict[tuple[str, str, str], list[answers.Phrase]] = {}
+        self._bare: dict[str, list[answers.Phrase]] = {}
 
     @classmethod
     def from_paths(cls, flows_dir: Path, locale_dir: Path, *, base: Path | None = None) -> FlowSet:
@@ -172,6 +173,14 @@ class FlowSet:
             phrases = answers.phrases_for(self.catalogs[locale], options) if options else []
             self._answers[key] = phrases
         return answers.answer_and_rest(phrases, folded) if phrases else None
+
+    def bare_answer(self, locale: str, folded: str) -> bool:
+        """Whether the person's folded words are only a yes, a no or a "not sure" in their
+        language (:func:`bot.answers.is_bare`), whatever the question asks."""
+        phrases = self._bare.get(locale)
+        if phrases is None:
+            phrases = self._bare[locale] = answers.bare_phrases(self.catalogs[locale])
+        return answers.is_bare(phrases, folded)
 
 
 class Engine:
@@ -274,7 +283,10 @@ class Engine:
                 # the person's own words (not an option's label or number, nor a command word)
                 found = check_in.as_screening(self.screen(text, session.locale))
                 found = check_in.expected(session, found, self._expects(fs, session))
-                if found and self._short_answer(session, text, answer, found):
+                if found and (
+                    self._short_answer(session, text, answer, found)
+                    or (answer is None and self._bare_answer(fs, session, folded, found))
+                ):
                     found = Screening(scores=found.scores)  # the answer to the question, no crisis
                 screened = check_in.sure_now(session, found, fs.flows)
                 if screened:
@@ -323,6 +335,14 @@ class Engine:
         # the person's own words after the answer's, as typed (folding may split words apart)
         after = " ".join(words[len(words) - len(rest) :]) if len(rest) < len(words) else " ".join(rest)
         return not check_in.as_screening(self.screen(after, session.locale))
+
+    @staticmethod
+    def _bare_answer(fs: FlowSet, session: Session, folded: str, found: Screening) -> bool:
+        """Whether typed words at a question that is not a yes / no one are only a yes, a no or
+        a "not sure" ("yes", "nie wiem", "joo", "no sé, gracias"): they answer the question,
+        and what the learned stage reads in them is not a crisis, even with a risk note. A
+        phrase rule's hit or ask still counts, as in :meth:`_short_answer`."""
+        return not found.rules and not found.asks and fs.bare_answer(session.locale, folded)
 
     @staticmethod
     def _with_confirmed(

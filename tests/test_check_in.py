@@ -10,6 +10,7 @@ import pytest
 from bot import check_in
 from bot.bootstrap import load_flowset
 from bot.engine import Engine
+from bot.flow import AskState
 from bot.screening import Screening
 from bot.session import Session, UserInput
 
@@ -343,7 +344,8 @@ def test_a_short_typed_yes_to_a_yes_no_question_is_the_answer_not_a_check_in(flo
         ("yeah took pills", "check_in_suicide"),  # the words after the answer's own are screened
         ("yes the rope", "check_in_suicide"),  # a phrase rule's ask is never dropped
         ("yes SURE", "crisis_suicide"),  # a sure crisis still interrupts
-        ("maybe", "check_in_suicide"),  # not an answer to the question
+        ("maybe", "thinking_traps"),  # no option's answer, but a bare "not sure": no crisis (session 34)
+        ("maybe pills", "check_in_suicide"),  # more than a bare answer: screened
     ],
 )
 def test_longer_words_rule_asks_and_sure_crises_are_still_screened_at_a_yes_no_question(
@@ -383,3 +385,77 @@ def test_with_the_shipped_screener_yes_now_in_polish_stays_in_the_suicide_path(s
     session.flow, session.state = "crisis_suicide", "q_wish"
     reply = shipped_engine.turn(session, UserInput(text="tak, teraz"))
     assert (reply.flow, reply.state) == ("crisis_suicide", "q_thoughts")
+
+
+@pytest.mark.parametrize(
+    ("typed", "flow"),
+    [
+        ("yes", "why_change"),  # a bare yes at a free-text question: the answer, no check-in
+        ("Not sure", "why_change"),
+        ("yeah, thanks", "why_change"),
+        ("yes the rope", "check_in_suicide"),  # a phrase rule's ask is never dropped
+        ("yeah took pills", "check_in_suicide"),  # more than a bare answer: screened as always
+        ("yes SURE", "crisis_suicide"),  # a sure rule hit still interrupts
+        ("maybe heavy", "check_in_suicide"),
+    ],
+)
+def test_a_bare_yes_no_or_not_sure_at_a_free_text_question_is_its_answer(
+    flowset, typed: str, flow: str  # type: ignore[no-untyped-def]
+) -> None:
+    engine = Engine(flowset, screen=UnsureOfYes())
+    session = at_reason_question(engine)
+    assert engine.turn(session, UserInput(text=typed)).flow == flow
+
+
+def test_a_bare_yes_after_a_no_to_a_check_in_is_no_crisis(flowset) -> None:  # type: ignore[no-untyped-def]
+    """The risk note a "No" leaves makes the next unsure message sure: a bare "yes" typed at the
+    next question must not open the suicide path."""
+    engine = Engine(flowset, screen=UnsureOfYes())
+    session = at_reason_question(engine)
+    assert engine.turn(session, UserInput(text="heavy day")).flow == "check_in_suicide"
+    engine.turn(session, UserInput(choice="no"))
+    assert session.risk == {"suicide": check_in.RISK_TURNS}
+    session.flow, session.state = "why_change", "ask_reason"
+    reply = engine.turn(session, UserInput(text="yes"))
+    assert reply.screened == () and reply.flow == "why_change"
+    session.flow, session.state = "why_change", "ask_reason"
+    assert engine.turn(session, UserInput(text="so heavy")).flow == "crisis_suicide"  # the note still works
+
+
+BARE = {
+    "en": ["yes", "Yeah", "not sure", "I don't know", "dunno", "no", "kinda", "sure", "yes please"],
+    "es": ["sí", "Claro", "no sé", "quizá", "no", "sí, gracias"],
+    "fi": ["joo", "Kyllä", "en tiedä", "ehkä", "ei", "olen"],
+    "pl": ["tak", "Nie wiem", "nie", "może", "chyba tak", "nic"],
+}
+
+
+@pytest.mark.parametrize("locale", sorted(BARE))
+def test_with_the_shipped_screener_bare_answers_at_free_text_questions_ask_nothing(
+    shipped_engine: Engine, locale: str
+) -> None:
+    """Session 34: "yes", "not sure", "tak", "nie", "nie wiem", "joo", "en tiedä" typed at any of
+    the program's free-text questions asked about suicide or distress (the shipped models read a
+    bare yes as a crisis); every free-text question is tried."""
+    fs = shipped_engine.current
+    asks = [(fid, name) for fid, cf in fs.flows.items() for name, st in cf.flow.states.items()
+            if isinstance(st, AskState)]
+    assert len(asks) > 20
+    detours = []
+    for typed in BARE[locale]:
+        for flow, state in asks:
+            session, _ = shipped_engine.start(locale, count=False)
+            session.flow, session.state = flow, state
+            reply = shipped_engine.turn(session, UserInput(text=typed))
+            if reply.screened or (reply.flow != flow and reply.flow.startswith(("check_in_", "crisis_"))):
+                detours.append((typed, f"{flow}.{state}", reply.flow))
+    assert not detours, detours[:10]
+
+
+@pytest.mark.parametrize(("locale", "typed"), [("en", "yes i want to die"), ("es", "sí, me quiero morir"),
+                                               ("fi", "joo haluan kuolla"), ("pl", "tak, chcę umrzeć")])
+def test_with_the_shipped_screener_a_yes_with_a_crisis_at_a_free_text_question_interrupts(
+    shipped_engine: Engine, locale: str, typed: str
+) -> None:
+    session = at_reason_question(shipped_engine, locale)
+    assert shipped_engine.turn(session, UserInput(text=typed)).flow == "crisis_suicide"

@@ -165,6 +165,18 @@ def test_words_of_courtesy_after_an_answer_are_the_answers_own() -> None:
     assert answers.answer_and_rest(phrases, "please yes") is None  # only after an answer
 
 
+def test_a_bare_answer_is_only_listed_answer_words(flowset) -> None:  # type: ignore[no-untyped-def]
+    """:func:`answers.is_bare` reads every list of the language, whatever a question's options:
+    a yes, a no or a "not sure", with courtesy after, and nothing else."""
+    en = answers.bare_phrases(flowset.catalogs["en"])
+    for typed in ["yes", "yeah sure", "not sure", "i don't know", "no", "nope", "yes please", "kinda"]:
+        assert answers.is_bare(en, normalise(typed)), typed
+    for typed in ["yes it did", "no one would miss me", "please", "", "nothing", "yesterday", "not sure why i bother"]:
+        assert not answers.is_bare(en, normalise(typed)), typed
+    for locale, typed in [("es", "no sé, gracias"), ("fi", "en tiedä"), ("pl", "nie wiem"), ("pl", "tak, dzięki")]:
+        assert answers.is_bare(answers.bare_phrases(flowset.catalogs[locale]), normalise(typed)), typed
+
+
 @pytest.mark.parametrize(
     ("locale", "typed", "option"),
     [("en", "Yes please", "common.opt_yes"), ("en", "not sure, thanks", "common.opt_not_sure"),
