@@ -23,7 +23,8 @@ first (a crisis in them interrupts, as anywhere), and takes the option only if n
 short answer (at most ``engine.SHORT_ANSWER_WORDS`` words) whose words after the answer's own
 are screened clean ("yes please", not "yeah took pills") is taken as the answer whatever the
 learned stage reads in it; a phrase rule's hit or ask still counts (``Engine._short_answer``,
-since session 30).
+since session 30). At any other question, words that are only a listed answer ("yes", "nie
+wiem", :func:`is_bare`) are its answer, not a crisis (``Engine._bare_answer``, session 34).
 """
 
 from __future__ import annotations
