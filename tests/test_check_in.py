@@ -338,21 +338,29 @@ def test_a_short_typed_yes_to_a_yes_no_question_is_the_answer_not_a_check_in(flo
 
 
 @pytest.mark.parametrize(
-    ("typed", "flow"),
+    ("where", "typed", "flow"),
     [
-        ("yeah everything feels heavy tonight", "check_in_suicide"),  # longer: still screened
-        ("yeah took pills", "check_in_suicide"),  # the words after the answer's own are screened
-        ("yes the rope", "check_in_suicide"),  # a phrase rule's ask is never dropped
-        ("yes SURE", "crisis_suicide"),  # a sure crisis still interrupts
-        ("maybe", "thinking_traps"),  # no option's answer, but a bare "not sure": no crisis (session 34)
-        ("maybe pills", "check_in_suicide"),  # more than a bare answer: screened
+        ("yes_no", "yeah everything feels heavy tonight", "check_in_suicide"),  # longer: still screened
+        ("yes_no", "yeah took pills", "check_in_suicide"),  # the words after the answer's own are screened
+        ("yes_no", "yes the rope", "check_in_suicide"),  # a phrase rule's ask is never dropped
+        ("yes_no", "yes SURE", "crisis_suicide"),  # a sure crisis still interrupts
+        ("yes_no", "maybe", "thinking_traps"),  # no option's answer, but a bare "not sure": no crisis (session 34)
+        ("yes_no", "maybe pills", "check_in_suicide"),  # more than a bare answer: screened
+        # a free-text question (session 34): a bare yes, no or "not sure" is its answer
+        ("free_text", "yes", "why_change"),
+        ("free_text", "Not sure", "why_change"),
+        ("free_text", "yeah, thanks", "why_change"),
+        ("free_text", "yes the rope", "check_in_suicide"),
+        ("free_text", "yeah took pills", "check_in_suicide"),
+        ("free_text", "yes SURE", "crisis_suicide"),
+        ("free_text", "maybe heavy", "check_in_suicide"),
     ],
 )
-def test_longer_words_rule_asks_and_sure_crises_are_still_screened_at_a_yes_no_question(
-    flowset, typed: str, flow: str  # type: ignore[no-untyped-def]
+def test_longer_words_rule_asks_and_sure_crises_are_still_screened_after_a_typed_answer(
+    flowset, where: str, typed: str, flow: str  # type: ignore[no-untyped-def]
 ) -> None:
     engine = Engine(flowset, screen=UnsureOfYes())
-    session = at_yes_no_question(engine)
+    session = at_yes_no_question(engine) if where == "yes_no" else at_reason_question(engine)
     assert engine.turn(session, UserInput(text=typed)).flow == flow
 
 
@@ -385,26 +393,6 @@ def test_with_the_shipped_screener_yes_now_in_polish_stays_in_the_suicide_path(s
     session.flow, session.state = "crisis_suicide", "q_wish"
     reply = shipped_engine.turn(session, UserInput(text="tak, teraz"))
     assert (reply.flow, reply.state) == ("crisis_suicide", "q_thoughts")
-
-
-@pytest.mark.parametrize(
-    ("typed", "flow"),
-    [
-        ("yes", "why_change"),  # a bare yes at a free-text question: the answer, no check-in
-        ("Not sure", "why_change"),
-        ("yeah, thanks", "why_change"),
-        ("yes the rope", "check_in_suicide"),  # a phrase rule's ask is never dropped
-        ("yeah took pills", "check_in_suicide"),  # more than a bare answer: screened as always
-        ("yes SURE", "crisis_suicide"),  # a sure rule hit still interrupts
-        ("maybe heavy", "check_in_suicide"),
-    ],
-)
-def test_a_bare_yes_no_or_not_sure_at_a_free_text_question_is_its_answer(
-    flowset, typed: str, flow: str  # type: ignore[no-untyped-def]
-) -> None:
-    engine = Engine(flowset, screen=UnsureOfYes())
-    session = at_reason_question(engine)
-    assert engine.turn(session, UserInput(text=typed)).flow == flow
 
 
 def test_a_bare_yes_after_a_no_to_a_check_in_is_no_crisis(flowset) -> None:  # type: ignore[no-untyped-def]
