@@ -57,22 +57,27 @@ Phrase = tuple[tuple[str, ...], int, bool]
 def phrases_for(catalog: Catalog, options: Sequence[Option]) -> list[Phrase]:
     """The typed answers of a state with ``options`` in ``catalog``'s language, longest first
     (so that "not sure" is tried before "no"), and the words of courtesy that may follow them."""
-    out: list[Phrase] = []
-    for label, (key, whole) in TYPED_ANSWERS.items():
-        index = next((i for i, opt in enumerate(options) if opt.label == label), None)
-        if index is not None:
-            out += [(words, index, whole) for words in _listed(catalog, key)]
-    if out:
-        out += [(words, COURTESY, False) for words in _listed(catalog, TYPED_COURTESY)]
-    return sorted(out, key=lambda p: -len(p[0]))
+    index_of: dict[str, int] = {}
+    for i, opt in enumerate(options):
+        index_of.setdefault(opt.label, i)
+    return _phrases(catalog, index_of)
 
 
 def bare_phrases(catalog: Catalog) -> list[Phrase]:
     """Every typed answer of ``catalog``'s language, whatever the question's options (each list
     its own index), and the words of courtesy: what :func:`is_bare` reads."""
-    out: list[Phrase] = []
-    for index, (key, whole) in enumerate(TYPED_ANSWERS.values()):
-        out += [(words, index, whole) for words in _listed(catalog, key)]
+    return _phrases(catalog, {label: i for i, label in enumerate(TYPED_ANSWERS)})
+
+
+def _phrases(catalog: Catalog, index_of: Mapping[str, int]) -> list[Phrase]:
+    """The phrases of each :data:`TYPED_ANSWERS` label in ``index_of`` (with its index), longest
+    first, and the words of courtesy if there is any answer."""
+    out: list[Phrase] = [
+        (words, index_of[label], whole)
+        for label, (key, whole) in TYPED_ANSWERS.items()
+        if label in index_of
+        for words in _listed(catalog, key)
+    ]
     if out:
         out += [(words, COURTESY, False) for words in _listed(catalog, TYPED_COURTESY)]
     return sorted(out, key=lambda p: -len(p[0]))
