@@ -14,8 +14,9 @@ the state back, with no ``await`` in between. A turn, in order:
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 from transitions import Machine
@@ -42,7 +43,9 @@ from bot.resources import Directory
 from bot.screening import Screening
 from bot.session import InputKind, Message, Reply, ReplyOption, Session, UserInput
 
-__all__ = ["MAX_INPUT_CHARS", "CompiledFlow", "Engine", "Events", "FlowSet", "Lapse", "Screen"]
+__all__ = [
+    "MAX_INPUT_CHARS", "CompiledFlow", "Engine", "Event", "Events", "FlowSet", "Lapse", "Screen", "active_flows",
+]
 
 Screen = Callable[[str, str], "Screening | Sequence[str]"]
 """``screen(text, locale) -> Screening`` (or plain categories, all sure): the crisis screening
@@ -50,6 +53,14 @@ hook; sure categories interrupt, an unsure one asks a check-in (bot/check_in.py)
 
 Lapse = Callable[[str, str], bool]
 """``lapse(text, locale) -> bool``: does the text tell of a lapse (``bot.lapse``)?"""
+
+Event = tuple[str, str]
+"""``(name, label)``, as reported through :data:`bot.events.Events`."""
+
+
+def active_flows(session: Session) -> set[str]:
+    """The flow the session is in and those waiting on its stack."""
+    return {session.flow, *(f for f, _ in session.stack or ())}
 
 PRIVACY_REMINDER_SUFFIX = "privacy_reminder"
 """Messages whose key ends so are reminders, repeated with a question but never as one."""
@@ -202,6 +213,9 @@ class Engine:
         """Aggregate counters (``bot.events``): day totals, never linked to a session."""
         self.lapse = lapse
         self.clock = clock
+        self._held = threading.local()
+        """Per thread: the list a :meth:`turn` given ``held`` reports its events into (a turn
+        runs without a pause, on the event loop or on one executor thread)."""
 
     # -- versions ------------------------------------------------------------------------
 
@@ -250,8 +264,31 @@ class Engine:
         self._enter(fs, session, out)
         return session, self._reply(fs, session, out)
 
-    def turn(self, session: Session, user: UserInput) -> Reply:
-        """Answer one input; mutates ``session`` (the caller stores it)."""
+    def turn(self, session: Session, user: UserInput, *, held: list[Event] | None = None) -> Reply:
+        """Answer one input; mutates ``session`` (the caller stores it). With ``held``, the
+        turn's aggregate events go into that list instead of the ``events`` hook: a turn the
+        caller may not keep (:meth:`report` them if it does)."""
+        if held is None:
+            return self._turn(session, user)
+        self._held.events = held
+        try:
+            return self._turn(session, user)
+        finally:
+            self._held.events = None
+
+    def report(self, events: Iterable[Event]) -> None:
+        """Report events a :meth:`turn` held."""
+        for event in events:
+            self.event(*event)
+
+    def opened_help(self, was: Collection[str], session: Session) -> bool:
+        """Whether ``session`` is now in a crisis path, help or a check-in that none of the
+        flows ``was`` active (:func:`active_flows` before a turn) had open."""
+        fs = self.versions.get(session.version, self.current)
+        flow = session.flow
+        return flow not in was and (flow in fs.interruptions or check_in.is_check_in(flow))
+
+    def _turn(self, session: Session, user: UserInput) -> Reply:
         if session.ended:
             raise SessionEnded("this conversation has ended")
         fs = self.versions.get(session.version)
@@ -368,7 +405,7 @@ class Engine:
         categories wait on the stack and run when it ends, and after them the check-ins that
         wait for a crisis path (:func:`bot.check_in.after_crisis`, from ``found``). False when
         nothing new applies."""
-        active = {session.flow, *(f for f, _ in session.stack or ())}
+        active = active_flows(session)
         flows = [
             flow for cat, flow in fs.program.crisis.items() if cat in categories and flow not in active
         ]
@@ -421,7 +458,7 @@ class Engine:
         """Ask the check-in of the most urgent unsure category, holding ``text``; never from
         inside a crisis path, help or another check-in."""
         flow = check_in.to_ask(found, fs.flows)
-        active = {session.flow, *(f for f, _ in session.stack or ())}
+        active = active_flows(session)
         if flow is None or any(f in fs.interruptions or check_in.is_check_in(f) for f in active):
             return False
         self._push(session, session.flow, session.state)
@@ -630,8 +667,12 @@ class Engine:
     # -- aggregate events (bot.events): names and content ids only, nothing of the session ----
 
     def event(self, name: str, label: str = "") -> None:
-        """Report an aggregate event (``bot.events``) to the ``events`` hook, if any."""
-        if self.events is not None:
+        """Report an aggregate event (``bot.events``) to the ``events`` hook, if any (or to the
+        list a held turn gives)."""
+        held = getattr(self._held, "events", None)
+        if held is not None:
+            held.append((name, label))
+        elif self.events is not None:
             self.events(name, label)
 
     def _entered(self, fs: FlowSet, flow: str) -> None:

@@ -116,6 +116,22 @@ def test_leaving_a_module_for_a_crisis_path_or_by_command_does_not_complete_it(
     assert [e for e in seen if e[0] == "module_completed"] == []
 
 
+def test_a_held_turn_reports_its_events_only_when_given_back(flowset: FlowSet, shipped_engine: Engine) -> None:
+    """A turn the web may not keep (typed words that came late: bot/web/conversation.py) holds
+    its events; a crisis it opens is counted once, when the turn is kept."""
+    engine, seen = _recording(flowset, shipped_engine)
+    session, _ = engine.start("en")
+    seen.clear()
+    held: list[tuple[str, str]] = []
+    engine.turn(session, UserInput(text="i'm going to kill myself tonight"), held=held)
+    assert ("crisis_entered", "suicide") in held and seen == []
+    other, _ = engine.start("es")
+    engine.turn(other, UserInput(text="me voy a matar esta noche"))  # not held: reported at once
+    assert seen.count(("crisis_entered", "suicide")) == 1
+    engine.report(held)
+    assert seen.count(("crisis_entered", "suicide")) == 2
+
+
 def test_every_event_name_has_a_test_and_a_line_in_the_operations_guide() -> None:
     tested = {p.values[0] for p in ENGINE_EVENTS} | WEB_EVENTS | ENTRY_ONLY
     assert tested == set(EVENTS)

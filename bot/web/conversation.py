@@ -3,13 +3,17 @@
 Shared by the JSON API and the HTML pages, which differ only in how they read input and show
 the reply. A turn's ``seq`` is the seq of the reply being answered: the current one runs the
 turn; the one before it is a repeat (a double submit, a retried request) and gets the same reply
-again; any other is stale (409).
+again; any other is stale (409). Typed words that come late (a repeat, a stale turn, or the one
+of two requests at once that is stored second) are not an answer, but are still screened: if
+they open a crisis path, a check-in or help where the conversation now stands, they run as its
+next turn (``Conversations._late``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
@@ -17,10 +21,10 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from bot.engine import MAX_INPUT_CHARS, Engine
+from bot.engine import MAX_INPUT_CHARS, Engine, Event, active_flows
 from bot.errors import InputError, SessionError
 from bot.plan import Plan, build_plan
-from bot.session import Reply, UserInput
+from bot.session import Reply, Session, UserInput
 from bot.web import tokens
 from bot.web.errors import WebError
 from bot.web.records import Record, RecordKey, ReplyData, reply_json
@@ -121,24 +125,12 @@ class Conversations:
         record = self._welcome(token, seq) if stored is None else stored
         locale = record.session.locale
         current = record.seq
-        if seq == current - 1:
-            return Turn(token, reply_json=record.reply_json)
-        if seq != current:
-            raise WebError(409, "stale_seq", locale=locale)
         if user.text is not None and len(user.text) > MAX_INPUT_CHARS:
             raise WebError(422, "text_too_long", locale=locale, slots={"max": str(MAX_INPUT_CHARS)})
+        if seq != current:
+            return await self._late(box, token, record, user, repeat=seq == current - 1)
         session = record.session
-        try:
-            if user.text is not None and len(user.text) > INLINE_TEXT_CHARS:
-                loop = asyncio.get_running_loop()
-                reply = await loop.run_in_executor(self._typed, self.engine.turn, session, user)
-            else:
-                reply = self.engine.turn(session, user)
-        except SessionError as err:
-            await self._guard(self.store.delete(key))
-            raise WebError(410, "session_gone", locale=locale) from err
-        except InputError as err:
-            raise WebError(400, "invalid_request", locale=locale) from err
+        reply = await self._run(key, session, user)
         body = public_reply(reply)
         body_json = reply_json(body)  # once: for the record and for the response
         if reply.ended:
@@ -155,13 +147,56 @@ class Conversations:
             again = await self._load(box)
             if again is None:
                 raise WebError(410, "session_gone", locale=locale)
-            if again.seq != current + 1:
-                raise WebError(409, "stale_seq", locale=locale)
-            return Turn(token, reply_json=again.reply_json)
+            return await self._late(box, token, again, user, repeat=again.seq == current + 1)
         log.debug("turn seq=%d", reply.seq)
         if user.choice is not None:
             return Turn(token, body, reply_json=body_json, chose=(record, user.choice))
         return Turn(token, body, user.text, reply_json=body_json)
+
+    async def _late(self, box: RecordKey, token: str, record: Record, user: UserInput, *,
+                    repeat: bool) -> Turn:
+        """A turn that does not answer the reply now current: a repeat of the last answer (a
+        double submit, a retry, or another tab's) gets that answer's reply again, any older one
+        a 409. Its typed words are not an answer to anything now, but they are still heard: if
+        they open a crisis path, a check-in or help where the conversation stands (two tabs,
+        "I took the pills" sent from the one left behind), they run as its next turn (S1). Words
+        that change nothing there, such as a repeat of the turn that already opened the path,
+        keep the repeat's reply."""
+        if user.text is not None and not record.session.ended:
+            session = record.session
+            was, expect = active_flows(session), session.seq
+            held: list[Event] = []
+            reply = await self._run(box.digest, session, user, held)
+            if not reply.ended and self.engine.opened_help(was, session):
+                body = public_reply(reply)
+                body_json = reply_json(body)
+                sealed = box.seal(Record(session, body, reply_json=body_json))
+                if await self._guard(self.store.save(box.digest, sealed, expect_seq=expect)):
+                    self.engine.report(held)
+                    log.debug("late turn seq=%d", reply.seq)
+                    return Turn(token, body, user.text, reply_json=body_json)
+                again = await self._load(box)  # lost again: once more, on the newest
+                if again is None:
+                    raise WebError(410, "session_gone", locale=session.locale)
+                return await self._late(box, token, again, user, repeat=False)
+        if repeat:
+            return Turn(token, reply_json=record.reply_json)
+        raise WebError(409, "stale_seq", locale=record.session.locale)
+
+    async def _run(self, key: str, session: Session, user: UserInput, held: list[Event] | None = None) -> Reply:
+        """The engine's turn on ``session`` (mutated; ``held`` as in :meth:`Engine.turn`); a long
+        typed one off the event loop."""
+        locale = session.locale
+        run = functools.partial(self.engine.turn, session, user, held=held)
+        try:
+            if user.text is not None and len(user.text) > INLINE_TEXT_CHARS:
+                return await asyncio.get_running_loop().run_in_executor(self._typed, run)
+            return run()
+        except SessionError as err:
+            await self._guard(self.store.delete(key))
+            raise WebError(410, "session_gone", locale=locale) from err
+        except InputError as err:
+            raise WebError(400, "invalid_request", locale=locale) from err
 
     async def end(self, token: str) -> None:
         """Forget the session; ending one that is already gone (or never answered) is not an

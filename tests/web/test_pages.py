@@ -113,6 +113,18 @@ async def test_going_back_and_answering_an_old_screen_is_a_409_page_with_help(cl
     assert "earlier question" in page and "call your emergency number now" in page
 
 
+async def test_a_crisis_typed_on_an_old_screen_opens_help_not_a_409(client: Any) -> None:
+    """Back in the history (or a second tab) and typing a crisis there: the words are not an
+    answer to the old screen, but they are heard (S1). The page is the suicide path's."""
+    html = await post(client, action="start", locale="en")
+    old = state(html)
+    html = await post(client, **old, choice="continue")
+    await post(client, **state(html), choice="understood")
+    page = await post(client, **old, text="I'm going to kill myself tonight")
+    assert "earlier question" not in page
+    assert "Thoughts like these can feel unbearable" in page and "call your emergency number now" in page
+
+
 @pytest.mark.parametrize(
     ("body", "status", "needle"),
     [

@@ -44,3 +44,72 @@ async def test_twenty_mixed_turns_at_once_have_one_outcome(client: Any, store: A
             assert not any(body["ended"] for body in ok), "continued, yet a turn said it ended"
             assert all(body == ok[0] for body in ok), "every answer is the winner's reply"
     assert sum(outcomes.values()) == ROUNDS
+
+
+CRISIS = "I'm going to kill myself tonight"
+"""Words the shipped screener is sure of (a phrase rule): the suicide path interrupts."""
+
+
+def _flow_kept(kept: Any, token: str) -> str:
+    from bot.web.records import RecordKey
+
+    return str(RecordKey(token).unseal(kept).session.flow)
+
+
+async def test_a_crisis_typed_in_the_request_that_loses_the_race_still_gets_help(
+    client: Any, store: Any
+) -> None:
+    """Two tabs (or two API clients) answer the same reply at once, one with "Understood", one
+    with a crisis. Before, the loser was given the winner's reply: when "Understood" won, the
+    crisis was never read back and no help was shown. Now, whichever is stored first, the
+    crisis's own response is the suicide path with its help, and the conversation is in it."""
+    from bot.web import tokens
+
+    won = {"everyday": 0, "crisis": 0}
+    for _ in range(ROUNDS // 2):
+        first = await turn(client, await start(client), choice="continue")
+        (s1, everyday), (s2, crisis) = await asyncio.gather(
+            _answer(client, first, {"text": "Understood"}), _answer(client, first, {"text": CRISIS}))
+        assert (s1, s2) == (200, 200), (everyday, crisis)
+        assert crisis["flow"] == "crisis_suicide" and crisis["resources"], crisis
+        kept = await store.load(tokens.digest(first["session"]))
+        assert _flow_kept(kept, first["session"]) == "crisis_suicide"
+        won["crisis" if everyday == crisis else "everyday"] += 1
+    assert sum(won.values()) == ROUNDS // 2, won
+
+
+async def test_a_crisis_sent_from_the_tab_left_behind_gets_help(client: Any, store: Any) -> None:
+    """One tab has answered; the other, still showing the reply before, sends a crisis: as a
+    repeat of the last answer (its seq) or from further back. Both open the suicide path; only
+    words that change nothing where the conversation stands get the repeat's reply."""
+    from bot.web import tokens
+
+    r1 = await turn(client, await start(client), choice="continue")
+    r2 = await turn(client, r1, text="Understood")
+    assert r2["flow"] != "crisis_suicide"
+    late = await turn(client, r1, text=CRISIS)  # the tab left behind: r1's seq again
+    assert late["flow"] == "crisis_suicide" and late["resources"]
+    assert late["seq"] == r2["seq"] + 1
+    assert _flow_kept(await store.load(tokens.digest(r1["session"])), r1["session"]) == "crisis_suicide"
+
+    r1 = await turn(client, await start(client), choice="continue")
+    r2 = await turn(client, r1, choice="understood")
+    r3 = await turn(client, r2, choice="adult")
+    older = await turn(client, r1, text=CRISIS)  # two replies back: a 409 before
+    assert older["flow"] == "crisis_suicide" and older["seq"] == r3["seq"] + 1
+    assert (await turn(client, r1, status=409, text="Understood"))["error"]["code"] == "stale_seq"
+
+
+async def test_a_repeated_crisis_or_everyday_text_keeps_the_first_reply(client: Any) -> None:
+    """A double submit or a retry of typed words is still a repeat: the same reply, not a turn
+    more (the crisis it opened is not opened again)."""
+    r1 = await turn(client, await start(client), choice="continue")
+    crisis = await turn(client, r1, text=CRISIS)
+    assert crisis["flow"] == "crisis_suicide"
+    assert await turn(client, r1, text=CRISIS) == crisis
+    r1 = await turn(client, await start(client), choice="continue")
+    everyday = await turn(client, r1, text="Understood")
+    assert await turn(client, r1, text="Understood") == everyday
+    assert await turn(client, r1, text="ok, thanks") == everyday  # changes nothing there
+    asked = await turn(client, r1, text="I Am So Tired")  # would have been asked about anyway
+    assert asked["flow"].startswith("check_in_") and asked["seq"] == everyday["seq"] + 1
