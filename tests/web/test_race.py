@@ -111,5 +111,25 @@ async def test_a_repeated_crisis_or_everyday_text_keeps_the_first_reply(client: 
     everyday = await turn(client, r1, text="Understood")
     assert await turn(client, r1, text="Understood") == everyday
     assert await turn(client, r1, text="ok, thanks") == everyday  # changes nothing there
-    asked = await turn(client, r1, text="I Am So Tired")  # would have been asked about anyway
-    assert asked["flow"].startswith("check_in_") and asked["seq"] == everyday["seq"] + 1
+
+
+async def test_late_words_screening_is_unsure_of_ask_the_check_in(
+    aiohttp_client: Any, flowset: Any, store: Any
+) -> None:
+    """A check-in opens help too: late words the screener is unsure of ask it, as they would
+    have on time (a fixed screen, so that no retraining moves the case)."""
+    from bot.engine import Engine
+    from bot.screening import Screening
+    from bot.web import WebConfig, create_app
+    from tests.web.conftest import make_client
+
+    def screen(text: str, locale: str) -> Screening:
+        return Screening(unsure=("distress",), scores={"distress": 0.5}) if "tired" in text.lower() else Screening()
+
+    client = await make_client(aiohttp_client, create_app(Engine(flowset, screen=screen), WebConfig(), store=store))
+    r1 = await turn(client, await start(client), choice="continue")
+    everyday = await turn(client, r1, text="Understood")
+    assert await turn(client, r1, text="ok, thanks") == everyday
+    asked = await turn(client, r1, text="I Am So Tired")
+    assert asked["flow"] == "check_in_distress" and asked["seq"] == everyday["seq"] + 1
+    assert await turn(client, r1, text="I Am So Tired") == asked  # and a retry of it is a repeat
