@@ -281,12 +281,19 @@ class Engine:
         for event in events:
             self.event(*event)
 
-    def opened_help(self, was: Collection[str], session: Session) -> bool:
-        """Whether ``session`` is now in a crisis path, help or a check-in that none of the
-        flows ``was`` active (:func:`active_flows` before a turn) had open."""
+    def opened_help(self, was: Collection[str], session: Session, reply: Reply) -> bool:
+        """Whether the turn that gave ``reply`` opened, by what its words say rather than as an
+        answer to the question asked, a crisis path (screening was sure: ``reply.screened``),
+        a check-in (screening was unsure) or help, none of which the flows ``was`` active
+        (:func:`active_flows` before the turn) had open. A typed "not sure" at a check-in leads
+        into its crisis path too, but as the answer to a question."""
         fs = self.versions.get(session.version, self.current)
         flow = session.flow
-        return flow not in was and (flow in fs.interruptions or check_in.is_check_in(flow))
+        if flow in was:
+            return False
+        if flow == fs.program.help or check_in.is_check_in(flow):
+            return True
+        return flow in fs.interruptions and bool(reply.screened)
 
     def _turn(self, session: Session, user: UserInput) -> Reply:
         if session.ended:

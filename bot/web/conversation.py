@@ -161,13 +161,14 @@ class Conversations:
         they open a crisis path, a check-in or help where the conversation stands (two tabs,
         "I took the pills" sent from the one left behind), they run as its next turn (S1). Words
         that change nothing there, such as a repeat of the turn that already opened the path,
-        keep the repeat's reply."""
+        or that would only answer the question now asked (a double submit of words that opened
+        a check-in, read at the check-in as "not sure"), keep the repeat's reply."""
         if user.text is not None and not record.session.ended:
             session = record.session
             was, expect = active_flows(session), session.seq
             held: list[Event] = []
             reply = await self._run(box.digest, session, user, held)
-            if not reply.ended and self.engine.opened_help(was, session):
+            if not reply.ended and self.engine.opened_help(was, session, reply):
                 body = public_reply(reply)
                 body_json = reply_json(body)
                 sealed = box.seal(Record(session, body, reply_json=body_json))

@@ -124,6 +124,8 @@ async def test_late_words_screening_is_unsure_of_ask_the_check_in(
     from tests.web.conftest import make_client
 
     def screen(text: str, locale: str) -> Screening:
+        if "kill myself" in text.lower():
+            return Screening(sure=("suicide",))
         return Screening(unsure=("distress",), scores={"distress": 0.5}) if "tired" in text.lower() else Screening()
 
     client = await make_client(aiohttp_client, create_app(Engine(flowset, screen=screen), WebConfig(), store=store))
@@ -132,4 +134,7 @@ async def test_late_words_screening_is_unsure_of_ask_the_check_in(
     assert await turn(client, r1, text="ok, thanks") == everyday
     asked = await turn(client, r1, text="I Am So Tired")
     assert asked["flow"] == "check_in_distress" and asked["seq"] == everyday["seq"] + 1
-    assert await turn(client, r1, text="I Am So Tired") == asked  # and a retry of it is a repeat
+    again = await turn(client, everyday, text="I Am So Tired")  # a double submit of it
+    assert again == asked, "read at the check-in as 'not sure', it would skip the question"
+    worse = await turn(client, everyday, text="I'm going to kill myself tonight")  # sure, at the check-in
+    assert worse["flow"] == "crisis_suicide" and worse["seq"] == asked["seq"] + 1
