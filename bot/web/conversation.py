@@ -154,7 +154,7 @@ class Conversations:
         return Turn(token, body, user.text, reply_json=body_json)
 
     async def _late(self, box: RecordKey, token: str, record: Record, user: UserInput, *,
-                    repeat: bool) -> Turn:
+                    repeat: bool, tries: int = 2) -> Turn:
         """A turn that does not answer the reply now current: a repeat of the last answer (a
         double submit, a retry, or another tab's) gets that answer's reply again, any older one
         a 409. Its typed words are not an answer to anything now, but they are still heard: if
@@ -162,8 +162,9 @@ class Conversations:
         "I took the pills" sent from the one left behind), they run as its next turn (S1). Words
         that change nothing there, such as a repeat of the turn that already opened the path,
         or that would only answer the question now asked (a double submit of words that opened
-        a check-in, read at the check-in as "not sure"), keep the repeat's reply."""
-        if user.text is not None and not record.session.ended:
+        a check-in, read at the check-in as "not sure"), keep the repeat's reply. Words that lose
+        the race to be stored twice get a 409, with help."""
+        if user.text is not None and not record.session.ended and tries > 0:
             session = record.session
             was, expect = active_flows(session), session.seq
             held: list[Event] = []
@@ -179,7 +180,7 @@ class Conversations:
                 again = await self._load(box)  # lost again: once more, on the newest
                 if again is None:
                     raise WebError(410, "session_gone", locale=session.locale)
-                return await self._late(box, token, again, user, repeat=False)
+                return await self._late(box, token, again, user, repeat=False, tries=tries - 1)
         if repeat:
             return Turn(token, reply_json=record.reply_json)
         raise WebError(409, "stale_seq", locale=record.session.locale)
