@@ -139,8 +139,7 @@ class Conversations:
             sealed = box.seal(Record(session, body, reply_json=body_json))
             won = await self._create(key, sealed, locale)
         else:
-            sealed = box.seal(Record(session, body, reply_json=body_json))
-            won = await self._guard(self.store.save(key, sealed, expect_seq=current))
+            won = await self._save(box, session, body, body_json, expect_seq=current)
         if not won:
             # another request answered the same reply first: give its reply, as a repeat would
             # (and if that request ended the conversation, the session is gone: 410)
@@ -172,8 +171,7 @@ class Conversations:
             if not reply.ended and self.engine.opened_help(was, session, reply):
                 body = public_reply(reply)
                 body_json = reply_json(body)
-                sealed = box.seal(Record(session, body, reply_json=body_json))
-                if await self._guard(self.store.save(box.digest, sealed, expect_seq=expect)):
+                if await self._save(box, session, body, body_json, expect_seq=expect):
                     self.engine.report(held)
                     log.debug("late turn seq=%d", reply.seq)
                     return Turn(token, body, user.text, reply_json=body_json)
@@ -189,16 +187,23 @@ class Conversations:
         """The engine's turn on ``session`` (mutated; ``held`` as in :meth:`Engine.turn`); a long
         typed one off the event loop."""
         locale = session.locale
-        run = functools.partial(self.engine.turn, session, user, held=held)
         try:
             if user.text is not None and len(user.text) > INLINE_TEXT_CHARS:
+                run = functools.partial(self.engine.turn, session, user, held=held)
                 return await asyncio.get_running_loop().run_in_executor(self._typed, run)
-            return run()
+            return self.engine.turn(session, user, held=held)
         except SessionError as err:
             await self._guard(self.store.delete(key))
             raise WebError(410, "session_gone", locale=locale) from err
         except InputError as err:
             raise WebError(400, "invalid_request", locale=locale) from err
+
+    async def _save(self, box: RecordKey, session: Session, body: dict[str, Any], body_json: bytes, *,
+                    expect_seq: int) -> bool:
+        """Seal the session and its reply and store them if the stored record is still at
+        ``expect_seq`` (compare-and-set); False if another request stored first."""
+        sealed = box.seal(Record(session, body, reply_json=body_json))
+        return bool(await self._guard(self.store.save(box.digest, sealed, expect_seq=expect_seq)))
 
     async def end(self, token: str) -> None:
         """Forget the session; ending one that is already gone (or never answered) is not an
