@@ -1,6 +1,7 @@
 """Check one language's screening corpus: format, labels, duplicates, split leaks.
 
 Usage: python corpus/check.py LANG [--write-readme]   (en, es, fi, pl; exit status 1 on any problem)
+       python corpus/check.py LANG --near FILE [--ratio R]   (a new round's lines near a test line)
 Every line of corpus/LANG/*.tsv: labels<TAB>tags<TAB>text; '#' lines are comments.
 It also warns (without failing) about pool lines that are near-copies of a test line
 (character similarity >= 0.9 after the same normalisation), without printing the test line,
@@ -8,6 +9,12 @@ so the test splits stay unseen by whoever runs it. With --write-readme it also p
 figures in corpus/LANG/README.md's Counts section: the "| pool |" row, the "Per label (test +
 pool)" line and the "Hard negatives in the pool" line (a new test split's own row is still
 written by hand). Two writers adding files at once then need no sums by hand.
+
+With --near FILE (a new round's file, before it is measured) it prints each of that file's lines
+whose similarity to a test line after norm() is R or more (default 0.8), by place only: "FILE:12
+0.853 test29.tsv:292", and "(clean: do not open)" beside a split that is not a calibration split
+(bot.screening.corpus.CALIBRATION_SPLITS). Reword those lines before the round is measured, from
+their own words (docs/screening.md, Adding data and retraining).
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
+OPTIONS_WITH_VALUE = {"--near", "--ratio"}
+ARGS = [a for i, a in enumerate(sys.argv[1:]) if not a.startswith("--") and sys.argv[i] not in OPTIONS_WITH_VALUE]
 HERE = Path(__file__).resolve().parent / (ARGS[0] if ARGS else "en")
 LABELS = {"suicide", "child_at_risk", "minor", "abused", "distress", "urge", "lapse"}
 COLUMNS = ("suicide", "child_at_risk", "urge", "abused", "distress", "minor", "lapse", "multi", "none")
@@ -99,7 +107,59 @@ def near_copies(test: list[str], pool: list[str], threshold: float = 0.9, overla
     return out
 
 
+def near_test_lines(
+    lines: list[tuple[int, str]], tests: list[tuple[str, int, str]], ratio: float = 0.8
+) -> list[tuple[int, float, str, int]]:
+    """(line number, similarity, test file, test line number) for each of ``lines`` (number, text)
+    within ``ratio`` of a test line (file, number, text), after :func:`norm`, best first per line.
+
+    rapidfuzz's Indel ratio is never below difflib's ratio (difflib counts at most the longest
+    common subsequence's characters), so it shortlists without losing a pair; difflib decides.
+    """
+    from rapidfuzz import fuzz, process
+
+    choices = [norm(text) for _, _, text in tests]
+    found = []
+    for number, text in lines:
+        key = norm(text)
+        near = []
+        for _, _, i in process.extract(key, choices, scorer=fuzz.ratio, limit=None, score_cutoff=100 * ratio):
+            similarity = difflib.SequenceMatcher(None, key, choices[i]).ratio()
+            if similarity >= ratio:
+                near.append((number, round(similarity, 3), tests[i][0], tests[i][1]))
+        found += sorted(near, key=lambda hit: -hit[1])
+    return found
+
+
+def rows(path: Path) -> list[tuple[int, str]]:
+    """(line number, text) of a corpus file's lines, comments and blank lines left out."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        fields = line.split("\t")
+        if line.strip() and not line.startswith("#") and len(fields) == 3:
+            out.append((n, fields[2]))
+    return out
+
+
+def near(file: Path, ratio: float) -> int:
+    """--near: print the file's lines near a test line, by place only (never a test line's text)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bot.screening.corpus import CALIBRATION_SPLITS
+
+    tests = [(path.name, n, text) for path in sorted(HERE.glob("test*.tsv")) for n, text in rows(path)]
+    hits = near_test_lines(rows(file), tests, ratio)
+    for number, similarity, test_file, test_line in hits:
+        clean = "" if test_file.removesuffix(".tsv") in CALIBRATION_SPLITS else "  (clean: do not open)"
+        print(f"{file.name}:{number} {similarity} {test_file}:{test_line}{clean}")
+    print(f"{len({hit[0] for hit in hits})} line(s) of {file.name} within {ratio} of a test line")
+    return 0
+
+
 def main() -> int:
+    if "--near" in sys.argv:
+        at = sys.argv.index("--near")
+        ratio = float(sys.argv[sys.argv.index("--ratio") + 1]) if "--ratio" in sys.argv else 0.8
+        return near(Path(sys.argv[at + 1]), ratio)
     problems: list[str] = []
     seen: dict[str, tuple[str, str, bool]] = {}
     """Normalised text -> where it was first seen, its pool text ('' for a test line), test?"""

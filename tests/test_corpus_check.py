@@ -127,3 +127,54 @@ def test_write_readme_puts_the_counts_in_the_readme_and_nothing_else(tmp_path: P
     out = subprocess.run([sys.executable, str(CHECK), str(tmp_path), "--write-readme"], capture_output=True,
                          text=True, check=False)
     assert out.returncode == 1 and "no line starting '| pool |'" in out.stdout
+
+
+def test_near_names_a_rounds_lines_close_to_a_test_line_by_place_and_marks_clean_splits(tmp_path: Path) -> None:
+    (tmp_path / "test.tsv").write_text(
+        "# a comment\nnone\t-\tthe ferry leaves at six tomorrow morning\nsuicide\t-\tnothing like the others at all\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "test999.tsv").write_text("urge\t-\talone at the depot all night with the laptop\n", encoding="utf-8")
+    round_file = tmp_path / "new_r99.tsv"
+    round_file.write_text(
+        "none\t-\tThe ferry leaves at six tomorrow morning!\n"
+        "none\t-\ta line about gardening and tomatoes\n"
+        "urge\t-\talone at the depot all night with my laptop\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, str(CHECK), str(tmp_path), "--near", str(round_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "new_r99.tsv:1 1.0 test.tsv:2"
+    assert lines[1].startswith("new_r99.tsv:3 0.9") and lines[1].endswith("test999.tsv:1  (clean: do not open)")
+    assert lines[2] == "2 line(s) of new_r99.tsv within 0.8 of a test line"
+    assert "depot" not in out.stdout and "ferry" not in out.stdout
+
+
+def test_near_test_lines_finds_every_pair_difflib_finds() -> None:
+    import difflib
+    import random
+
+    check = load_check_module()
+    rng = random.Random(36)
+    letters = "abcdefgh ijk "
+    tests = [("test.tsv", n, "".join(rng.choice(letters) for _ in range(rng.randint(3, 40)))) for n in range(300)]
+    lines = []
+    for n, (_, _, text) in enumerate(rng.sample(tests, 100)):  # a character or two changed, or a new text
+        chars = list(text)
+        for _ in range(rng.randint(0, 4)):
+            chars[rng.randrange(len(chars))] = rng.choice(letters)
+        lines.append((n, "".join(chars) if n % 3 else "".join(rng.choice(letters) for _ in range(20))))
+    found = {(n, f, t) for n, _, f, t in check.near_test_lines(lines, tests, 0.8)}
+    every = {
+        (n, f, t)
+        for n, text in lines
+        for f, t, test_text in tests
+        if difflib.SequenceMatcher(None, check.norm(text), check.norm(test_text)).ratio() >= 0.8
+    }
+    assert every and found == every
