@@ -155,11 +155,20 @@ def near(file: Path, ratio: float) -> int:
     return 0
 
 
+def option_value(option: str) -> str | None:
+    """The command line's value after ``option``, or None if it is not given or has none."""
+    at = sys.argv.index(option) if option in sys.argv else -1
+    return sys.argv[at + 1] if 0 <= at < len(sys.argv) - 1 else None
+
+
 def main() -> int:
     if "--near" in sys.argv:
-        at = sys.argv.index("--near")
-        ratio = float(sys.argv[sys.argv.index("--ratio") + 1]) if "--ratio" in sys.argv else 0.8
-        return near(Path(sys.argv[at + 1]), ratio)
+        file = option_value("--near")
+        ratio = option_value("--ratio") or "0.8"
+        if not file or not Path(file).is_file() or not re.fullmatch(r"0?\.\d+|1(\.0*)?", ratio):
+            print("usage: python corpus/check.py LANG --near FILE [--ratio R]  (FILE: a corpus file; R: 0 to 1)")
+            return 2
+        return near(Path(file), float(ratio))
     problems: list[str] = []
     seen: dict[str, tuple[str, str, bool]] = {}
     """Normalised text -> where it was first seen, its pool text ('' for a test line), test?"""

@@ -178,3 +178,17 @@ def test_near_test_lines_finds_every_pair_difflib_finds() -> None:
         if difflib.SequenceMatcher(None, check.norm(text), check.norm(test_text)).ratio() >= 0.8
     }
     assert every and found == every
+
+
+def test_near_without_a_file_or_with_a_bad_ratio_says_how_to_call_it(tmp_path: Path) -> None:
+    (tmp_path / "test.tsv").write_text("none\t-\tsomething\n", encoding="utf-8")
+    calls = (
+        ["--near"],
+        ["--near", str(tmp_path / "missing.tsv")],
+        ["--near", str(tmp_path / "test.tsv"), "--ratio", "high"],
+    )
+    for extra in calls:
+        command = [sys.executable, str(CHECK), str(tmp_path), *extra]
+        out = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert out.returncode == 2 and out.stdout.startswith("usage: python corpus/check.py LANG --near FILE"), extra
+        assert "Traceback" not in out.stderr
