@@ -161,14 +161,23 @@ def option_value(option: str) -> str | None:
     return sys.argv[at + 1] if 0 <= at < len(sys.argv) - 1 else None
 
 
+def ratio_value(text: str) -> float | None:
+    """``text`` as a similarity above 0 and at most 1, or None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 < value <= 1 else None
+
+
 def main() -> int:
     if "--near" in sys.argv:
         file = option_value("--near")
-        ratio = option_value("--ratio") or "0.8"
-        if not file or not Path(file).is_file() or not re.fullmatch(r"0?\.\d+|1(\.0*)?", ratio):
+        ratio = ratio_value(option_value("--ratio") or "0.8")
+        if not file or not Path(file).is_file() or ratio is None:
             print("usage: python corpus/check.py LANG --near FILE [--ratio R]  (FILE: a corpus file; R: 0 to 1)")
             return 2
-        return near(Path(file), float(ratio))
+        return near(Path(file), ratio)
     problems: list[str] = []
     seen: dict[str, tuple[str, str, bool]] = {}
     """Normalised text -> where it was first seen, its pool text ('' for a test line), test?"""
