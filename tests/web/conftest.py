@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from bot.web.server import ChatRunner
 from bot.web.store import SessionStore
 from bot.web.store.memory import MemoryStore
 from bot.web.store.redis import RedisStore
+from tests.web.helpers import wait_until
 
 CANARY = "zq-canary-7f3e"
 
@@ -83,18 +83,22 @@ def start_redis(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     client = redis.Redis(host="127.0.0.1", port=port)
-    deadline = time.monotonic() + 10
-    while True:
+
+    def answers() -> bool:
+        if proc.poll() is not None:
+            pytest.fail(f"redis-server exited with {proc.returncode} at start")
         try:
-            client.ping()
-            break
+            return bool(client.ping())
         except redis.ConnectionError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-        finally:
-            client.close()
+            return False
+
+    try:
+        wait_until(answers, "redis-server to start")
+    except BaseException:
+        proc.kill()
+        raise
+    finally:
+        client.close()
     return proc, f"redis://127.0.0.1:{port}/0"
 
 

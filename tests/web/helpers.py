@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+import pytest
 
 from bot.web.openapi import openapi_document
 
@@ -70,3 +73,15 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0)
             return False
         await asyncio.sleep(0.02)
     return True
+
+
+def wait_until(check: Callable[[], bool], what: str, within: float = 10.0, every: float = 0.05) -> None:
+    """Return once ``check()`` is true; fail the test, naming ``what``, if it is not within
+    ``within`` seconds. The one polling loop of the synchronous suites (a process's start or
+    exit, a key's removal), for what only a real clock drives; :func:`eventually` is the same
+    for coroutines. ``check`` may itself fail the test early (a process that exited)."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {within:g} s waiting for {what}")
+        time.sleep(every)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.server
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from bot.paths import REPO_ROOT
 from bot.web.tokens import digest
 from tests.web.conftest import free_port
-from tests.web.helpers import LABELS_TO_REASON
+from tests.web.helpers import LABELS_TO_REASON, wait_until
 from tests.web.servers import serving
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -252,10 +251,7 @@ def session_key(frame: Any) -> str:
 
 
 def wait_gone(db: redis.Redis, key: str) -> None:
-    deadline = time.monotonic() + 5
-    while db.exists(key) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not db.exists(key), "the session is still in the store"
+    wait_until(lambda: not db.exists(key), "the session to leave the store", within=5)
 
 
 def test_leave_quickly_button(page: Page, server: str, js: bool, redis_db: redis.Redis) -> None:

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from tests.web.conftest import start_redis
+from tests.web.helpers import wait_until
 from tests.web.servers import serving
 
 EXIT_WITHIN = 5.0
@@ -41,14 +40,6 @@ def _unread_bytes_at(port: int) -> int:
             if int(local.rsplit(":", 1)[1], 16) == port:
                 total += int(queues.split(":")[1], 16)
     return total
-
-
-def _wait_for(what: str, check: object, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def _request(url: str, path: str, body: bytes, *, send_all: bool = True) -> socket.socket:
@@ -111,8 +102,8 @@ def test_serve_exits_within_5_s_of_sigterm_with_redis_frozen_mid_command(tmp_pat
                      {"session": s["session"], "seq": 0, "choice": "continue"}).encode())
                  for s in starts]
         try:
-            _wait_for("the first answers to reach the frozen Redis",
-                      lambda: _unread_bytes_at(redis_port) > 0)
+            wait_until(lambda: _unread_bytes_at(redis_port) > 0,
+                       "the first answers to reach the frozen Redis", every=0.02)
             took = _exits_within(proc, EXIT_WITHIN)
         finally:
             for c in conns:

@@ -9,16 +9,16 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from tests.web.conftest import free_port, free_ports, start_redis
-from tests.web.helpers import TO_MENU, TO_REASON
+from tests.web.helpers import TO_MENU, TO_REASON, wait_until
 from tests.web.servers import serving
 from tests.web.test_metrics import sample
 from tests.web.test_serve import post
@@ -46,15 +46,12 @@ def get(url: str) -> tuple[int, str]:
             return err.code, err.read().decode()
 
 
-def wait_answering(url: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            get(url)
-            return
-        except OSError:
-            assert time.monotonic() < deadline, f"{url} does not answer"
-            time.sleep(0.1)
+def answering(url: str) -> bool:
+    try:
+        get(url)
+    except OSError:
+        return False
+    return True
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -70,10 +67,8 @@ def listening_addresses(port: int) -> set[str]:
 
 
 def wait_gone(pids: list[int], timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while any(Path(f"/proc/{p}").exists() and "zombie" not in _status(p) for p in pids):
-        assert time.monotonic() < deadline, f"still running: {pids}"
-        time.sleep(0.05)
+    wait_until(lambda: not any(Path(f"/proc/{p}").exists() and "zombie" not in _status(p) for p in pids),
+               f"{pids} to exit", within=timeout)
 
 
 def _status(pid: int) -> str:
@@ -93,7 +88,8 @@ def test_two_workers_share_the_port_and_a_conversation_and_stop_together(redis_s
         workers = children(proc.pid)
         assert len(workers) == 2
         for i in range(2):  # both workers up (their metrics ports answer) before the first turn
-            wait_answering(f"http://127.0.0.1:{mport + i}/metrics")
+            metrics = f"http://127.0.0.1:{mport + i}/metrics"
+            wait_until(partial(answering, metrics), f"{metrics} to answer", within=90, every=0.1)
         status, r = post(url, "/api/v1/start", {"locale": "es"})
         assert status == 201
         for choice in TO_MENU:
