@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.screening.corpus import Example
 from bot.screening.rules import ANY, CATEGORIES, ScreeningFile
-from bot.screening.tuning import CHECK_NEGATIVE_SHARE, suggest_bands, write_bands
+from bot.screening.tuning import CHECK_NEGATIVE_SHARE, START, UNSURE_CAPS, suggest_bands, write_bands
 from bot.yamlsource import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +20,8 @@ def _ex(labels: set[str], n: int) -> Example:
 def _dev() -> tuple[list[Example], list[dict[str, float]], list[list[str]]]:
     """100 negatives and 60 crisis messages (10 a category). Each category's own score is weak
     (its messages sit among negatives), the any head's is strong: only the any head can catch
-    most crisis messages within the budget."""
+    most crisis messages within the budget (the tests of the budget pass ``caps={}``: these
+    negatives score 0.5 or more for every category, so the caps alone would flag them all)."""
     dev, scores = [], []
     for n in range(100):
         dev.append(_ex(set(), n))
@@ -35,7 +36,7 @@ def _dev() -> tuple[list[Example], list[dict[str, float]], list[list[str]]]:
 
 def test_the_any_head_is_tuned_with_the_categories_within_the_budget() -> None:
     dev, scores, hits = _dev()
-    out = {s.category: s for s in suggest_bands(dev, scores, hits)}
+    out = {s.category: s for s in suggest_bands(dev, scores, hits, caps={})}
     assert set(out) == {*CATEGORIES, ANY}
     assert out[ANY].sure is None and all(out[c].sure is not None for c in CATEGORIES)
     assert out[ANY].unsure <= 0.6 and out[ANY].recall == 1.0  # every crisis message caught
@@ -52,7 +53,7 @@ def test_the_budget_given_replaces_the_default() -> None:
     hits: list[list[str]] = [[] for _ in dev]
 
     def tuned(share: float) -> tuple[int, float]:
-        (out,) = suggest_bands(dev, scores, hits, check_share=share)
+        (out,) = suggest_bands(dev, scores, hits, check_share=share, caps={})
         return sum(s["suicide"] >= out.unsure for s in scores[:100]), out.recall
 
     assert tuned(0.30) == (25, 1.0)
@@ -62,13 +63,13 @@ def test_the_budget_given_replaces_the_default() -> None:
 def test_without_an_any_score_only_categories_are_suggested() -> None:
     dev, scores, hits = _dev()
     plain = [{c: s[c] for c in CATEGORIES} for s in scores]
-    assert {s.category for s in suggest_bands(dev, plain, hits)} == set(CATEGORIES)
+    assert {s.category for s in suggest_bands(dev, plain, hits, caps={})} == set(CATEGORIES)
 
 
 def test_written_bands_give_any_no_sure_and_parse_as_a_screening_file() -> None:
     dev, scores, hits = _dev()
     text = (ROOT / "locale" / "en" / "screening.yaml").read_text(encoding="utf-8")
-    out = write_bands(text, suggest_bands(dev, scores, hits))
+    out = write_bands(text, suggest_bands(dev, scores, hits, caps={}))
     # read as the bot reads it (YAML 1.2 booleans: an alias to "no" stays a word)
     spec = ScreeningFile.model_validate(parse_yaml(out, "screening.yaml").data)
     assert spec.bands[ANY].sure is None and spec.bands[ANY].unsure <= 0.6
@@ -83,10 +84,10 @@ def test_crisis_messages_a_rule_catches_on_dev_still_tune_the_model() -> None:
     dev = [_ex(set(), n) for n in range(100)] + [_ex({"suicide"}, 100 + k) for k in range(20)]
     scores = [{"suicide": n / 100} for n in range(100)] + [{"suicide": 0.75 + k / 100} for k in range(20)]
     ruled = [[] for _ in range(100)] + [["suicide"] for _ in range(20)]
-    (out,) = suggest_bands(dev, scores, ruled, check_share=0.30)
+    (out,) = suggest_bands(dev, scores, ruled, check_share=0.30, caps={})
     assert out.unsure <= 0.75  # as without the rules: every message caught by the model too
     negatives_ruled = [["suicide"] if n < 10 else [] for n in range(100)] + [[] for _ in range(20)]
-    (spent,) = suggest_bands(dev, scores, negatives_ruled, check_share=0.30)
+    (spent,) = suggest_bands(dev, scores, negatives_ruled, check_share=0.30, caps={})
     flagged = sum(s["suicide"] >= spent.unsure or bool(h) for s, h in zip(scores[:100], negatives_ruled, strict=False))
     assert flagged <= 30  # the ten negatives the rules flag use up budget
 
@@ -105,3 +106,48 @@ def test_a_head_steps_past_a_message_another_head_flags_already() -> None:
     out = {s.category: s for s in suggest_bands(dev, scores, [[] for _ in dev], check_share=0.12)}
     assert out["distress"].unsure <= 0.9 and out["distress"].recall == 1.0
     assert out["suicide"].unsure <= 0.6 and out["suicide"].recall == 1.0
+
+
+def _sure_dev(cats: list[str], low: float = 0.0) -> tuple[list[Example], list[dict[str, float]]]:
+    """100 negatives scored ``low`` to ``low`` + 0.2 for every category in ``cats`` (and one at
+    0.97, so that the sure bars are high), and 10 messages of each category scored 0.9 for it:
+    dev says a bar at 0.9 catches them all."""
+    dev = [_ex(set(), n) for n in range(100)]
+    scores = [dict.fromkeys(cats, 0.97 if n == 0 else low + n / 500) for n in range(100)]
+    for i, cat in enumerate(cats):
+        for k in range(10):
+            dev.append(_ex({cat}, 100 + 10 * i + k))
+            scores.append({**dict.fromkeys(cats, 0.0), cat: 0.9})
+    return dev, scores
+
+
+def test_child_at_risk_and_suicide_are_asked_about_from_their_cap_down() -> None:
+    """Dev's crisis messages score surer than what people type: where dev alone would put the
+    bar at 0.9, the two most severe categories ask from 0.5; the others keep dev's bar."""
+    cats = ["child_at_risk", "suicide", "distress"]
+    dev, scores = _sure_dev(cats)
+    hits: list[list[str]] = [[] for _ in dev]
+    capped = {s.category: s.unsure for s in suggest_bands(dev, scores, hits)}
+    plain = {s.category: s.unsure for s in suggest_bands(dev, scores, hits, caps={})}
+    assert set(UNSURE_CAPS) == {"child_at_risk", "suicide"}
+    assert plain == dict.fromkeys(cats, 0.9)
+    assert capped == {"child_at_risk": UNSURE_CAPS["child_at_risk"], "suicide": UNSURE_CAPS["suicide"], "distress": 0.9}
+    assert all(UNSURE_CAPS[c] < START for c in UNSURE_CAPS)
+
+
+def test_a_capped_bar_still_goes_lower_where_the_budget_allows() -> None:
+    """The cap is where the greedy starts, not where it stops: suicide messages at 0.3 among
+    negatives under 0.2 are caught, as without the cap."""
+    dev = [_ex(set(), n) for n in range(100)] + [_ex({"suicide"}, 100 + k) for k in range(10)]
+    scores = [{"suicide": n / 500} for n in range(100)] + [{"suicide": 0.3} for _ in range(10)]
+    (out,) = suggest_bands(dev, scores, [[] for _ in dev], check_share=0.05)
+    assert out.unsure <= 0.3 and out.recall == 1.0
+
+
+def test_the_cap_holds_where_it_alone_spends_more_than_the_budget() -> None:
+    """Where dev's negatives score over the cap (a model leaning towards suicide on a fifth of
+    them), the bar stays at the cap: a budget never raises a severe category's bar above it."""
+    dev, scores = _sure_dev(["suicide"], low=0.45)
+    (out,) = suggest_bands(dev, scores, [[] for _ in dev], check_share=0.05)
+    flagged = sum(s["suicide"] >= out.unsure for s in scores[:100])
+    assert out.unsure == UNSURE_CAPS["suicide"] and flagged > 5

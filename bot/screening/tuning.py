@@ -4,8 +4,9 @@ On dev, with the phrase rules counted (a rule hit is always sure):
 
 - ``sure`` per category: the lowest threshold at which at most :data:`SURE_NEGATIVE_SHARE` of
   dev messages without a crisis label would interrupt for it (never below :data:`SURE_FLOOR`);
-- ``unsure``: all start at :data:`START`; then, step by step, the category whose threshold,
-  lowered to catch its next message, catches the most new messages of its own per new negative
+- ``unsure``: all start at :data:`START` (child_at_risk and suicide at their
+  :data:`UNSURE_CAPS`, 0.5: where the model leans towards either, ask); then, step by step, the
+  category whose threshold, lowered to catch its next message, catches the most new messages of its own per new negative
   flagged is lowered (the ``any`` head counts every crisis message as its own; a message a rule
   already catches still counts, since dev overstates the rules: they were written from the pool),
   while at most the language's budget of dev negatives are flagged in all (interrupt or
@@ -33,6 +34,7 @@ from bot.screening.rules import ANY, CATEGORIES, Band, PhraseRules
 __all__ = [
     "CHECK_NEGATIVE_SHARE",
     "SURE_NEGATIVE_SHARE",
+    "UNSURE_CAPS",
     "Suggestion",
     "band_text",
     "bands_from",
@@ -52,6 +54,16 @@ CHECK_NEGATIVE_SHARE = 0.12
 """The dev budget of a language whose ``screening.yaml`` has no ``check_budget:`` (every
 language's until session 14)."""
 START = 0.95
+UNSURE_CAPS: Mapping[str, float] = {"child_at_risk": 0.5, "suicide": 0.5}
+"""The highest ``unsure`` bar of the two categories where a miss costs most (a child harmed, a
+death), whatever dev says: the greedy spends the budget where dev's scores buy the most recall,
+and dev's child_at_risk messages score surer than what people type, so a retrain could leave
+the bar anywhere (en's went 0.34 -> 0.93 in session 37, and its calibration splits' child
+recall .957 -> .912). Session 38, before any result of its clean split: with these caps, budget
+picked at 8% on one half of the calibration splits and measured on the other (both ways, four
+languages, ``bench/band_source.py``), child_at_risk recall .932 -> .957 and suicide .931 ->
+.941, crisis caught .958 -> .957, hard negatives checked in 7.9% -> 7.7%; 0.5 was set before
+measuring and not tuned."""
 FLOOR = 0.05
 STEP = 0.01
 
@@ -81,9 +93,11 @@ def suggest_bands(
     *,
     check_share: float = CHECK_NEGATIVE_SHARE,
     sure_share: float = SURE_NEGATIVE_SHARE,
+    caps: Mapping[str, float] = UNSURE_CAPS,
 ) -> list[Suggestion]:
     """One suggestion per category with positives in dev (``check_share`` and ``sure_share``
-    replace the budgets, to measure others: ``bench/screening_rounds.py --whole``)."""
+    replace the budgets, to measure others: ``bench/screening_rounds.py --whole``; ``caps``
+    replaces :data:`UNSURE_CAPS`, ``{}`` for none)."""
     cats = [c for c in CATEGORIES if any(c in ex.labels for ex in dev)]
     neg = np.array([not ex.labels for ex in dev])
     ruled_any = np.array([bool(h) for h in rule_hits])
@@ -102,7 +116,7 @@ def suggest_bands(
         allowed = int(sure_share * len(negs))
         t = negs[allowed] + STEP if len(negs) > allowed else SURE_FLOOR
         sure[c] = float(min(1.0, max(SURE_FLOOR, round(t, 2))))
-    unsure = dict.fromkeys(heads, START)
+    unsure = {h: min(START, caps.get(h, START)) for h in heads}
 
     def by_model(th: Mapping[str, float]) -> np.ndarray:
         out = np.zeros(len(dev), dtype=bool)
