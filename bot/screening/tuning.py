@@ -61,7 +61,7 @@ and dev's child_at_risk messages score surer than what people type, so a retrain
 the bar anywhere (en's went 0.34 -> 0.93 in session 37, and its calibration splits' child
 recall .957 -> .912). Session 38, before any result of its clean split: with these caps, budget
 picked at 8% on one half of the calibration splits and measured on the other (both ways, four
-languages, ``bench/band_source.py``), child_at_risk recall .932 -> .957 and suicide .931 ->
+languages, ``bench/band_cv.py``), child_at_risk recall .932 -> .957 and suicide .931 ->
 .941, crisis caught .958 -> .957, hard negatives checked in 7.9% -> 7.7%; 0.5 was set before
 measuring and not tuned."""
 FLOOR = 0.05
