@@ -6,8 +6,8 @@ On dev, with the phrase rules counted (a rule hit is always sure):
   dev messages without a crisis label would interrupt for it (never below :data:`SURE_FLOOR`);
 - ``unsure``: all start at :data:`START` (child_at_risk and suicide at their
   :data:`UNSURE_CAPS`, 0.5: where the model leans towards either, ask); then, step by step, the
-  category whose threshold, lowered to catch its next message, catches the most new messages of its own per new negative
-  flagged is lowered (the ``any`` head counts every crisis message as its own; a message a rule
+  category whose threshold, lowered to catch its next message, catches the most new messages of
+  its own per new negative flagged is lowered (the ``any`` head counts every crisis message as its own; a message a rule
   already catches still counts, since dev overstates the rules: they were written from the pool),
   while at most the language's budget of dev negatives are flagged in all (interrupt or
   check-in, any category) and no category goes below :data:`FLOOR`. The budget is the
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -54,7 +55,7 @@ CHECK_NEGATIVE_SHARE = 0.12
 """The dev budget of a language whose ``screening.yaml`` has no ``check_budget:`` (every
 language's until session 14)."""
 START = 0.95
-UNSURE_CAPS: Mapping[str, float] = {"child_at_risk": 0.5, "suicide": 0.5}
+UNSURE_CAPS: Mapping[str, float] = MappingProxyType({"child_at_risk": 0.5, "suicide": 0.5})
 """The highest ``unsure`` bar of the two categories where a miss costs most (a child harmed, a
 death), whatever dev says: the greedy spends the budget where dev's scores buy the most recall,
 and dev's child_at_risk messages score surer than what people type, so a retrain could leave
