@@ -39,25 +39,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.screening_budget import GRID, TARGET, Row, pick  # noqa: E402
+from bench.screening_budget import GRID, TARGET, Row, dev_part, measure, pick  # noqa: E402
 from bench.screening_report import Score  # noqa: E402
-from bot.screening.corpus import CALIBRATION_SPLITS, Example, load_pool, load_test, split  # noqa: E402
-from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
-from bot.screening.rules import CATEGORIES, Band  # noqa: E402
-from bot.screening.screener import Screener  # noqa: E402
-from bot.screening.train import TrainConfig, fit_arrays  # noqa: E402
+from bot.screening.corpus import CALIBRATION_SPLITS, load_test  # noqa: E402
+from bot.screening.model import pin_threads  # noqa: E402
+from bot.screening.rules import CATEGORIES  # noqa: E402
 from bot.screening.tuning import UNSURE_CAPS, bands_from, suggest_bands  # noqa: E402
 
 VARIANTS: dict[str, Mapping[str, float]] = {"dev bands, no caps": {}, "dev bands (shipped)": UNSURE_CAPS}
 """Name -> the ``caps`` the tuner is given."""
-
-
-def measure(screener: Screener, lang: str, bands: dict[str, Band], exs: Sequence[Example]) -> Score:
-    tuned = Screener(screener.rules, screener.models, bands={lang: bands})
-    s = Score()
-    for ex in exs:
-        s.add(ex, tuned.screen(ex.text, lang))
-    return s
 
 
 def summary(s: Score) -> dict[str, float]:
@@ -72,17 +62,9 @@ def summary(s: Score) -> dict[str, float]:
     }
 
 
-def row_of(budget: float, s: Score) -> Row:
-    return Row(budget, None, s.crisis, s.crisis_caught, s.hard, s.hard_interrupted, s.hard_checked, s.hard_doubted)
-
-
 def run(lang: str, check: str | None) -> list[tuple[str, str, dict[str, float], str]]:
     pin_threads()
-    screener = Screener.from_dir(ROOT / "locale", base=ROOT)
-    train, dev = split(load_pool(ROOT / "corpus", lang))
-    part = LearnedStage(fit_arrays(lang, train, TrainConfig()), f"{lang} (train part)", None)
-    dev_scores = [part.scores(ex.text) for ex in dev]
-    dev_hits = [screener.rules.screen(ex.text, lang) for ex in dev]
+    screener, dev, dev_scores, dev_hits = dev_part(lang)
     tuned = {
         name: {b: bands_from(suggest_bands(dev, dev_scores, dev_hits, check_share=b, caps=caps)) for b in GRID}
         for name, caps in VARIANTS.items()
@@ -99,7 +81,7 @@ def run(lang: str, check: str | None) -> list[tuple[str, str, dict[str, float], 
     out = []
     for tune, held in folds:
         for name, by_budget in tuned.items():
-            rows = [row_of(b, measure(screener, lang, by_budget[b], halves[tune])) for b in GRID]
+            rows = [Row.of(b, None, measure(screener, lang, by_budget[b], halves[tune])) for b in GRID]
             best = pick(rows, TARGET)
             bands = by_budget[best.budget if best else GRID[0]]
             figs = summary(measure(screener, lang, bands, halves[held]))

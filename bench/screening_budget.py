@@ -30,7 +30,7 @@ import argparse
 import multiprocessing
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -40,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.screening_report import Score  # noqa: E402
-from bot.screening.corpus import CALIBRATION_SPLITS, languages, load_pool, load_test, split  # noqa: E402
+from bot.screening.corpus import CALIBRATION_SPLITS, Example, languages, load_pool, load_test, split  # noqa: E402
 from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
-from bot.screening.rules import ANY, PhraseRules  # noqa: E402
+from bot.screening.rules import ANY, Band, PhraseRules  # noqa: E402
 from bot.screening.screener import Screener  # noqa: E402
 from bot.screening.train import TrainConfig, fit_arrays  # noqa: E402
 from bot.screening.tuning import bands_from, budget_of, suggest_bands  # noqa: E402
@@ -90,6 +90,11 @@ class Row:
         """Hard negatives checked in on by anything, doubted rule hits too."""
         return self.checked / max(1, self.hard)
 
+    @classmethod
+    def of(cls, budget: float, any_unsure: float | None, s: Score) -> Row:
+        return cls(budget, any_unsure, s.crisis, s.crisis_caught, s.hard, s.hard_interrupted, s.hard_checked,
+                   s.hard_doubted)
+
     def line(self) -> str:
         head = f"any unsure {self.any_unsure:.2f}" if self.any_unsure is not None else "no any head"
         return (
@@ -112,24 +117,37 @@ def pick(rows: Sequence[Row], target: float, limit: float = LIMIT) -> Row | None
     return min((r for r in within if r.caught == most), key=lambda r: r.budget)
 
 
-def calibrate(lang: str, grid: Sequence[float], config: TrainConfig | None = None) -> list[Row]:
-    pin_threads()
+def dev_part(
+    lang: str, config: TrainConfig | None = None
+) -> tuple[Screener, list[Example], list[dict[str, float]], list[list[str]]]:
+    """The shipped screener, and dev with its scores by a model fitted on the train part (as
+    ``train-screener`` fits it) and its rule hits: what the bands are tuned on."""
     screener = Screener.from_dir(ROOT / "locale", base=ROOT)
     train, dev = split(load_pool(ROOT / "corpus", lang))
     part = LearnedStage(fit_arrays(lang, train, config or TrainConfig()), f"{lang} (train part)", None)
     scores = [part.scores(ex.text) for ex in dev]
     hits = [screener.rules.screen(ex.text, lang) for ex in dev]
+    return screener, dev, scores, hits
+
+
+def measure(screener: Screener, lang: str, bands: Mapping[str, Band], examples: Sequence[Example]) -> Score:
+    """``examples`` screened with the phrase rules, the shipped model and ``bands``."""
+    tuned = Screener(screener.rules, screener.models, bands={lang: bands})
+    s = Score()
+    for ex in examples:
+        s.add(ex, tuned.screen(ex.text, lang))
+    return s
+
+
+def calibrate(lang: str, grid: Sequence[float], config: TrainConfig | None = None) -> list[Row]:
+    pin_threads()
+    screener, dev, scores, hits = dev_part(lang, config)
     calibration = [ex for name in CALIBRATION_SPLITS for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")]
     rows = []
     for budget in grid:
         bands = bands_from(suggest_bands(dev, scores, hits, check_share=budget))
-        tuned = Screener(screener.rules, screener.models, bands={lang: bands})
-        s = Score()
-        for ex in calibration:
-            s.add(ex, tuned.screen(ex.text, lang))
         head = bands.get(ANY)
-        rows.append(Row(budget, head.unsure if head else None, s.crisis, s.crisis_caught, s.hard,
-                        s.hard_interrupted, s.hard_checked, s.hard_doubted))
+        rows.append(Row.of(budget, head.unsure if head else None, measure(screener, lang, bands, calibration)))
     return rows
 
 

@@ -7,9 +7,9 @@ On dev, with the phrase rules counted (a rule hit is always sure):
 - ``unsure``: all start at :data:`START` (child_at_risk and suicide at their
   :data:`UNSURE_CAPS`, 0.5: where the model leans towards either, ask); then, step by step, the
   category whose threshold, lowered to catch its next message, catches the most new messages of
-  its own per new negative flagged is lowered (the ``any`` head counts every crisis message as its own; a message a rule
-  already catches still counts, since dev overstates the rules: they were written from the pool),
-  while at most the language's budget of dev negatives are flagged in all (interrupt or
+  its own per new negative flagged is lowered (the ``any`` head counts every crisis message as
+  its own; a message a rule already catches still counts, since dev overstates the rules: they
+  were written from the pool), while at most the language's budget of dev negatives are flagged in all (interrupt or
   check-in, any category) and no category goes below :data:`FLOOR`. The budget is the
   language's ``check_budget:`` in ``screening.yaml`` (:data:`CHECK_NEGATIVE_SHARE` where it has
   none), chosen on the calibration splits by ``bench/screening_budget.py`` so that about 8% of
