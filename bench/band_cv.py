@@ -41,13 +41,20 @@ sys.path.insert(0, str(ROOT))
 
 from bench.screening_budget import GRID, TARGET, Row, dev_part, measure, pick  # noqa: E402
 from bench.screening_report import Score  # noqa: E402
-from bot.screening.corpus import CALIBRATION_SPLITS, load_test  # noqa: E402
-from bot.screening.model import pin_threads  # noqa: E402
+from bot.screening.corpus import CALIBRATION_SPLITS, load_pool, load_test, split  # noqa: E402
+from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
 from bot.screening.rules import CATEGORIES  # noqa: E402
+from bot.screening.screener import Screener  # noqa: E402
+from bot.screening.train import TrainConfig, fit_arrays  # noqa: E402
 from bot.screening.tuning import UNSURE_CAPS, bands_from, suggest_bands  # noqa: E402
 
-VARIANTS: dict[str, Mapping[str, float]] = {"dev bands, no caps": {}, "dev bands (shipped)": UNSURE_CAPS}
-"""Name -> the ``caps`` the tuner is given."""
+VARIANTS: dict[str, tuple[TrainConfig | None, Mapping[str, float]]] = {
+    "shipped": (None, UNSURE_CAPS),
+    "E 2x48 ensemble": (TrainConfig(hidden_members=2), UNSURE_CAPS),
+    "H child,suicide x2": (TrainConfig(head_weights=(("child_at_risk", 2.0), ("suicide", 2.0))), UNSURE_CAPS),
+}
+"""Name -> the model (None: the shipped file; else a config, fitted as ``train-screener`` fits
+it) and the ``caps`` the tuner is given."""
 
 
 def summary(s: Score) -> dict[str, float]:
@@ -64,11 +71,15 @@ def summary(s: Score) -> dict[str, float]:
 
 def run(lang: str, check: str | None) -> list[tuple[str, str, dict[str, float], str]]:
     pin_threads()
-    screener, dev, dev_scores, dev_hits = dev_part(lang)
-    tuned = {
-        name: {b: bands_from(suggest_bands(dev, dev_scores, dev_hits, check_share=b, caps=caps)) for b in GRID}
-        for name, caps in VARIANTS.items()
-    }
+    screeners, tuned = {}, {}
+    for name, (config, caps) in VARIANTS.items():
+        screener, dev, dev_scores, dev_hits = dev_part(lang, config)
+        if config is not None:  # the model that screens: refitted on train and dev with the variant
+            train, _ = split(load_pool(ROOT / "corpus", lang))
+            whole = LearnedStage(fit_arrays(lang, [*train, *dev], config), f"{lang} ({name})", None)
+            screener = Screener(screener.rules, {**screener.models, lang: whole})
+        screeners[name] = screener
+        tuned[name] = {b: bands_from(suggest_bands(dev, dev_scores, dev_hits, check_share=b, caps=caps)) for b in GRID}
     halves = {
         "odd": [ex for name in CALIBRATION_SPLITS[0::2] for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")],
         "even": [ex for name in CALIBRATION_SPLITS[1::2] for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")],
@@ -81,6 +92,7 @@ def run(lang: str, check: str | None) -> list[tuple[str, str, dict[str, float], 
     out = []
     for tune, held in folds:
         for name, by_budget in tuned.items():
+            screener = screeners[name]
             rows = [Row.of(b, None, measure(screener, lang, by_budget[b], halves[tune])) for b in GRID]
             best = pick(rows, TARGET)
             bands = by_budget[best.budget if best else GRID[0]]
@@ -100,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for lang, rows in zip(args.lang, pool.map(job, args.lang), strict=True):
             for fold, name, figs, bars in rows:
                 cats = " ".join(f"{k[4:9]} {v:.3f}" for k, v in figs.items() if k.startswith("cat:"))
-                print(f"{lang} {fold:<12} {name:<21} caught {figs['caught']:.3f} lowest {figs['lowest']:.3f} "
+                print(f"{lang} {fold:<12} {name:<19} caught {figs['caught']:.3f} lowest {figs['lowest']:.3f} "
                       f"int {figs['interrupted']:.3f} chk {figs['checked']:.3f} all {figs['checked_all']:.3f} | "
                       f"{cats} | {bars}", flush=True)
     return 0
