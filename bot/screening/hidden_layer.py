@@ -150,11 +150,9 @@ def fit(
     lr: float = 1e-3,
     seed: int = 0,
     dropout: float = 0.0,
-    head_weight: Floats | None = None,
 ) -> Net:
     """Fit on ``x`` (rows: messages, CSR) and ``y`` (rows: messages, columns: heads, 0/1);
-    ``dropout``: the share of a batch's input features zeroed at each step (the rest scaled up);
-    ``head_weight``: each head's weight in the loss (none: all 1)."""
+    ``dropout``: the share of a batch's input features zeroed at each step (the rest scaled up)."""
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     rng = np.random.default_rng(seed)
     n, d = x.shape
@@ -192,8 +190,6 @@ def fit(
             h = np.maximum(sums + b1, 0)
             p = 1 / (1 + np.exp(-np.clip(h @ w2 + b2, -30, 30)))
             dz = (p - yb) / size
-            if head_weight is not None:
-                dz = dz * head_weight
             dh = (dz @ w2.T) * (h > 0)
             grads = [h.T @ dz, dh.sum(0), dz.sum(0)]
             step_count += 1

@@ -92,11 +92,6 @@ class TrainConfig:
     Session 22, rounds held out (4 folds, crisis ranked above the top 10% / 2% of negatives):
     weight 0.5 -> 0.7 with dropout 0.4, en 0.864 / 0.603 -> 0.866 / 0.612, es 0.900 / 0.691 ->
     0.903 / 0.699 (each change alone less)."""
-    hidden_members: int = 1
-    """The hidden layer as this many nets of ``hidden / hidden_members`` units, seeds
-    ``hidden_seed`` and up, their output logits averaged (stored as one layer)."""
-    head_weights: tuple[tuple[str, float], ...] = ()
-    """Heads whose loss weighs more than 1 in the hidden layer's fit."""
     hidden_seed: int = 0
     """The seed of the hidden layer's first weights and batch order. Session 33: seed 1 instead
     of 0, nothing else changed, moved the calibration splits by up to a point at 7-8% of hard
@@ -268,22 +263,10 @@ def fit_arrays(
 def hidden_arrays(x: Any, targets: np.ndarray, config: TrainConfig) -> dict[str, Any]:
     """The hidden layer fitted on ``x`` (the n-grams' TF-IDF rows), its first layer's weights
     stored as int8 rows with a scale each (:func:`bot.screening.hidden_layer.quantize`)."""
-    from bot.screening.hidden_layer import Net, fit, quantize
+    from bot.screening.hidden_layer import fit, quantize
 
-    weights = dict(config.head_weights)
-    head_weight = np.array([weights.get(h, 1.0) for h in HEADS], np.float32) if weights else None
-    k = config.hidden_members
-    nets = [
-        fit(x, targets, hidden=config.hidden // k, epochs=config.hidden_epochs, batch=config.hidden_batch,
-            seed=config.hidden_seed + i, dropout=config.hidden_dropout, head_weight=head_weight)
-        for i in range(k)
-    ]
-    net = nets[0] if k == 1 else Net(
-        np.hstack([n.w1 for n in nets]),
-        np.concatenate([n.b1 for n in nets]),
-        np.vstack([n.w2 for n in nets]) / np.float32(k),
-        (np.sum([n.b2 for n in nets], axis=0) / np.float32(k)).astype(np.float32),
-    )
+    net = fit(x, targets, hidden=config.hidden, epochs=config.hidden_epochs, batch=config.hidden_batch,
+              seed=config.hidden_seed, dropout=config.hidden_dropout)
     w1, scale = quantize(net.w1)
     return {
         "hidden_w1": w1,
