@@ -49,11 +49,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.screening_budget import GRID, TARGET, Row, dev_part, measure, pick  # noqa: E402
 from bench.screening_report import Score  # noqa: E402
-from bot.screening.corpus import CALIBRATION_SPLITS, load_pool, load_test, split  # noqa: E402
-from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
+from bot.screening.corpus import CALIBRATION_SPLITS, load_test  # noqa: E402
+from bot.screening.model import pin_threads  # noqa: E402
 from bot.screening.rules import CATEGORIES  # noqa: E402
-from bot.screening.screener import Screener  # noqa: E402
-from bot.screening.train import TrainConfig, fit_arrays  # noqa: E402
+from bot.screening.train import TrainConfig  # noqa: E402
 from bot.screening.tuning import UNSURE_CAPS, bands_from, suggest_bands  # noqa: E402
 
 VARIANTS: dict[str, tuple[TrainConfig | None, Mapping[str, float]]] = {
@@ -80,11 +79,7 @@ def run(lang: str, check: str | None) -> list[tuple[str, str, dict[str, float], 
     pin_threads()
     screeners, tuned = {}, {}
     for name, (config, caps) in VARIANTS.items():
-        screener, dev, dev_scores, dev_hits = dev_part(lang, config)
-        if config is not None:  # the model that screens: refitted on train and dev with the variant
-            train, _ = split(load_pool(ROOT / "corpus", lang))
-            whole = LearnedStage(fit_arrays(lang, [*train, *dev], config), f"{lang} ({name})", None)
-            screener = Screener(screener.rules, {**screener.models, lang: whole})
+        screener, dev, dev_scores, dev_hits = dev_part(lang, config, refit=config is not None)
         screeners[name] = screener
         tuned[name] = {b: bands_from(suggest_bands(dev, dev_scores, dev_hits, check_share=b, caps=caps)) for b in GRID}
     halves = {

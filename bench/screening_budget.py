@@ -118,13 +118,19 @@ def pick(rows: Sequence[Row], target: float, limit: float = LIMIT) -> Row | None
 
 
 def dev_part(
-    lang: str, config: TrainConfig | None = None
+    lang: str, config: TrainConfig | None = None, *, refit: bool = False
 ) -> tuple[Screener, list[Example], list[dict[str, float]], list[list[str]]]:
     """The shipped screener, and dev with its scores by a model fitted on the train part (as
-    ``train-screener`` fits it) and its rule hits: what the bands are tuned on."""
+    ``train-screener`` fits it) and its rule hits: what the bands are tuned on. With ``refit``
+    the screener's model for ``lang`` is instead fitted on train and dev with ``config``, as
+    ``train-screener`` writes it (to measure a model that is not shipped)."""
     screener = Screener.from_dir(ROOT / "locale", base=ROOT)
     train, dev = split(load_pool(ROOT / "corpus", lang))
-    part = LearnedStage(fit_arrays(lang, train, config or TrainConfig()), f"{lang} (train part)", None)
+    config = config or TrainConfig()
+    if refit:
+        whole = LearnedStage(fit_arrays(lang, [*train, *dev], config), f"{lang} (refitted)", None)
+        screener = Screener(screener.rules, {**screener.models, lang: whole})
+    part = LearnedStage(fit_arrays(lang, train, config), f"{lang} (train part)", None)
     scores = [part.scores(ex.text) for ex in dev]
     hits = [screener.rules.screen(ex.text, lang) for ex in dev]
     return screener, dev, scores, hits
