@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.screening_report import Score  # noqa: E402
-from bot.screening.corpus import CALIBRATION_SPLITS, Example, languages, load_pool, load_test, split  # noqa: E402
+from bot.screening.corpus import CALIBRATION_SPLITS, ROUND_RULE_SPLITS, Example, languages, load_pool, load_test, split  # noqa: E402
 from bot.screening.model import LearnedStage, pin_threads  # noqa: E402
 from bot.screening.rules import ANY, Band, PhraseRules  # noqa: E402
 from bot.screening.screener import Screener  # noqa: E402
@@ -145,10 +145,12 @@ def measure(screener: Screener, lang: str, bands: Mapping[str, Band], examples: 
     return s
 
 
-def calibrate(lang: str, grid: Sequence[float], config: TrainConfig | None = None) -> list[Row]:
+def calibrate(
+    lang: str, grid: Sequence[float], config: TrainConfig | None = None, splits: Sequence[str] = CALIBRATION_SPLITS
+) -> list[Row]:
     pin_threads()
     screener, dev, scores, hits = dev_part(lang, config)
-    calibration = [ex for name in CALIBRATION_SPLITS for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")]
+    calibration = [ex for name in splits for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")]
     rows = []
     for budget in grid:
         bands = bands_from(suggest_bands(dev, scores, hits, check_share=budget))
@@ -164,16 +166,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--grid", type=float, nargs="+", default=list(GRID))
     parser.add_argument("--hidden-seed", type=int, default=TrainConfig.hidden_seed,
                         help="the hidden layer's seed (bench/round_rule.py compares a round at two seeds)")
+    parser.add_argument("--round-rule", action="store_true",
+                        help="screen only the splits bench/round_rule.py judges a round on (ROUND_RULE_SPLITS); "
+                             "its pick is not a budget to ship")
     args = parser.parse_args(argv)
+    splits = ROUND_RULE_SPLITS if args.round_rule else CALIBRATION_SPLITS
     rules = PhraseRules.from_dir(ROOT / "locale", base=ROOT)
     langs = args.lang or [lang for lang in languages(ROOT / "corpus") if lang in rules.languages]
     config = TrainConfig(hidden_seed=args.hidden_seed)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(min(2, len(langs)), mp_context=context) as pool:
-        runs = pool.map(partial(calibrate, grid=sorted(args.grid), config=config), langs)
+        runs = pool.map(partial(calibrate, grid=sorted(args.grid), config=config, splits=splits), langs)
         for lang, rows in zip(langs, runs, strict=True):
             now = budget_of(rules, lang)
-            print(f"{lang}: calibration splits {', '.join(CALIBRATION_SPLITS)}; check_budget now {now:g}; "
+            print(f"{lang}: calibration splits {', '.join(splits)}; check_budget now {now:g}; "
                   f"hidden seed {config.hidden_seed}")
             for row in rows:
                 print("  " + row.line())
