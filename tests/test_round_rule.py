@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from bench.round_rule import MARGIN, caught_at, decide, main, mean_caught_at, read_runs
+from bench.round_rule import MARGIN, caught_at, decide, main, mean_caught_at, read_runs, seed_noise
 from bench.screening_budget import Row
+from bot.screening.corpus import ROUND_RULE_SPLITS
 
 
-def output(lang: str, points: list[tuple[float, int, int]]) -> str:
+def output(lang: str, points: list[tuple[float, int, int]], splits=ROUND_RULE_SPLITS) -> str:
     """The budget bench's printout for ``lang``: (budget, caught of 1000, bands' checked-in of
     1000 hard negatives), with 10 more check-ins that only doubted rule hits asked."""
     rows = [Row(b, 0.5, 1000, caught, 1000, 20, checked + 10, doubted=10) for b, caught, checked in points]
-    return "\n".join([f"{lang}: calibration splits test, test2; check_budget now 0.2",
+    return "\n".join([f"{lang}: calibration splits {', '.join(splits)}; check_budget now 0.2; hidden seed 0",
                       *("  " + r.line() for r in rows), "  pick: 0.2"])
 
 
@@ -80,7 +81,7 @@ def test_the_command_reads_runs_by_seed_and_prints_each_language(tmp_path, capsy
         files[name].write_text(output("en", pts) + "\n" + output("fi", BASE) + "\n", encoding="utf-8")
     assert main(["--without", str(files["a0"]), str(files["a1"]), "--with", str(files["b0"]), str(files["b1"])]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("mean of 2 run(s) a side")
+    assert out[0].startswith(f"splits {', '.join(ROUND_RULE_SPLITS)}; mean of 2 run(s) a side; seed noise 0.00")
     en = next(line for line in out if line.startswith("en:"))
     fi = next(line for line in out if line.startswith("fi:"))
     assert "(-0.25)" in en and en.endswith("=> keep")  # -0.5 at one seed, 0 at the other
@@ -102,3 +103,47 @@ def test_a_round_lower_at_one_of_them_only_is_kept() -> None:
     shifted = [(0.10, 940, 50), (0.15, 955, 72), (0.20, 965, 75), (0.25, 972, 85), (0.30, 978, 100)]
     deltas, keep = decide(runs("en", BASE), runs("en", shifted))
     assert keep and deltas[0.07] == -1.5 and deltas[0.08] == 0.0
+
+
+def test_the_seed_noise_is_the_spread_of_the_runs_without_pooled_over_languages() -> None:
+    # en's seeds differ by 0.4 points at 7% and 8%, fi's not at all: rms 0.28, over sqrt(2) 0.2
+    lower = [(b, c - 4, k) for b, c, k in BASE]
+    assert seed_noise({"en": runs("en", BASE, lower), "fi": runs("fi", BASE, BASE)}) == 0.2
+    assert seed_noise({"en": runs("en", BASE, BASE)}) == 0.0
+    assert seed_noise({"en": runs("en", BASE)}) is None  # one seed says nothing of its noise
+
+
+def write_runs(tmp_path, **points) -> dict[str, str]:
+    files = {}
+    for name, pts in points.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_text(output("pl", pts) + "\n", encoding="utf-8")
+        files[name] = str(path)
+    return files
+
+
+def test_noisy_seeds_without_the_round_widen_the_margin(tmp_path, capsys) -> None:
+    # the seeds without the round differ by 1.0 point: noise 0.71, so 0.5 lower is kept
+    apart = [(b, c - 10, k) for b, c, k in BASE]
+    half = [(b, c - 5, k) for b, c, k in BASE]
+    down = [(b, c - 15, k) for b, c, k in BASE]
+    f = write_runs(tmp_path, a0=BASE, a1=apart, b0=half, b1=down)
+    assert main(["--without", f["a0"], f["a1"], "--with", f["b0"], f["b1"]]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "seed noise 0.71 points" in out[0] and "lower by 0.71 points" in out[0]
+    pl = next(line for line in out if line.startswith("pl:"))
+    assert "(-0.50)" in pl and pl.endswith("=> keep")
+    # the same round against quiet seeds: the 0.3 floor, and set aside
+    f = write_runs(tmp_path, a0=BASE, a1=BASE, b0=half, b1=half)
+    assert main(["--without", f["a0"], f["a1"], "--with", f["b0"], f["b1"]]) == 0
+    pl = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("pl:"))
+    assert "(-0.50)" in pl and pl.endswith("=> SET ASIDE")
+
+
+def test_runs_of_other_splits_than_the_rules_are_refused(tmp_path) -> None:
+    path = tmp_path / "whole.txt"
+    path.write_text(output("en", BASE, splits=("test", "test2")), encoding="utf-8")
+    with pytest.raises(ValueError, match="screened on test, test2"):
+        read_runs(path.read_text(encoding="utf-8"), ROUND_RULE_SPLITS)
+    with pytest.raises(SystemExit):
+        main(["--without", str(path), "--with", str(path)])
