@@ -1,7 +1,7 @@
 """Check one language's screening corpus: format, labels, duplicates, split leaks.
 
 Usage: python corpus/check.py LANG [--write-readme]   (en, es, fi, pl; exit status 1 on any problem)
-       python corpus/check.py LANG --near FILE [--ratio R]   (a new round's lines near a test line)
+       python corpus/check.py LANG --near FILE [--ratio R] [--drop]   (a new round's lines near a test line)
 Every line of corpus/LANG/*.tsv: labels<TAB>tags<TAB>text; '#' lines are comments.
 It also warns (without failing) about pool lines that are near-copies of a test line
 (character similarity >= 0.9 after the same normalisation), without printing the test line,
@@ -14,7 +14,9 @@ With --near FILE (a new round's file, before it is measured) it prints each of t
 whose similarity to a test line after norm() is R or more (default 0.8), by place only: "FILE:12
 0.853 test29.tsv:292", and "(clean: do not open)" beside a split that is not a calibration split
 (bot.screening.corpus.CALIBRATION_SPLITS). Reword those lines before the round is measured, from
-their own words (docs/screening.md, Adding data and retraining).
+their own words (docs/screening.md, Adding data and retraining), or, with --drop, take them out
+of FILE (its other lines and comments kept as they are): what sessions 40-41 did to rounds written
+by people who never saw a test split, so that nobody reads the lines to reword them.
 """
 
 from __future__ import annotations
@@ -141,8 +143,9 @@ def rows(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-def near(file: Path, ratio: float) -> int:
-    """--near: print the file's lines near a test line, by place only (never a test line's text)."""
+def near(file: Path, ratio: float, drop: bool = False) -> int:
+    """--near: print the file's lines near a test line, by place only (never a test line's text);
+    with ``drop``, rewrite the file without them."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bot.screening.corpus import CALIBRATION_SPLITS
 
@@ -151,7 +154,12 @@ def near(file: Path, ratio: float) -> int:
     for number, similarity, test_file, test_line in hits:
         clean = "" if test_file.removesuffix(".tsv") in CALIBRATION_SPLITS else "  (clean: do not open)"
         print(f"{file.name}:{number} {similarity} {test_file}:{test_line}{clean}")
-    print(f"{len({hit[0] for hit in hits})} line(s) of {file.name} within {ratio} of a test line")
+    numbers = {hit[0] for hit in hits}
+    print(f"{len(numbers)} line(s) of {file.name} within {ratio} of a test line")
+    if drop and numbers:
+        kept = [line for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(True), 1) if n not in numbers]
+        file.write_text("".join(kept), encoding="utf-8")
+        print(f"dropped them from {file.name}")
     return 0
 
 
@@ -175,9 +183,9 @@ def main() -> int:
         file = option_value("--near")
         ratio = ratio_value(option_value("--ratio") or "0.8")
         if not file or not Path(file).is_file() or ratio is None:
-            print("usage: python corpus/check.py LANG --near FILE [--ratio R]  (FILE: a corpus file; R: 0 to 1)")
+            print("usage: python corpus/check.py LANG --near FILE [--ratio R] [--drop]  (FILE: a corpus file; R: 0-1)")
             return 2
-        return near(Path(file), ratio)
+        return near(Path(file), ratio, drop="--drop" in sys.argv)
     problems: list[str] = []
     seen: dict[str, tuple[str, str, bool]] = {}
     """Normalised text -> where it was first seen, its pool text ('' for a test line), test?"""

@@ -156,6 +156,23 @@ def test_near_names_a_rounds_lines_close_to_a_test_line_by_place_and_marks_clean
     assert "depot" not in out.stdout and "ferry" not in out.stdout
 
 
+def test_near_with_drop_takes_the_near_lines_out_of_the_round_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "test.tsv").write_text("none\t-\tthe ferry leaves at six tomorrow morning\n", encoding="utf-8")
+    round_file = tmp_path / "new_r99.tsv"
+    kept = "# written blind, session 99\nnone\t-\ta line about gardening and tomatoes\n\nurge\t-\tnothing near\n"
+    round_file.write_text("none\t-\tThe ferry leaves at six tomorrow morning!\n" + kept, encoding="utf-8")
+    command = [sys.executable, str(CHECK), str(tmp_path), "--near", str(round_file)]
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert out.returncode == 0 and "dropped" not in out.stdout
+    assert round_file.read_text(encoding="utf-8").startswith("none\t-\tThe ferry")  # without --drop: untouched
+    out = subprocess.run([*command, "--drop"], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[-1] == "dropped them from new_r99.tsv" and "ferry" not in out.stdout
+    assert round_file.read_text(encoding="utf-8") == kept
+    out = subprocess.run([*command, "--drop"], capture_output=True, text=True, check=False)
+    assert "0 line(s)" in out.stdout and round_file.read_text(encoding="utf-8") == kept
+
+
 def test_near_test_lines_finds_every_pair_difflib_finds() -> None:
     import difflib
     import random
