@@ -141,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as err:
         parser.error(f"{err}: run bench/screening_budget.py with --round-rule")
     langs = [lang for lang in before[0] if all(lang in run for run in (*before, *after))]
-    noise = seed_noise({lang: [run[lang] for run in before] for lang in langs})
+    measured = [lang for lang in before[0] if all(lang in run for run in before)]  # every language, judged or not
+    noise = seed_noise({lang: [run[lang] for run in before] for lang in measured})
     margin = max(args.margin, noise or 0.0)
     print(f"splits {', '.join(ROUND_RULE_SPLITS)}; mean of {len(before)} run(s) a side; seed noise "
           f"{'-' if noise is None else f'{noise:.2f}'} points (the runs without); set aside if lower by "

@@ -3,6 +3,8 @@ budget bench (one a seed of the hidden layer) as it prints them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.round_rule import MARGIN, caught_at, decide, main, mean_caught_at, read_runs, seed_noise
@@ -133,6 +135,12 @@ def test_noisy_seeds_without_the_round_widen_the_margin(tmp_path, capsys) -> Non
     assert "seed noise 0.71 points" in out[0] and "lower by 0.71 points" in out[0]
     pl = next(line for line in out if line.startswith("pl:"))
     assert "(-0.50)" in pl and pl.endswith("=> keep")
+    # a language without the round only (not judged) still counts in the noise
+    Path(f["a0"]).write_text(output("pl", BASE) + "\n" + output("fi", BASE) + "\n", encoding="utf-8")
+    Path(f["a1"]).write_text(output("pl", apart) + "\n" + output("fi", BASE) + "\n", encoding="utf-8")
+    assert main(["--without", f["a0"], f["a1"], "--with", f["b0"], f["b1"]]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "seed noise 0.50 points" in out[0] and not any(line.startswith("fi:") for line in out)
     # the same round against quiet seeds: the 0.3 floor, and set aside
     f = write_runs(tmp_path, a0=BASE, a1=BASE, b0=half, b1=half)
     assert main(["--without", f["a0"], f["a1"], "--with", f["b0"], f["b1"]]) == 0
