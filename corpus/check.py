@@ -52,17 +52,21 @@ def readme_lines(pool: Counter[str], per_label: Counter[str], hard: int) -> dict
 
 
 def write_readme(readme: Path, lines: dict[str, str]) -> list[str]:
-    """Replace each line of ``readme`` that starts as a key of ``lines``; the starts not found."""
+    """Replace the line of ``readme`` that starts as each key of ``lines``; what was wrong: a start
+    not found, or found more than once (two writers' merged Counts sections, which pl's README
+    carried 16 times over until session 41; the first is written, the others left to delete)."""
     text = readme.read_text(encoding="utf-8").split("\n")
-    missing = []
+    wrong = []
     for start, new in lines.items():
         found = [i for i, line in enumerate(text) if line.startswith(start)]
-        for i in found:
-            text[i] = new
+        if found:
+            text[found[0]] = new
         if not found:
-            missing.append(start)
+            wrong.append(f"no line starting {start!r} to write the figures in")
+        elif len(found) > 1:
+            wrong.append(f"{len(found)} lines start {start!r} (lines {', '.join(str(i + 1) for i in found)}): keep one")
     readme.write_text("\n".join(text), encoding="utf-8")
-    return missing
+    return wrong
 
 
 def norm(text: str) -> str:
@@ -246,9 +250,8 @@ def main() -> int:
         for name, c in per_file.items():
             if not name.startswith("test"):
                 pool.update(c)
-        missing = write_readme(HERE / "README.md", readme_lines(pool, total, hard))
-        for start in missing:
-            problems.append(f"README.md: no line starting {start!r} to write the figures in")
+        for wrong in write_readme(HERE / "README.md", readme_lines(pool, total, hard)):
+            problems.append(f"README.md: {wrong}")
         print(f"wrote the pool row, the per-label line and the hard negatives line to {HERE / 'README.md'}")
     for p in problems:
         print("PROBLEM", p)

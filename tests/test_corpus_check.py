@@ -128,6 +128,16 @@ def test_write_readme_puts_the_counts_in_the_readme_and_nothing_else(tmp_path: P
                          text=True, check=False)
     assert out.returncode == 1 and "no line starting '| pool |'" in out.stdout
 
+    # a merge that left the figures twice: the first is written, and the second is a problem to fix
+    twice = before + "Hard negatives in the pool: 0 of 1 messages (0%).\n"
+    (tmp_path / "README.md").write_text(twice, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(CHECK), str(tmp_path), "--write-readme"], capture_output=True,
+                         text=True, check=False)
+    assert out.returncode == 1 and "2 lines start 'Hard negatives in the pool:' (lines 8, 11): keep one" in out.stdout
+    written = (tmp_path / "README.md").read_text(encoding="utf-8").split("\n")
+    assert written[7] == "Hard negatives in the pool: 1 of 4 messages (25%)."
+    assert written[10] == "Hard negatives in the pool: 0 of 1 messages (0%)."
+
 
 def test_near_names_a_rounds_lines_close_to_a_test_line_by_place_and_marks_clean_splits(tmp_path: Path) -> None:
     (tmp_path / "test.tsv").write_text(
