@@ -59,11 +59,11 @@ def write_readme(readme: Path, lines: dict[str, str]) -> list[str]:
     wrong = []
     for start, new in lines.items():
         found = [i for i, line in enumerate(text) if line.startswith(start)]
-        if found:
-            text[found[0]] = new
         if not found:
             wrong.append(f"no line starting {start!r} to write the figures in")
-        elif len(found) > 1:
+            continue
+        text[found[0]] = new
+        if len(found) > 1:
             wrong.append(f"{len(found)} lines start {start!r} (lines {', '.join(str(i + 1) for i in found)}): keep one")
     readme.write_text("\n".join(text), encoding="utf-8")
     return wrong
