@@ -5,16 +5,18 @@ Usage: python corpus/merge_readme.py LANG             (a cherry-pick or merge st
        python corpus/merge_readme.py LANG --lost REV  (then: lines commit REV added that are lost)
 
 Writers who add a test split or a round at the same time each append a Files table row and a
-section to the same README, so the second commit's README conflicts with the first's. In each
-conflict this keeps our side whole and puts in every line of theirs that ours lacks where it stands
-in theirs (a Files row beside ours' new row, a section after ours' new section), except the figures
-``corpus/check.py LANG --write-readme`` rewrites (run it afterwards) and the older version of a
-table row ours changed (same first 40 characters). A Totals heading or Total line (es's README) is
-left to be written by hand.
+section to the same README, so the second commit's README conflicts with the first's. This asks git
+for the conflicts with their common base (diff3) and, in each, keeps our side whole and puts in
+each block of lines theirs added to the base where it stands against the base, after what ours
+added at the same place: a Files row after ours' new row, a section after ours' new section, each
+block whole (session 41's resolvers, which compared the two sides without the base, dropped or
+interleaved the lines two sections shared, such as the same mix). Not put in: the figures
+``corpus/check.py LANG --write-readme`` rewrites (run it afterwards); a Totals heading or Total
+line (es's README) is left to be written by hand.
 
-``--lost REV`` lists, by their first 150 characters, the lines commit REV added to the README that
-the merged file does not hold, so nothing a writer wrote is dropped without a look (session 41
-lost round 56's sections to a resolver that kept table rows only).
+``--lost REV`` prints the first line of each block of lines commit REV added to the README that
+the merged file does not hold whole and in order, so nothing a writer wrote is dropped or broken
+up without a look.
 """
 
 from __future__ import annotations
@@ -28,42 +30,75 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 FIGURES = ("| pool |", "Per label (test + pool)", "Hard negatives in the pool", "## Totals", "Total ")
 """Lines of theirs never added: check.py's figures (rewritten from the files) and es's totals."""
-CONFLICT = re.compile(r"<<<<<<< [^\n]*\n(.*?)=======\n(.*?)>>>>>>> [^\n]*\n", re.S)
+CONFLICT = re.compile(
+    r"<<<<<<< [^\n]*\n(.*?)^\|\|\|\|\|\|\| [^\n]*\n(.*?)^=======\n(.*?)^>>>>>>> [^\n]*\n", re.S | re.M
+)
+"""A conflict in diff3 style: ours, the base, theirs (see :func:`main`)."""
 
 
-def resolve_one(ours: list[str], theirs: list[str]) -> list[str]:
-    """Ours whole, with theirs' lines that ours lacks put in at the place they hold in theirs: a
-    table row beside ours' new row, a section after ours' new section."""
-    rows = {line[:40] for line in ours if len(line) >= 40 and line.startswith("|")}
-
-    def wanted(line: str) -> bool:
-        return not line.startswith(FIGURES) and line[:40] not in rows
-
-    merged: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ours, theirs, autojunk=False).get_opcodes():
-        merged += ours[i1:i2]
+def resolve_one(ours: list[str], base: list[str], theirs: list[str]) -> list[str]:
+    """Ours whole, and each block of lines theirs added to the base put in where it stands
+    against the base, after what ours added at the same place: a Files row after ours' new row,
+    a section after ours' new section, each block whole (two sections that share a line, such as
+    the same mix, are not interleaved)."""
+    at = _places(base, ours)
+    blocks: list[tuple[int, list[str]]] = []
+    for op, _, i2, j1, j2 in difflib.SequenceMatcher(None, base, theirs, autojunk=False).get_opcodes():
         if op in ("insert", "replace"):
-            extra = [line for line in theirs[j1:j2] if wanted(line)]
-            if extra and merged and merged[-1].strip() and not extra[0].startswith("|") and extra[0].strip():
-                extra.insert(0, "")
-            merged += extra
+            kept = [line for line in theirs[j1:j2] if not line.startswith(FIGURES)]
+            if any(line.strip() for line in kept):
+                blocks.append((at[i2], kept))
+    merged: list[str] = []
+    for i in range(len(ours) + 1):
+        for place, block in blocks:
+            if place == i:
+                if _prose(merged[-1:]) and _prose(block[:1]):
+                    merged.append("")  # a paragraph of theirs after one of ours
+                merged += block
+                if i < len(ours) and _prose(block[-1:]) and _prose(ours[i : i + 1]):
+                    merged.append("")
+        merged += ours[i : i + 1]
     return [line for i, line in enumerate(merged) if line.strip() or not i or merged[i - 1].strip()]
 
 
+def _prose(lines: list[str]) -> bool:
+    """A line of a paragraph (not blank, not a table row)."""
+    return bool(lines) and bool(lines[0].strip()) and not lines[0].startswith("|")
+
+
+def _places(base: list[str], ours: list[str]) -> list[int]:
+    """For each place k in the base (before base line k; k = len(base) is the end), the place in
+    ours after everything ours put in or changed before base line k."""
+    at = [len(ours)] * (len(base) + 1)
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, base, ours, autojunk=False).get_opcodes():
+        for k in range(i1, i2 + 1):
+            at[k] = j1 + (k - i1) if op == "equal" and k < i2 else j2
+    return at
+
+
 def resolve(text: str) -> tuple[str, int]:
-    """``text`` with every conflict resolved, and how many there were."""
+    """``text`` with every diff3-style conflict resolved, and how many there were."""
 
     def one(match: re.Match[str]) -> str:
-        merged = resolve_one(match.group(1).splitlines(), match.group(2).splitlines())
+        merged = resolve_one(*(match.group(n).splitlines() for n in (1, 2, 3)))
         return "\n".join(merged) + "\n" if merged else ""
 
     return CONFLICT.subn(one, text)
 
 
 def lost(added: list[str], merged: str) -> list[str]:
-    """The lines of ``added`` that ``merged`` does not hold, figures and blank lines aside."""
-    have = set(merged.splitlines())
-    return [line for line in added if line.strip() and line not in have and not line.startswith(FIGURES)]
+    """The first line of each block of consecutive lines in ``added`` (blank lines and figures
+    end a block) that ``merged`` does not hold whole and in order."""
+    blocks, block = [], []
+    for line in [*added, ""]:
+        if line.strip() and not line.startswith(FIGURES):
+            block.append(line)
+        elif block:
+            blocks.append(block)
+            block = []
+    lines = merged.split("\n")
+    whole = "\n" + merged + "\n"
+    return [b[0] for b in blocks if not all(line in lines for line in b) or "\n" + "\n".join(b) + "\n" not in whole]
 
 
 def added_by(rev: str, readme: Path) -> list[str]:
@@ -74,7 +109,12 @@ def added_by(rev: str, readme: Path) -> list[str]:
         text=True,
         check=True,
     ).stdout
-    return [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    # a line of context or a removed line ends a block of added lines (an empty string here)
+    return [
+        line[1:] if line.startswith("+") else ""
+        for line in diff.splitlines()
+        if not line.startswith(("+++", "---", "@@"))
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -87,8 +127,11 @@ def main(argv: list[str]) -> int:
         missing = lost(added_by(argv[argv.index("--lost") + 1], readme), text)
         for line in missing:
             print(repr(line[:150]))
-        print(f"{len(missing)} line(s) added by the commit are not in {readme}")
+        print(f"{len(missing)} block(s) added by the commit are not whole in {readme}")
         return 1 if missing else 0
+    if "<<<<<<<" in text and "|||||||" not in text:  # git's default style has no base: ask for it
+        subprocess.run(["git", "-C", str(readme.parent), "checkout", "--conflict=diff3", "--", readme.name], check=True)
+        text = readme.read_text(encoding="utf-8")
     merged, n = resolve(text)
     if "<<<<<<<" in merged or "\n=======\n" in merged or ">>>>>>>" in merged:
         print(f"{readme}: a conflict marker is left; resolve it by hand", file=sys.stderr)
