@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 MERGE = Path(__file__).resolve().parent.parent / "corpus" / "merge_readme.py"
 BASE = """# corpus
 
@@ -83,26 +85,28 @@ def test_both_writers_rows_and_sections_are_kept_and_the_figures_once(tmp_path: 
     assert lost.returncode == 0 and lost.stdout.startswith("0 block(s)"), lost.stdout
 
 
-def test_a_line_the_merge_dropped_is_reported(tmp_path: Path) -> None:
-    repo = conflicted_repo(tmp_path)
-    folder = repo / "corpus" / "xx"
+def merged(tmp_path: Path) -> Path:
+    """The README of a repository whose conflict the tool has resolved."""
+    folder = conflicted_repo(tmp_path) / "corpus" / "xx"
     assert run(str(folder)).returncode == 0
-    readme = folder / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    readme.write_text(text.replace("| `r2b.tsv` | round r2b |\n", ""), encoding="utf-8")
-    lost = run(str(folder), "--lost", "second")
-    assert lost.returncode == 1
-    assert "'| `r2b.tsv` | round r2b |'" in lost.stdout and "1 block(s)" in lost.stdout
+    return folder / "README.md"
 
 
-def test_a_section_broken_up_is_reported(tmp_path: Path) -> None:
-    repo = conflicted_repo(tmp_path)
-    folder = repo / "corpus" / "xx"
-    assert run(str(folder)).returncode == 0
-    readme = folder / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    readme.write_text(
-        text.replace("Its calls: r2b.\n", "").replace("Its calls: r2a.\n", "Its calls: r2a.\nIts calls: r2b.\n")
-    )
-    lost = run(str(folder), "--lost", "second")
-    assert lost.returncode == 1 and "'Round r2b was written by one helper.'" in lost.stdout
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        (lambda text: text.replace("| `r2b.tsv` | round r2b |\n", ""), "'| `r2b.tsv` | round r2b |'"),
+        (
+            lambda text: text.replace("Its calls: r2b.\n", "").replace(
+                "Its calls: r2a.\n", "Its calls: r2a.\nIts calls: r2b.\n"
+            ),
+            "'Round r2b was written by one helper.'",
+        ),
+    ],
+    ids=["a row dropped", "a section broken up"],
+)
+def test_a_block_the_merge_lost_or_broke_up_is_named(tmp_path: Path, damage, named: str) -> None:
+    readme = merged(tmp_path)
+    readme.write_text(damage(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    lost = run(str(readme.parent), "--lost", "second")
+    assert lost.returncode == 1 and named in lost.stdout and "1 block(s)" in lost.stdout, lost.stdout
