@@ -2,7 +2,7 @@
 
 Usage: python corpus/merge_readme.py LANG             (a cherry-pick or merge stopped on
                                                          corpus/LANG/README.md; LANG or a folder)
-       python corpus/merge_readme.py LANG --lost REV  (then: lines commit REV added that are lost)
+       python corpus/merge_readme.py LANG --lost REV  (then: blocks commit REV added, not whole)
 
 Writers who add a test split or a round at the same time each append a Files table row and a
 section to the same README, so the second commit's README conflicts with the first's. This asks git
@@ -96,9 +96,8 @@ def lost(added: list[str], merged: str) -> list[str]:
         elif block:
             blocks.append(block)
             block = []
-    lines = merged.split("\n")
     whole = "\n" + merged + "\n"
-    return [b[0] for b in blocks if not all(line in lines for line in b) or "\n" + "\n".join(b) + "\n" not in whole]
+    return [b[0] for b in blocks if "\n" + "\n".join(b) + "\n" not in whole]
 
 
 def added_by(rev: str, readme: Path) -> list[str]:
@@ -118,7 +117,7 @@ def added_by(rev: str, readme: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0].startswith("-"):
+    if not argv or argv[0].startswith("-") or argv[-1] == "--lost":
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
     readme = ROOT / argv[0] / "README.md"
