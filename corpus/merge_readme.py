@@ -25,11 +25,15 @@ import difflib
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
+from check import readme_lines  # this folder is on sys.path when run as corpus/merge_readme.py
+
 ROOT = Path(__file__).resolve().parent
-FIGURES = ("| pool |", "Per label (test + pool)", "Hard negatives in the pool", "## Totals", "Total ")
-"""Lines of theirs never added: check.py's figures (rewritten from the files) and es's totals."""
+FIGURES = (*readme_lines(Counter(), Counter(), 0), "## Totals", "Total ")
+"""Lines of theirs never added: the starts of check.py's figures lines (it rewrites them from the
+files) and es's totals."""
 CONFLICT = re.compile(
     r"<<<<<<< [^\n]*\n(.*?)^\|\|\|\|\|\|\| [^\n]*\n(.*?)^=======\n(.*?)^>>>>>>> [^\n]*\n", re.S | re.M
 )
