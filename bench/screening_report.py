@@ -45,6 +45,11 @@ TESTS = tuple(dict.fromkeys(p.stem for lang in languages(CORPUS) for p in test_f
 """``test`` is corpus/<lang>/test.tsv (session 2); ``test2``, ``test3`` ... are test2.tsv, test3.tsv ...,
 each written at the start of sessions 3, 4 ... before any result of that session's model."""
 KINDS = ("dev", *TESTS, "old-heldout")
+BY_TAG = ("plain", "indirect", "situational", "short", "long", "exercise", "checkin_reply")
+"""Tags of the test splits' brief (corpus/briefs/test-split.md) by which crisis caught is also
+counted: the style every crisis line has (plain, indirect, situational) and the form of some
+(short, long, an answer to an exercise or a check-in). Session 43, test35 to test39 at the shipped
+bands: situational lines were caught 0.83-0.90 and plain ones 0.98-0.995, half the misses."""
 
 
 def load_set(kind: str, lang: str) -> list[Example]:
@@ -81,6 +86,8 @@ class Score:
     negatives: int = 0
     neg_interrupted: int = 0
     neg_checked: int = 0
+    by_tag: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Crisis messages (caught, all) carrying each of :data:`BY_TAG`."""
     misses: list[tuple[Example, Screening]] = field(default_factory=list)
     alarms: list[tuple[Example, Screening]] = field(default_factory=list)
 
@@ -101,6 +108,10 @@ class Score:
             self.crisis_caught += bool(flagged)
             self.crisis_interrupted += bool(got.sure)
             self.crisis_doubted += bool(got.doubted)
+            for tag in BY_TAG:
+                if tag in ex.tags:
+                    caught, seen = self.by_tag.get(tag, (0, 0))
+                    self.by_tag[tag] = (caught + bool(flagged), seen + 1)
             if not ex.labels <= flagged:
                 self.misses.append((ex, got))
             return
@@ -142,6 +153,8 @@ def report(kind: str, langs: Sequence[str], screener: Screener, show: bool) -> N
     for name, get in [
         ("crisis caught (any, int|check)", lambda s: ratio(s.crisis_caught, s.crisis)),
         ("crisis interrupted (any)", lambda s: ratio(s.crisis_interrupted, s.crisis)),
+        *[(f"  caught, {tag} lines", lambda s, tag=tag: ratio(*s.by_tag.get(tag, (0, 0))))
+          for tag in BY_TAG],
         ("hard negatives interrupted", lambda s: ratio(s.hard_interrupted, s.hard)),
         ("  of them by a phrase rule", lambda s: ratio(s.hard_by_rule, s.hard)),
         ("hard negatives checked in", lambda s: ratio(s.hard_checked, s.hard)),
