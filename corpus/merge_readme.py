@@ -4,8 +4,9 @@ Usage: python corpus/merge_readme.py LANG             (a cherry-pick or merge st
                                                          corpus/LANG/README.md; LANG or a folder)
        python corpus/merge_readme.py LANG --lost REV  (then: blocks commit REV added, not whole)
 
-Writers who add a test split or a round at the same time each append a Files table row and a
-section to the same README, so the second commit's README conflicts with the first's. This asks git
+Writers who add a test split or a round at the same time each append a Files table row (a round
+also its section; a test split's record goes to corpus/LANG/tests.md) to the same README, so the
+second commit's README conflicts with the first's. This asks git
 for the conflicts with their common base (diff3) and, in each, keeps our side whole and puts in
 each block of lines theirs added to the base where it stands against the base, after what ours
 added at the same place: a Files row after ours' new row, a section after ours' new section, each
