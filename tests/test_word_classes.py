@@ -13,7 +13,7 @@ from bot.screening.corpus import load_pool
 from bot.screening.features import fold_words
 from bot.screening.model import LearnedStage
 from bot.screening.train import TrainConfig, fit_arrays
-from bot.screening.word_classes import WORDS_FILE, WordClasses, class_entries, read_words_file
+from bot.screening.word_classes import WORDS_FILE, WordClasses, class_entries, lint_words, read_words_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 WORDS = """\
@@ -93,3 +93,40 @@ def test_with_classes_the_fast_path_gives_the_plain_reference_scores(model_with_
     got = np.stack([model_with_classes.probabilities(t) for t in texts])
     expected = np.stack([model_with_classes.probabilities_reference(t) for t in texts])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+
+
+def test_lint_places_entries_that_are_not_one_word_short_prefixes_and_repeats(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / WORDS_FILE).write_text(
+        "height:\n  - bridge\n  - right now\n  - bridge\nchild:\n  - kid*\n  - 2am\n", encoding="utf-8"
+    )
+    found = [(p.place.line, p.severity, p.message) for p in lint_words(tmp_path, tmp_path, "model.npz")]
+    assert [(line, sev) for line, sev, _ in found] == [(3, "error"), (4, "warning"), (6, "error"), (7, "error")]
+    assert "'right now' is not one word" in found[0][2] and "listed twice" in found[1][2]
+
+
+@pytest.mark.parametrize("text", ["- bridge\n", "height: bridge\n", "height: [\n"])
+def test_lint_names_a_words_file_that_is_not_classes_of_words(tmp_path: Path, text: str) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / WORDS_FILE).write_text(text, encoding="utf-8")
+    (problem,) = lint_words(tmp_path, tmp_path, "model.npz")
+    assert problem.severity == "error" and problem.place.file == f"en/{WORDS_FILE}"
+
+
+def test_lint_warns_when_the_model_was_trained_with_other_classes(tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / WORDS_FILE).write_text(WORDS, encoding="utf-8")
+    model = tmp_path / "en" / "model.npz"
+    np.savez(model, word_classes=WordClasses(read_words_file(tmp_path / "en" / WORDS_FILE)).to_array())
+    assert lint_words(tmp_path, tmp_path, "model.npz") == []
+    (tmp_path / "en" / WORDS_FILE).write_text(WORDS + "  - now\n", encoding="utf-8")
+    (problem,) = lint_words(tmp_path, tmp_path, "model.npz")
+    assert problem.severity == "warning" and "run train-screener" in problem.message
+    np.savez(model, vocab=np.array(["w:x"]))
+    (problem,) = lint_words(tmp_path, tmp_path, "model.npz")
+    assert "run train-screener" in problem.message
+
+
+def test_the_shipped_words_files_lint_clean_and_match_their_models() -> None:
+    root = CORPUS.parent
+    assert lint_words(root / "locale", root, "screening_model.npz") == []

@@ -28,9 +28,11 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ContentError
+from bot.problems import Place, Problem, display_path
 from bot.screening.features import char_ngrams, fold_words
+from bot.yamlsource import YamlError, decode_yaml
 
-__all__ = ["MIN_PREFIX", "WORDS_FILE", "WordClasses", "class_entries", "read_words_file"]
+__all__ = ["MIN_PREFIX", "WORDS_FILE", "WordClasses", "class_entries", "lint_words", "read_words_file"]
 
 WORDS_FILE = "screening_words.yaml"
 MIN_PREFIX = 4
@@ -116,3 +118,59 @@ class WordClasses:
     def from_array(cls, array: Any) -> WordClasses:
         pairs = [str(s).split("\t", 1) for s in np.asarray(array).tolist()]
         return cls((c, e) for c, e in pairs)
+
+
+def lint_words(locale_dir: Path, base: Path, model_file: str) -> list[Problem]:
+    """Every problem of the ``screening_words.yaml`` files under ``locale_dir``, placed: not a
+    mapping of classes to lists of words, an entry that is not one word once folded or a prefix
+    too short, an entry twice in a class; and a warning where the language's model was trained
+    with other classes than the file holds (run ``train-screener``)."""
+    problems: list[Problem] = []
+    if not locale_dir.is_dir():
+        return problems
+    for lang_dir in sorted(p for p in locale_dir.iterdir() if p.is_dir()):
+        path = lang_dir / WORDS_FILE
+        if not path.exists():
+            continue
+        name = display_path(path, base)
+        try:
+            src = decode_yaml(path.read_bytes(), name)
+        except YamlError as err:
+            problems.append(err.problem)
+            continue
+        try:
+            entries = class_entries(src.data, name)
+        except ContentError as err:
+            problems.append(Problem(src.place(), str(err).removeprefix(f"{name}: ")))
+            continue
+        seen: set[tuple[str, str]] = set()
+        index: dict[str, int] = {}
+        for cls, entry in entries:
+            i = index[cls] = index.get(cls, -1) + 1
+            place = src.place((cls, i))
+            if fold_entry(entry) is None:
+                problems.append(Problem(place, f"{cls}: {entry!r} is not one word once folded, or is a prefix "
+                                        f"of fewer than {MIN_PREFIX} letters (the model reads one word at a time)"))
+            elif (cls, entry) in seen:
+                problems.append(Problem(place, f"{cls}: {entry!r} is listed twice", "warning"))
+            seen.add((cls, entry))
+        model = lang_dir / model_file
+        if model.exists() and _model_entries(model) != entries:
+            problems.append(Problem(
+                Place(name),
+                f"{display_path(model, base)} was trained with other word classes than this file holds: "
+                "run train-screener",
+                "warning",
+            ))
+    return problems
+
+
+def _model_entries(model: Path) -> list[tuple[str, str]] | None:
+    """The word classes a model file was trained with (``None`` for none or an unreadable file)."""
+    try:
+        with np.load(model, allow_pickle=False) as data:
+            if "word_classes" not in data.files:
+                return None
+            return list(WordClasses.from_array(data["word_classes"]).entries)
+    except (OSError, ValueError):
+        return None
