@@ -25,11 +25,9 @@ M = TypeVar("M", bound=BaseModel)
 PROGRAM_FILE = "program.yaml"
 LANGUAGE_FILE = "language.yaml"
 TRANSLATED_FILE = "translated.yaml"
-SPECIAL_LOCALE_FILES = frozenset(
-    {LANGUAGE_FILE, "screening.yaml", "screening_words.yaml", "lapse_phrases.yaml", TRANSLATED_FILE}
-)
-"""Files in a language folder that are not messages (screening phrases and word classes and
-lapse phrases have their own loaders, bot.screening and bot.lapse;
+SPECIAL_LOCALE_FILES = frozenset({LANGUAGE_FILE, "screening.yaml", "lapse_phrases.yaml", TRANSLATED_FILE})
+"""Files in a language folder that are not messages (screening and lapse phrases have their own
+loaders, bot.screening and bot.lapse;
 ``translated.yaml`` records what each translation was made from, see ``bot.locales``)."""
 
 

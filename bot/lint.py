@@ -19,8 +19,6 @@ from bot.problems import Place, Problem, did_you_mean
 from bot.resources import lint_resources, load_resources
 from bot.screening import CATEGORIES, lint_screening
 from bot.screening.corpus import lint_corpus
-from bot.screening.model import MODEL_FILE
-from bot.screening.word_classes import lint_words
 from bot.yamlsource import Source
 
 __all__ = ["SYSTEM_KEYS", "lint_content", "lint_paths"]
@@ -55,7 +53,6 @@ def lint_paths(
     if not program_only:
         root = base if base is not None else Path.cwd()
         problems.extend(lint_screening(locale_dir, root))
-        problems.extend(lint_words(locale_dir, root, MODEL_FILE))
         problems.extend(lint_lapse(locale_dir, root))
         problems.extend(lint_corpus(flows_dir.parent / "corpus", root))
     return content, sorted(set(problems), key=Problem.sort_key)

@@ -76,11 +76,9 @@ def ngrams(text: str, grams_of: Callable[[str], Sequence[str]] = char_ngrams) ->
     return out
 
 
-def ngram_analyzer(own: Callable[[str], Sequence[str]] = char_ngrams) -> Callable[[str], list[str]]:
+def ngram_analyzer() -> Callable[[str], list[str]]:
     """:func:`ngrams` for one training fit, with each token's character n-grams worked out once:
     a pool of 30,000 messages has about 40,000 different tokens among 280,000, and the n-grams
     were half the time of turning the texts into features. The cache lives as long as the fit's
-    vectorizer (not at run time, where the model reads known words from its own table). ``own``
-    gives a token's own features: :func:`char_ngrams`, or with a model's word classes
-    (:meth:`bot.screening.word_classes.WordClasses.token_features`)."""
-    return functools.partial(ngrams, grams_of=functools.lru_cache(maxsize=None)(own))
+    vectorizer (not at run time, where the model reads known words from its own table)."""
+    return functools.partial(ngrams, grams_of=functools.lru_cache(maxsize=None)(char_ngrams))

@@ -33,7 +33,6 @@ from bot.errors import ContentError
 from bot.phrases import squeeze, words
 from bot.screening.features import MAX_FEATURE_CHARS, MAX_WORD, STEM, char_ngrams, ngrams, pair_features
 from bot.screening.keys import PairKeys, is_pair
-from bot.screening.word_classes import WordClasses
 
 __all__ = ["MODEL_FILE", "USE_VERSION", "Embedder", "LearnedStage", "load_embedder", "pin_threads", "word_table"]
 
@@ -86,19 +85,16 @@ def load_embedder() -> Embedder:
     return use  # type: ignore[no-any-return]
 
 
-def word_table(
-    vocab: Sequence[str], own: Callable[[str], Sequence[str]] = char_ngrams
-) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+def word_table(vocab: Sequence[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
     """The features of each word in ``vocab`` (each ``w:`` entry, in order), as indices into
     ``vocab``: word ``k``'s are ``features[ptr[k]:ptr[k + 1]]``. Written beside the model by
-    training, so loading it needs no n-gram of its own. ``own``: a token's own features, as
-    training read them (:func:`char_ngrams`, with the word classes where the model has them)."""
+    training, so loading it needs no n-gram of its own."""
     index = {f: i for i, f in enumerate(vocab)}
     ptr: list[int] = [0]
     flat: list[int] = []
     for f in vocab:
         if f.startswith("w:"):
-            flat.extend(index[g] for g in own(f[2:]) if g in index)
+            flat.extend(index[g] for g in char_ngrams(f[2:]) if g in index)
             ptr.append(len(flat))
     return np.array(ptr, dtype=np.int32), np.array(flat, dtype=np.int32)
 
@@ -112,11 +108,6 @@ class LearnedStage:
         self.meta: dict[str, Any] = json.loads(str(arrays["meta"]))
         self.corpus_sha256 = str(arrays["corpus_sha256"])
         vocab = arrays["vocab"].tolist()
-        self.word_classes = WordClasses.from_array(arrays["word_classes"]) if "word_classes" in arrays else None
-        """The word classes training read text with (:mod:`bot.screening.word_classes`), if any."""
-        self._own: Callable[[str], Sequence[str]] = (
-            self.word_classes.token_features if self.word_classes else char_ngrams
-        )
         # a word's own features (``w:`` and its character n-grams) by name; the pairs, two
         # thirds of the vocabulary, are found by number (:class:`PairKeys`), so they are left
         # out: 20 MB a language of strings and dict slots no message read (session 27)
@@ -267,7 +258,7 @@ class LearnedStage:
                     found = known.get(t) or unknown.get(t)
                     if found is None:
                         found = unknown[t] = (
-                            self._indices(self._own(t)), pairs.word_id(t), pairs.stem_id(t[:STEM])
+                            self._indices(char_ngrams(t)), pairs.word_id(t), pairs.stem_id(t[:STEM])
                         )
                     parts.append(found[0])
                     word_ids.append(found[1])
@@ -312,7 +303,7 @@ class LearnedStage:
                 if found is None:
                     found = unknown.get(t)
                     if found is None:
-                        found = unknown[t] = self._indices(self._own(t))
+                        found = unknown[t] = self._indices(char_ngrams(t))
                 parts.append(found)
         paired = [i for i in map(self._full_index.get, pair_features(toks)) if i is not None]
         if paired:
@@ -324,7 +315,7 @@ class LearnedStage:
 
     def _vector_reference(self, text: str) -> tuple[npt.NDArray[np.intp], Floats]:
         index = self._full_index
-        found = [index[f] for f in ngrams(text, self._own) if f in index]
+        found = [index[f] for f in ngrams(text) if f in index]
         idx, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
         if not len(idx):
             return idx, np.zeros(0, dtype=np.float32)

@@ -24,12 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.paths import content_root
 from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, load_pool, pool_hash, split
-from bot.screening.features import char_ngrams, ngram_analyzer
+from bot.screening.features import ngram_analyzer
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
-from bot.screening.word_classes import WORDS_FILE, WordClasses, read_words_file
 
 __all__ = [
     "HEADS",
@@ -99,9 +97,6 @@ class TrainConfig:
     of 0, nothing else changed, moved the calibration splits by up to a point at 7-8% of hard
     negatives checked in (pl -0.7 / -0.9), so ``bench/round_rule.py`` compares a round at two
     seeds (``bench/screening_budget.py --hidden-seed``); the shipped model keeps 0."""
-    word_classes: bool = False
-    """Read text with the language's word classes too (``locale/<lang>/screening_words.yaml``,
-    :mod:`bot.screening.word_classes`): each word of a class also gives ``c:<class>``."""
     refit: bool = True
     """Write the model fitted on train and dev; the bands stay tuned on the train-part model's
     dev scores. On rounds held out (``bench/screening_rounds.py --whole``) it caught more
@@ -148,10 +143,9 @@ def train_language(
     pool = load_pool(corpus_dir, lang)
     sha = pool_hash(pool)
     train, dev = split(pool)
-    locale_dir = corpus_dir.parent / "locale"
-    arrays, dev_scores = fit_train_part(lang, train, dev, config, embedder, corpus_sha256=sha, locale_dir=locale_dir)
+    arrays, dev_scores = fit_train_part(lang, train, dev, config, embedder, corpus_sha256=sha)
     if config.refit:
-        arrays = fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=sha, locale_dir=locale_dir)
+        arrays = fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=sha)
     return Trained(lang, arrays, train, dev, dev_scores, time.perf_counter() - t0)
 
 
@@ -163,12 +157,11 @@ def fit_train_part(
     embedder: Embedder | None = None,
     *,
     corpus_sha256: str,
-    locale_dir: Path | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, float]]]:
     """The model fitted on ``train``, and its scores on ``dev`` (what the bands are tuned on)."""
     from bot.screening.model import LearnedStage
 
-    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=corpus_sha256, locale_dir=locale_dir)
+    arrays = fit_arrays(lang, train, config, embedder, corpus_sha256=corpus_sha256)
     model = LearnedStage(arrays, f"{lang} (train part)", embedder)
     return arrays, [model.scores(ex.text) for ex in dev]
 
@@ -181,11 +174,10 @@ def _fit_job(corpus_dir: Path, lang: str, config: TrainConfig, whole_pool: bool)
     pool = load_pool(corpus_dir, lang)
     sha = pool_hash(pool)
     train, dev = split(pool)
-    locale_dir = corpus_dir.parent / "locale"
     if whole_pool:
-        result: Any = fit_arrays(lang, [*train, *dev], config, corpus_sha256=sha, locale_dir=locale_dir)
+        result: Any = fit_arrays(lang, [*train, *dev], config, corpus_sha256=sha)
     else:
-        result = (*fit_train_part(lang, train, dev, config, corpus_sha256=sha, locale_dir=locale_dir), train, dev)
+        result = (*fit_train_part(lang, train, dev, config, corpus_sha256=sha), train, dev)
     return result, time.perf_counter() - t0
 
 
@@ -223,23 +215,16 @@ def fit_arrays(
     embedder: Embedder | None = None,
     *,
     corpus_sha256: str = "",
-    locale_dir: Path | None = None,
 ) -> dict[str, Any]:
     """The model's arrays fitted on ``train``; ``corpus_sha256`` names the pool they came from
-    (none when ``bench/screening_rounds.py --whole`` fits on part of one); ``locale_dir`` holds
-    the word classes ``config.word_classes`` asks for (default: the content's ``locale/``)."""
+    (none when ``bench/screening_rounds.py --whole`` fits on part of one)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression  # noqa: F401  (loads scipy's BLAS: pinned below)
 
     pin_threads()
     texts = [ex.text for ex in train]
     targets = head_targets(train)
-    classes = None
-    if config.word_classes:
-        words_file = (locale_dir or content_root() / "locale") / lang / WORDS_FILE
-        classes = WordClasses(read_words_file(words_file))
-    own = classes.token_features if classes else char_ngrams
-    vec = TfidfVectorizer(analyzer=ngram_analyzer(own), min_df=config.min_df, sublinear_tf=True, dtype=np.float32)
+    vec = TfidfVectorizer(analyzer=ngram_analyzer(), min_df=config.min_df, sublinear_tf=True, dtype=np.float32)
     x = vec.fit_transform(texts)
     vocab = np.array(sorted(vec.vocabulary_, key=vec.vocabulary_.__getitem__))
     meta = {
@@ -260,9 +245,7 @@ def fit_arrays(
         ng = [_fit(x, targets[:, j], config.ngram_c, config.max_iter) for j in range(len(HEADS))]
         arrays["ng_coef"] = np.stack([w for w, _ in ng], axis=1)
         arrays["ng_bias"] = np.array([b for _, b in ng], dtype=np.float32)
-    arrays["word_ptr"], arrays["word_features"] = word_table(vocab.tolist(), own)
-    if classes is not None:
-        arrays["word_classes"] = classes.to_array()
+    arrays["word_ptr"], arrays["word_features"] = word_table(vocab.tolist())
     if config.hidden:
         arrays.update(hidden_arrays(x, targets, config))
     if config.embedding:
