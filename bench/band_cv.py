@@ -12,9 +12,10 @@ measured on the other with the real screener, both ways. ``--check`` also picks 
 and measures the named later split (a split already run, never the session's clean one).
 
 It compares the tuner as shipped with the same without :data:`bot.screening.tuning.UNSURE_CAPS`
-(``no caps``): crisis caught, hard negatives interrupted and checked in (without and with the
-check-ins only a doubted rule hit asked), the lowest category's recall and each category's, and
-the bars. Add a variant to :data:`VARIANTS`: other caps, or another model (a ``TrainConfig``,
+(``no caps``): crisis caught (``sit``: of the crisis lines tagged ``situational``, since session
+44), hard negatives interrupted and checked in (without and with the check-ins only a doubted
+rule hit asked), the lowest category's recall and each category's, and the bars. Add a variant
+to :data:`VARIANTS`: other caps, or another model (a ``TrainConfig``,
 fitted as ``train-screener`` fits it: on the train part for dev's bands, then on train and dev
 for the model that screens; about a minute a language).
 
@@ -63,6 +64,11 @@ VARIANTS: dict[str, tuple[TrainConfig | None, Mapping[str, float]]] = {
 it) and the ``caps`` the tuner is given."""
 
 
+def _share(caught_seen: tuple[int, int]) -> float:
+    caught, seen = caught_seen
+    return caught / seen if seen else float("nan")
+
+
 def summary(s: Score) -> dict[str, float]:
     cat = {c: s.any_hit.get(c, 0) / s.positives[c] for c in CATEGORIES if s.positives.get(c)}
     return {
@@ -71,6 +77,7 @@ def summary(s: Score) -> dict[str, float]:
         "checked": (s.hard_checked - s.hard_doubted) / max(1, s.hard),
         "checked_all": s.hard_checked / max(1, s.hard),
         "lowest": min(cat.values()),
+        "situational": _share(s.by_tag.get("situational", (0, 0))),
         **{f"cat:{c}": v for c, v in cat.items()},
     }
 
@@ -114,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for lang, rows in zip(args.lang, pool.map(job, args.lang), strict=True):
             for fold, name, figs, bars in rows:
                 cats = " ".join(f"{k[4:9]} {v:.3f}" for k, v in figs.items() if k.startswith("cat:"))
-                print(f"{lang} {fold:<12} {name:<19} caught {figs['caught']:.3f} lowest {figs['lowest']:.3f} "
+                print(f"{lang} {fold:<12} {name:<19} caught {figs['caught']:.3f} sit {figs['situational']:.3f} "
+                      f"lowest {figs['lowest']:.3f} "
                       f"int {figs['interrupted']:.3f} chk {figs['checked']:.3f} all {figs['checked_all']:.3f} | "
                       f"{cats} | {bars}", flush=True)
     return 0

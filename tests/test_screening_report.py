@@ -1,4 +1,5 @@
-"""bench/screening_report.py's counts: crisis caught by the test splits' style and form tags."""
+"""Crisis caught by the test splits' style and form tags: bench/screening_report.py's counts,
+and bench/band_cv.py's situational lines."""
 
 from __future__ import annotations
 
@@ -33,3 +34,19 @@ def test_the_report_prints_a_row_for_each_tag(monkeypatch, capsys) -> None:
     assert "caught, situational lines" in out and "0.000 (0/1)" in out
     assert "caught, plain lines" in out and "1.000 (1/1)" in out
     assert "caught, long lines" in out  # a tag no line has: a dash, not an error
+
+
+def test_band_cv_reports_the_situational_lines_caught() -> None:
+    import math
+
+    from bench.band_cv import summary
+
+    s = Score()
+    s.add(example({"suicide"}, {"situational"}, 1), Screening())
+    s.add(example({"suicide"}, {"situational"}, 2), Screening(unsure=("suicide",)))
+    s.add(example({"urge"}, {"plain"}, 3), Screening(sure=("urge",)))
+    s.add(example(set(), {"hard_negative"}, 4), Screening())
+    assert summary(s)["situational"] == 0.5 and summary(s)["caught"] == 2 / 3
+    plain = Score()
+    plain.add(example({"urge"}, {"plain"}, 1), Screening(sure=("urge",)))
+    assert math.isnan(summary(plain)["situational"])
