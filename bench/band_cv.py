@@ -15,9 +15,9 @@ It compares the tuner as shipped with the same without :data:`bot.screening.tuni
 (``no caps``): crisis caught (``sit``: of the crisis lines tagged ``situational``, since session
 44), hard negatives interrupted and checked in (without and with the check-ins only a doubted
 rule hit asked), the lowest category's recall and each category's, and the bars. Add a variant
-to :data:`VARIANTS`: other caps, or another model (a ``TrainConfig``,
-fitted as ``train-screener`` fits it: on the train part for dev's bands, then on train and dev
-for the model that screens; about a minute a language).
+to :data:`VARIANTS`: other caps, or another model (a ``TrainConfig``, fitted as ``train-screener``
+fits it: on the train part for dev's bands, then on train and dev for the model that screens;
+about a minute a language).
 
 Session 38 (test to test34, before any result of its clean split), mean of four languages and
 both halves, measured half: the caps caught 0.958 -> 0.957, checked in 7.9% -> 7.7%,
