@@ -9,7 +9,10 @@ and the rules' tests/screening/dev.<lang>.tsv, split by bot.screening.corpus.spl
 are tuned on it, with a model fitted on the train part only; the model shipped is then refitted
 on train and dev (session 8), so its dev figures are what it learned, not what it guesses:
 ``bench/screening_rounds.py --whole`` measures unseen wording. ``test``, ``test2`` ... are
-corpus/<lang>/test*.tsv, each frozen before any result of its session: for the report only.
+corpus/<lang>/test*.tsv, each frozen before any result of its session. Since session 46 the model
+trains on the calibration splits (``test`` to the one before the clean splits), so their figures
+here are what it learned, like dev's; ``bench/screening_budget.py`` measures them with models
+fitted without them. Only the clean splits after them are honest figures.
 ``old-heldout`` is tests/screening/heldout.<lang>.tsv, the previous round's held-out set.
 
 Per category: recall when "caught" means interrupt (sure), and interrupt or check-in (unsure);

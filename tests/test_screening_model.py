@@ -255,13 +255,15 @@ def test_the_budget_pick_is_the_largest_within_the_target() -> None:
 def test_the_doubt_bench_counts_rule_hits_and_marks_the_shipped_floor(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``bench/rule_doubt.py`` on one calibration split: a row per floor, the shipped one marked,
-    counts that grow with the floor."""
+    """``bench/rule_doubt.py`` on one calibration split (screened by the shipped model here, not
+    one fitted without it, to spare the fits): a row per floor, the shipped one marked, counts
+    that grow with the floor."""
     import re
 
     import bench.rule_doubt as bench
 
-    monkeypatch.setattr(bench, "CALIBRATION_SPLITS", ("test",))
+    screener = Screener.from_dir(ROOT / "locale", base=ROOT)
+    monkeypatch.setattr(bench, "screeners_by_half", lambda lang: [(("test",), screener)])
     assert bench.main(["--lang", "en", "--floors", "0.001", "0.5"]) == 0
     out = capsys.readouterr().out
     right, wrong = map(int, re.search(r"en: .*: (\d+) right, (\d+) on messages", out).groups())  # type: ignore[union-attr]
@@ -665,9 +667,10 @@ def test_the_corpus_hash_follows_what_training_reads(tmp_path: Path) -> None:
     pool.write_text("suicide\tplain\tgot the rope ready\nnone\t-\ti like tea\n", encoding="utf-8")
     (en / "test.tsv").write_text("urge\t-\twant to look rn\n", encoding="utf-8")
     first = corpus_hash(corpus, "en")
-    assert pool_hash(load_pool(corpus, "en")) == first  # what a fit job computes from the pool it read
+    # what a fit job computes from what it read: the pool, then the calibration splits ("test")
+    assert pool_hash([*load_pool(corpus, "en"), *read_tsv(en / "test.tsv", "en")]) == first
 
-    # what training does not read: tags, comments, a new test split with new texts
+    # what training does not read: tags, comments, a new clean test split with new texts
     pool.write_text("# a comment\nsuicide\tplain,r99\tgot the rope ready\nnone\thard_negative\ti like tea\n",
                     encoding="utf-8")
     (en / "test99.tsv").write_text("distress\t-\tpanic at the bus stop\n", encoding="utf-8")
@@ -683,6 +686,41 @@ def test_the_corpus_hash_follows_what_training_reads(tmp_path: Path) -> None:
     assert corpus_hash(corpus, "en") == first
     (en / "test99.tsv").write_text("none\t-\tI like tea\n", encoding="utf-8")
     assert corpus_hash(corpus, "en") != first
+    (en / "test99.tsv").unlink()
+    assert corpus_hash(corpus, "en") == first
+    # a calibration split is trained on (session 46): its labels and texts count
+    (en / "test.tsv").write_text("urge,distress\t-\twant to look rn\n", encoding="utf-8")
+    assert corpus_hash(corpus, "en") != first
+
+
+def test_training_reads_the_calibration_splits_into_the_train_part_and_no_clean_split(tmp_path: Path) -> None:
+    """Since session 46 the calibration splits are trained on: added to the train part whole (the
+    bands' dev stays the pool's), a bench can leave some out, and a clean split is never read (a
+    calibration line a clean split repeats is left out, as a pool line would be)."""
+    from bot.screening.corpus import CALIBRATION_SPLITS, training_parts
+
+    corpus = tmp_path / "corpus"
+    en = corpus / "en"
+    en.mkdir(parents=True)
+    pool = [f"none\t-\teveryday line number {i}" for i in range(200)]
+    (en / "pool.tsv").write_text("\n".join(pool) + "\n", encoding="utf-8")
+    (en / "test.tsv").write_text("urge\t-\twant to look rn\nnone\t-\tthe bus was late\n", encoding="utf-8")
+    (en / "test2.tsv").write_text("suicide\t-\tgot the rope ready\n", encoding="utf-8")
+    clean = f"test{len(CALIBRATION_SPLITS) + 1}.tsv"
+    (en / clean).write_text("distress\t-\tpanic at the bus stop\nnone\t-\tThe bus was late.\n", encoding="utf-8")
+
+    parts = training_parts(corpus, "en")
+    texts = [ex.text for ex in parts.train]
+    assert texts[-2:] == ["want to look rn", "got the rope ready"]  # the pool's train part, then the splits
+    assert "the bus was late" not in texts  # the clean split repeats it
+    assert "panic at the bus stop" not in texts + [ex.text for ex in parts.dev]
+    assert not {"want to look rn", "got the rope ready"} & {ex.text for ex in parts.dev}
+    assert 0 < len(parts.dev) < 200 and len(parts.train) == 200 - len(parts.dev) + 2
+    assert parts.sha256 == corpus_hash(corpus, "en")
+
+    without = training_parts(corpus, "en", leave_out=["test2"])
+    assert [ex.text for ex in without.train][-1] == "want to look rn"
+    assert without.dev == parts.dev and without.sha256 != parts.sha256
 
 
 # -- one screener for every entry point ---------------------------------------------------------

@@ -7,7 +7,8 @@ one thread, so the same corpus gives the same model. Two fits a language: one on
 part, whose scores on the dev part are what the thresholds are tuned on
 (``Trained.dev_scores``), and then (with ``TrainConfig.refit``, as shipped) the model that is
 written, on train and dev together, so that no fifth of the data is left out of what screens
-people. The test split is never read here.
+people. The train part holds the calibration splits too (since session 46,
+:func:`bot.screening.corpus.training_parts`); a clean test split is never read here.
 
 Needs scikit-learn (a development dependency): the server only reads the arrays it writes.
 """
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, load_pool, pool_hash, split
+from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, training_parts
 from bot.screening.features import ngram_analyzer
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
@@ -137,12 +138,11 @@ def embed_all(embedder: Embedder, texts: Sequence[str], batch: int = 64) -> np.n
 def train_language(
     corpus_dir: Path, lang: str, config: TrainConfig, embedder: Embedder | None = None
 ) -> Trained:
-    """Fit ``lang``'s model on the train part of its pool, score the dev part with it, then
-    (``config.refit``) fit the model to write on both parts."""
+    """Fit ``lang``'s model on the train part (the pool's, and the calibration splits), score the
+    pool's dev part with it, then (``config.refit``) fit the model to write on both parts."""
     t0 = time.perf_counter()
-    pool = load_pool(corpus_dir, lang)
-    sha = pool_hash(pool)
-    train, dev = split(pool)
+    parts = training_parts(corpus_dir, lang)
+    train, dev, sha = parts.train, parts.dev, parts.sha256
     arrays, dev_scores = fit_train_part(lang, train, dev, config, embedder, corpus_sha256=sha)
     if config.refit:
         arrays = fit_arrays(lang, [*train, *dev], config, embedder, corpus_sha256=sha)
@@ -171,9 +171,8 @@ def _fit_job(corpus_dir: Path, lang: str, config: TrainConfig, whole_pool: bool)
     train part with dev's scores and the two parts themselves (so the main process need not
     read the pool again), or (``whole_pool``) the refit on train and dev."""
     t0 = time.perf_counter()
-    pool = load_pool(corpus_dir, lang)
-    sha = pool_hash(pool)
-    train, dev = split(pool)
+    parts = training_parts(corpus_dir, lang)
+    train, dev, sha = parts.train, parts.dev, parts.sha256
     if whole_pool:
         result: Any = fit_arrays(lang, [*train, *dev], config, corpus_sha256=sha)
     else:
