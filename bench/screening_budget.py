@@ -154,29 +154,23 @@ def screener_without(lang: str, leave_out: Sequence[str], config: TrainConfig | 
 
 
 def dev_part(
-    lang: str, config: TrainConfig | None = None, *, leave_out: Sequence[str] | None = None
+    lang: str, config: TrainConfig | None = None, *, leave_out: Sequence[str]
 ) -> tuple[Screener, list[Example], list[dict[str, float]], list[list[str]]]:
-    """A screener, and dev with its scores by a model fitted on the train part (as
-    ``train-screener`` fits it) and its rule hits: what the bands are tuned on. Without
-    ``leave_out`` the screener is the shipped one; with it the screener's model for ``lang`` is
-    fitted as ``train-screener`` fits it with ``config`` but without the calibration splits named
-    in ``leave_out`` (in the train part for dev's scores too), to measure those splits with a model
-    that never saw them, or a model that is not shipped."""
-    parts = training_parts(ROOT / "corpus", lang, leave_out or ())
-    train, dev = parts.train, parts.dev
+    """A screener whose model for ``lang`` is fitted as ``train-screener`` fits it with ``config``
+    but without the calibration splits named in ``leave_out``, and dev with its scores by a model
+    fitted on the train part (without them too) and its rule hits: what the bands are tuned on.
+    To measure those splits with a model that never saw them (the shipped one has seen them all)."""
+    parts = training_parts(ROOT / "corpus", lang, leave_out)
     config = config or TrainConfig()
-    if leave_out is None:
-        screener = Screener.from_dir(ROOT / "locale", base=ROOT)
-    else:
-        screener = screener_without(lang, leave_out, config, parts)
-    part = LearnedStage(fit_arrays(lang, train, config), f"{lang} (train part)", None)
-    scores = [part.scores(ex.text) for ex in dev]
-    hits = [screener.rules.screen(ex.text, lang) for ex in dev]
-    return screener, dev, scores, hits
+    screener = screener_without(lang, leave_out, config, parts)
+    part = LearnedStage(fit_arrays(lang, parts.train, config), f"{lang} (train part)", None)
+    scores = [part.scores(ex.text) for ex in parts.dev]
+    hits = [screener.rules.screen(ex.text, lang) for ex in parts.dev]
+    return screener, parts.dev, scores, hits
 
 
 def measure(screener: Screener, lang: str, bands: Mapping[str, Band], examples: Sequence[Example]) -> Score:
-    """``examples`` screened with the phrase rules, the shipped model and ``bands``."""
+    """``examples`` screened with ``screener``'s rules and models and ``bands``."""
     tuned = Screener(screener.rules, screener.models, bands={lang: bands})
     s = Score()
     for ex in examples:
