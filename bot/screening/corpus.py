@@ -183,10 +183,10 @@ def pool_files(corpus_dir: Path, lang: str) -> list[Path]:
     return [*files, extra] if extra.exists() else files
 
 
-def load_pool(corpus_dir: Path, lang: str) -> list[Example]:
-    """The train pool of ``lang`` (every ``*.tsv`` but the test split, and the rules' dev set),
-    without any text that is in the test split."""
-    test = {key(ex.text) for ex in load_test(corpus_dir, lang)}
+def load_pool(corpus_dir: Path, lang: str, tests: Iterable[Example] | None = None) -> list[Example]:
+    """The train pool of ``lang`` (every ``*.tsv`` but the test splits, and the rules' dev set),
+    without any text that is in a test split (``tests``: their lines, if already read)."""
+    test = {key(ex.text) for ex in (load_test(corpus_dir, lang) if tests is None else tests)}
     return [
         ex
         for p in pool_files(corpus_dir, lang)
@@ -236,12 +236,12 @@ def training_parts(corpus_dir: Path, lang: str, leave_out: Iterable[str] = ()) -
     the check budget is a share of. A calibration line whose text is also in a clean split (one
     after them) is left out, as a pool line would be. ``leave_out`` is for the benches, which
     measure a calibration split with a model fitted without it."""
-    pool = load_pool(corpus_dir, lang)
+    tests = {p.stem: read_tsv(p, lang, base=corpus_dir.parent) for p in test_files(corpus_dir, lang)}
+    pool = load_pool(corpus_dir, lang, (ex for lines in tests.values() for ex in lines))
     skip = set(leave_out)
-    clean = {key(ex.text) for p in test_files(corpus_dir, lang) if p.stem not in CALIBRATION_SPLITS
-             for ex in read_tsv(p, lang, base=corpus_dir.parent)}
+    clean = {key(ex.text) for name, lines in tests.items() if name not in CALIBRATION_SPLITS for ex in lines}
     extra = [ex for name in CALIBRATION_SPLITS if name not in skip
-             for ex in load_test(corpus_dir, lang, f"{name}.tsv") if key(ex.text) not in clean]
+             for ex in tests.get(name, ()) if key(ex.text) not in clean]
     train, dev = split(pool)
     return Parts([*train, *extra], dev, pool_hash([*pool, *extra]))
 
