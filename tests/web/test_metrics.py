@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from bot.engine import Engine, FlowSet
+from bot.screening import Screening
 from bot.web import WebConfig, create_app
 from bot.web.metrics import Metrics, install_metrics, metrics_app
 from bot.web.store import SessionStore, StoreError
@@ -36,9 +37,14 @@ def sample(text: str, name: str, **labels: str) -> float:
     raise AssertionError(f"no sample {name} {labels}")
 
 
-async def _measured(aiohttp_client: Any, flowset: FlowSet, shipped_engine: Engine,
-                    store: SessionStore) -> tuple[Any, Any]:
-    engine = Engine(flowset, screen=shipped_engine.screen)
+def by_words(text: str, locale: str) -> Screening:
+    """The bands by the test's own words, not by a model's judgement: a retrain moves that (session
+    47's checked in on "I feel <junk>"), and what is measured here is the counting."""
+    return Screening(sure=("suicide",)) if "live anymore" in text else Screening()
+
+
+async def _measured(aiohttp_client: Any, flowset: FlowSet, store: SessionStore) -> tuple[Any, Any]:
+    engine = Engine(flowset, screen=by_words)
     app = create_app(engine, WebConfig(), store=store)
     install_metrics(app, Metrics())
     chat = await make_client(aiohttp_client, app)
@@ -47,9 +53,9 @@ async def _measured(aiohttp_client: Any, flowset: FlowSet, shipped_engine: Engin
 
 
 async def test_metrics_count_turns_errors_sessions_and_bands_with_no_user_data(
-    aiohttp_client: Any, flowset: FlowSet, shipped_engine: Engine, store: SessionStore
+    aiohttp_client: Any, flowset: FlowSet, store: SessionStore
 ) -> None:
-    chat, private = await _measured(aiohttp_client, flowset, shipped_engine, store)
+    chat, private = await _measured(aiohttp_client, flowset, store)
     r = await start(chat, "en")
     for choice in TO_MENU:
         r = await turn(chat, r, choice=choice)
@@ -82,9 +88,9 @@ async def test_metrics_count_turns_errors_sessions_and_bands_with_no_user_data(
         assert value in allowed if allowed is not None else re.fullmatch(r"[0-9.e+]+|\+Inf", value)
 
 
-async def test_the_chat_port_has_no_metrics(aiohttp_client: Any, flowset: FlowSet, shipped_engine: Engine,
+async def test_the_chat_port_has_no_metrics(aiohttp_client: Any, flowset: FlowSet,
                                             store: SessionStore) -> None:
-    chat, _ = await _measured(aiohttp_client, flowset, shipped_engine, store)
+    chat, _ = await _measured(aiohttp_client, flowset, store)
     resp = await chat.get("/metrics")
     assert resp.status == 404
     assert "redirection_bot" not in await resp.text()
@@ -96,9 +102,8 @@ class DownStore(MemoryStore):
 
 
 async def test_a_store_that_does_not_answer_shows_as_down(
-    aiohttp_client: Any, flowset: FlowSet, shipped_engine: Engine
+    aiohttp_client: Any, flowset: FlowSet
 ) -> None:
-    _chat, private = await _measured(aiohttp_client, flowset, shipped_engine,
-                                    DownStore(idle_timeout=60, max_sessions=10))
+    _chat, private = await _measured(aiohttp_client, flowset, DownStore(idle_timeout=60, max_sessions=10))
     text = await (await private.get("/metrics")).text()
     assert sample(text, "redirection_bot_store_up") == 0
