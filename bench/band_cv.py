@@ -60,12 +60,14 @@ from bot.screening.rules import CATEGORIES  # noqa: E402
 from bot.screening.train import TrainConfig  # noqa: E402
 from bot.screening.tuning import UNSURE_CAPS, bands_from, suggest_bands  # noqa: E402
 
-VARIANTS: dict[str, tuple[TrainConfig | None, Mapping[str, float]]] = {
-    "no caps": (None, {}),
-    "shipped": (None, UNSURE_CAPS),
+VARIANTS: dict[str, tuple[TrainConfig | None, Mapping[str, float], int]] = {
+    "no caps": (None, {}, 0),
+    "shipped": (None, UNSURE_CAPS, 0),
+    "bagged": (None, UNSURE_CAPS, 20),
 }
 """Name -> the model (a config, None for the shipped one, fitted as ``train-screener`` fits it
-without the calibration splits) and the ``caps`` the tuner is given."""
+without the calibration splits), the ``caps`` the tuner is given and its ``bags`` (0: one greedy
+on dev; n: the median bar of n greedy runs on bootstrap resamples of dev)."""
 
 
 def _share(caught_seen: tuple[int, int]) -> float:
@@ -86,15 +88,18 @@ def summary(s: Score) -> dict[str, float]:
     }
 
 
-def run(lang: str, check: str | None) -> list[tuple[str, str, dict[str, float], str]]:
+def run(lang: str, check: str | None, variants: Sequence[str]) -> list[tuple[str, str, dict[str, float], str]]:
     pin_threads()
     screeners, tuned, fitted = {}, {}, {}
-    for name, (config, caps) in VARIANTS.items():
+    for name in variants:
+        config, caps, bags = VARIANTS[name]
         if repr(config) not in fitted:  # the calibration splits are measured: fit without them
             fitted[repr(config)] = dev_part(lang, config, leave_out=CALIBRATION_SPLITS)
         screener, dev, dev_scores, dev_hits = fitted[repr(config)]
         screeners[name] = screener
-        tuned[name] = {b: bands_from(suggest_bands(dev, dev_scores, dev_hits, check_share=b, caps=caps)) for b in GRID}
+        tuned[name] = {
+            b: bands_from(suggest_bands(dev, dev_scores, dev_hits, check_share=b, caps=caps, bags=bags)) for b in GRID
+        }
     halves = {
         "odd": [ex for name in CALIBRATION_SPLITS[0::2] for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")],
         "even": [ex for name in CALIBRATION_SPLITS[1::2] for ex in load_test(ROOT / "corpus", lang, f"{name}.tsv")],
@@ -120,10 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lang", nargs="+", default=["en", "es", "fi", "pl"])
     parser.add_argument("--check", help="a later split: tune on all calibration splits, measure it")
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     args = parser.parse_args(argv)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(2, mp_context=context) as pool:
-        job = partial(run, check=args.check)
+        job = partial(run, check=args.check, variants=args.variants)
         for lang, rows in zip(args.lang, pool.map(job, args.lang), strict=True):
             for fold, name, figs, bars in rows:
                 cats = " ".join(f"{k[4:9]} {v:.3f}" for k, v in figs.items() if k.startswith("cat:"))

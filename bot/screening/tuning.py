@@ -67,6 +67,7 @@ languages, ``bench/band_cv.py``), child_at_risk recall .932 -> .957 and suicide 
 measuring and not tuned."""
 FLOOR = 0.05
 STEP = 0.01
+BAG_SEED = 0
 
 
 def budget_of(rules: PhraseRules, lang: str) -> float:
@@ -95,6 +96,7 @@ def suggest_bands(
     check_share: float = CHECK_NEGATIVE_SHARE,
     sure_share: float = SURE_NEGATIVE_SHARE,
     caps: Mapping[str, float] = UNSURE_CAPS,
+    bags: int = 0,
 ) -> list[Suggestion]:
     """One suggestion per category with positives in dev (``check_share`` and ``sure_share``
     replace the budgets, to measure others: ``bench/screening_rounds.py --whole``; ``caps``
@@ -117,10 +119,42 @@ def suggest_bands(
         allowed = int(sure_share * len(negs))
         t = negs[allowed] + STEP if len(negs) > allowed else SURE_FLOOR
         sure[c] = float(min(1.0, max(SURE_FLOOR, round(t, 2))))
+    everything = np.arange(len(dev))
+    if bags:
+        rng = np.random.default_rng(BAG_SEED)
+        runs = [_greedy(p, y, ruled_any, neg, heads, check_share, caps, rng.integers(0, len(dev), len(dev)))
+                for _ in range(bags)]
+        unsure = {h: float(np.median([r[h] for r in runs])) for h in heads}
+        unsure = {h: round(int(u * 100 + 1e-9) / 100, 2) for h, u in unsure.items()}
+    else:
+        unsure = _greedy(p, y, ruled_any, neg, heads, check_share, caps, everything)
+    out = []
+    for c in heads:
+        u = min(unsure[c], round(sure[c] - STEP, 2)) if c in sure else unsure[c]
+        caught = ruled[c] | (p[c] >= u)
+        out.append(Suggestion(c, u, sure.get(c), float(caught[y[c]].mean()), float(caught[neg].mean())))
+    return out
+
+
+def _greedy(
+    p_all: Mapping[str, np.ndarray],
+    y_all: Mapping[str, np.ndarray],
+    ruled_any_all: np.ndarray,
+    neg_all: np.ndarray,
+    heads: Sequence[str],
+    check_share: float,
+    caps: Mapping[str, float],
+    idx: np.ndarray,
+) -> dict[str, float]:
+    """The ``unsure`` bars the greedy reaches on the dev messages at ``idx`` (repeats allowed)."""
+    p = {h: v[idx] for h, v in p_all.items()}
+    y = {h: v[idx] for h, v in y_all.items()}
+    ruled_any = ruled_any_all[idx]
+    neg = neg_all[idx]
     unsure = {h: min(START, caps.get(h, START)) for h in heads}
 
     def by_model(th: Mapping[str, float]) -> np.ndarray:
-        out = np.zeros(len(dev), dtype=bool)
+        out = np.zeros(len(idx), dtype=bool)
         for c in heads:
             out |= p[c] >= th[c]
         return out
@@ -162,12 +196,7 @@ def suggest_bands(
         unsure[best] = best_t
         modelled = by_model(unsure)
         current = modelled | ruled_any
-    out = []
-    for c in heads:
-        u = min(unsure[c], round(sure[c] - STEP, 2)) if c in sure else unsure[c]
-        caught = ruled[c] | (p[c] >= u)
-        out.append(Suggestion(c, u, sure.get(c), float(caught[y[c]].mean()), float(caught[neg].mean())))
-    return out
+    return unsure
 
 
 BANDS_NOTE = (
