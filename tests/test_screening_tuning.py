@@ -151,3 +151,41 @@ def test_the_cap_holds_where_it_alone_spends_more_than_the_budget() -> None:
     (out,) = suggest_bands(dev, scores, [[] for _ in dev], check_share=0.05)
     flagged = sum(s["suicide"] >= out.unsure for s in scores[:100])
     assert out.unsure == UNSURE_CAPS["suicide"] and flagged > 5
+
+
+def test_each_unsure_bar_is_the_median_of_the_greedys_on_resamples_of_dev(monkeypatch) -> None:
+    """Bagged bands (session 48): the greedy runs on ``bags`` bootstrap resamples of dev (each as
+    long as dev, drawn with repeats, a different one each run) and each bar is their median, on
+    the 0.01 grid, never at or above the category's sure bar."""
+    from bot.screening import tuning
+
+    dev = [_ex(set(), n) for n in range(100)] + [_ex({"suicide"}, 100 + k) for k in range(20)]
+    scores = [{"suicide": n / 200} for n in range(100)] + [{"suicide": 0.75 + k / 100} for k in range(20)]
+    seen: list[list[int]] = []
+    bars = iter([0.10, 0.31, 0.36, 0.90])
+
+    def greedy(*args, **kwargs) -> dict[str, float]:
+        seen.append(list(args[-1]))
+        return {"suicide": next(bars)}
+
+    monkeypatch.setattr(tuning, "_greedy", greedy)
+    (out,) = suggest_bands(dev, scores, [[] for _ in dev], caps={}, bags=4)
+    assert out.unsure == 0.33  # the median 0.335, floored to the grid
+    assert len(seen) == 4 and all(len(idx) == len(dev) for idx in seen)
+    assert len({tuple(idx) for idx in seen}) == 4 and all(len(set(idx)) < len(dev) for idx in seen)
+    bars = iter([0.99, 0.99, 0.99])
+    (high,) = suggest_bands(dev, scores, [[] for _ in dev], caps={}, bags=3)
+    assert high.sure == 0.5 and high.unsure == 0.49  # capped below sure (negatives score at most 0.495)
+
+
+def test_bagged_bands_are_the_same_on_every_run_and_spend_about_the_budget() -> None:
+    """Seeded resamples: a retrain on the same data writes the same bars; and the median bars
+    flag about the share of dev's negatives the budget allows (the budget pick on the
+    calibration splits sets the level; a median may spend a little more or less than one run)."""
+    dev, scores, hits = _dev()
+    first = suggest_bands(dev, scores, hits, caps={})
+    assert first == suggest_bands(dev, scores, hits, caps={})
+    assert any(s.unsure < START for s in first)  # the budget was spent
+    flagged = [any(s[b.category] >= b.unsure for b in first) for s in scores]
+    negatives = [f for f, ex in zip(flagged, dev, strict=True) if not ex.labels]
+    assert sum(negatives) <= 2 * CHECK_NEGATIVE_SHARE * len(negatives)
