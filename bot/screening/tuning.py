@@ -116,7 +116,8 @@ def suggest_bands(
 ) -> list[Suggestion]:
     """One suggestion per category with positives in dev (``check_share`` and ``sure_share``
     replace the budgets, to measure others: ``bench/screening_rounds.py --whole``; ``caps``
-    replaces :data:`UNSURE_CAPS`, ``{}`` for none)."""
+    replaces :data:`UNSURE_CAPS`, ``{}`` for none; ``bags`` the resamples whose median bars are
+    taken, 0 for one greedy on dev itself)."""
     cats = [c for c in CATEGORIES if any(c in ex.labels for ex in dev)]
     neg = np.array([not ex.labels for ex in dev])
     ruled_any = np.array([bool(h) for h in rule_hits])
@@ -139,8 +140,8 @@ def suggest_bands(
         rng = np.random.default_rng(BAG_SEED)
         runs = [_greedy(p, y, ruled_any, neg, heads, check_share, caps, rng.integers(0, len(dev), len(dev)))
                 for _ in range(bags)]
-        unsure = {h: float(np.median([r[h] for r in runs])) for h in heads}
-        unsure = {h: round(int(u * 100 + 1e-9) / 100, 2) for h, u in unsure.items()}
+        # the median, floored to the 0.01 grid the greedy steps on
+        unsure = {h: round(int(float(np.median([r[h] for r in runs])) * 100 + 1e-9) / 100, 2) for h in heads}
     else:
         unsure = _greedy(p, y, ruled_any, neg, heads, check_share, caps, np.arange(len(dev)))
     out = []
