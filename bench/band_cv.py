@@ -68,6 +68,7 @@ VARIANTS: dict[str, tuple[TrainConfig | None, Mapping[str, float], int]] = {
     "no caps": (None, {}, BAGS),
     "shipped": (None, UNSURE_CAPS, BAGS),
     "one greedy": (None, UNSURE_CAPS, 0),
+    "all caps": (None, {c: 0.5 for c in CATEGORIES}, BAGS),
 }
 """Name -> the model (a config, None for the shipped one, fitted as ``train-screener`` fits it
 without the calibration splits), the ``caps`` the tuner is given and its ``bags`` (0: one greedy
