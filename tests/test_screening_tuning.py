@@ -121,17 +121,18 @@ def _sure_dev(cats: list[str], low: float = 0.0) -> tuple[list[Example], list[di
     return dev, scores
 
 
-def test_child_at_risk_and_suicide_are_asked_about_from_their_cap_down() -> None:
+def test_every_category_is_asked_about_from_its_cap_down() -> None:
     """Dev's crisis messages score surer than what people type: where dev alone would put the
-    bar at 0.9, the two most severe categories ask from 0.5; the others keep dev's bar."""
-    cats = ["child_at_risk", "suicide", "distress"]
+    bar at 0.9, every category asks from 0.5 (child_at_risk and suicide since session 38, the
+    others since session 50); the ``any`` head, which only asks, has no cap."""
+    cats = ["child_at_risk", "suicide", "distress", "urge"]
     dev, scores = _sure_dev(cats)
     hits: list[list[str]] = [[] for _ in dev]
     capped = {s.category: s.unsure for s in suggest_bands(dev, scores, hits)}
     plain = {s.category: s.unsure for s in suggest_bands(dev, scores, hits, caps={})}
-    assert set(UNSURE_CAPS) == {"child_at_risk", "suicide"}
+    assert set(UNSURE_CAPS) == set(CATEGORIES) and ANY not in UNSURE_CAPS
     assert plain == dict.fromkeys(cats, 0.9)
-    assert capped == {"child_at_risk": UNSURE_CAPS["child_at_risk"], "suicide": UNSURE_CAPS["suicide"], "distress": 0.9}
+    assert capped == {c: UNSURE_CAPS[c] for c in cats} == dict.fromkeys(cats, 0.5)
     assert all(UNSURE_CAPS[c] < START for c in UNSURE_CAPS)
 
 
