@@ -167,8 +167,8 @@ it joins :data:`CALIBRATION_SPLITS` and no round under judgment has been run on 
 test39 in session 42 (once rounds 53-56 were decided, no round still to be judged had been run on
 them), which brings the hard negatives from 195 to 325 a language; test40 in session 43, test41 in
 session 44, test42 in session 45, test43 in session 46, test44 in session 47, test45 in session 48,
-test46 in session 49 and test47 in session 50 (no round was themed on either), 845 hard negatives
-and 2,925 crisis messages a language."""
+test46 in session 49 and test47 in session 50 (no round was themed on any of them), 845 hard
+negatives and 2,925 crisis messages a language."""
 
 
 def test_files(corpus_dir: Path, lang: str) -> list[Path]:
