@@ -74,6 +74,7 @@ VARIANTS: dict[str, tuple[TrainConfig | None, Mapping[str, float], int]] = {
     "shipped": (None, UNSURE_CAPS, BAGS),
     "one greedy": (None, UNSURE_CAPS, 0),
     "two caps": (None, {"child_at_risk": 0.5, "suicide": 0.5}, BAGS),
+    "suicide 0.3": (None, {**UNSURE_CAPS, "suicide": 0.3}, BAGS),
 }
 """Name -> the model (a config, None for the shipped one, fitted as ``train-screener`` fits it
 without the calibration splits), the ``caps`` the tuner is given and its ``bags`` (0: one greedy
