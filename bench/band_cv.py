@@ -46,6 +46,10 @@ split): the cap of 0.5 on every category's check-in bar (``shipped`` since) agai
 and suicide only (``two caps``): the lowest category +0.61 points (es +1.5 and +2.3, pl +0.8 and
 +0.6, en -0.3 and +0.4, fi -0.4 and 0.0), crisis caught +0.08, checked in +0.06, interrupted the
 same: kept.
+Session 51 (test to test48, the same means and bar, decided before any result of its clean
+split): suicide's cap 0.3 (``suicide 0.3``, the other five 0.5) against ``shipped``: suicide
++0.67 points, but minor -0.58, urge -0.40, abused -0.28; the lowest category +0.14, crisis caught
+-0.03, checked in +0.14, interrupted the same: not kept.
 """
 
 from __future__ import annotations
